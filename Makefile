@@ -1,0 +1,18 @@
+.PHONY: demo test unit lint bench clean-test
+
+demo:        ## the main job end to end on the bundled sample
+	./scripts/demo.sh
+
+test:        ## install everything and run the whole suite (what CI runs)
+	./scripts/test.sh
+
+unit:        ## unit tests only (no server)
+	.venv/bin/python -m pytest tests/unit
+
+lint:
+	.venv/bin/ruff check genekg loaders cypher tests benchmarks
+	.venv/bin/mypy genekg loaders
+
+clean-test:  ## stop and remove the test server
+	-GENEKG_HOME=$(PWD)/.genekg-test/neo4j .venv/bin/genekg server stop
+	rm -rf .genekg-test

@@ -1,0 +1,75 @@
+"""Shared CLI plumbing: global state, consoles, error rendering."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from genekg.errors import GenekgError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class AppState:
+    uri: str | None = None
+    user: str | None = None
+    password: str | None = None
+    verbose: bool = False
+    seed: int | None = None
+
+    def __repr__(self) -> str:
+        return f"AppState(uri={self.uri!r}, user={self.user!r}, verbose={self.verbose})"
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def open_db(ctx: typer.Context) -> Any:
+    from genekg.db import connect
+
+    s = state(ctx)
+    return connect(s.uri, s.user, s.password)
+
+
+def render_error(exc: GenekgError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    if exc.hint:
+        err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+
+
+class GenekgGroup(TyperGroup):
+    """Expected failures end with a message and a non-zero exit, not a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GenekgError as exc:
+            render_error(exc)
+            raise typer.Exit(exc.exit_code) from exc
+        except KeyboardInterrupt:
+            err_console.print("[red]interrupted[/]")
+            raise typer.Exit(130) from None
+
+
+def setup_logging(verbose: bool) -> None:
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+        force=True,
+    )
+    for noisy in ("neo4j", "graphdatascience", "matplotlib", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,59 @@
+"""The `genekg` command."""
+
+from __future__ import annotations
+
+from typing import Optional  # noqa: UP035 - Typer reads annotations at runtime
+
+import typer
+
+from genekg import __version__
+from genekg.cli import doctor as doctor_mod
+from genekg.cli import server
+from genekg.cli.common import AppState, GenekgGroup, setup_logging
+
+app = typer.Typer(
+    cls=GenekgGroup,
+    name="genekg",
+    help="Public biology databases as a Neo4j knowledge graph; predict gene interactions "
+    "and expression on it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"genekg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    uri: Optional[str] = typer.Option(  # noqa: UP045
+        None, envvar="NEO4J_URI", help="Bolt URI (default bolt://127.0.0.1:7687)."
+    ),
+    user: Optional[str] = typer.Option(None, envvar="NEO4J_USER", help="Neo4j user (default neo4j)."),  # noqa: UP045, E501
+    password: Optional[str] = typer.Option(  # noqa: UP045
+        None, envvar="NEO4J_PASSWORD", show_envvar=True,
+        help="Neo4j password (default: the local server's stored password).",
+    ),
+    seed: Optional[int] = typer.Option(None, help="Seed for every random choice."),  # noqa: UP045
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
+) -> None:
+    setup_logging(verbose)
+    ctx.obj = AppState(uri=uri, user=user, password=password, verbose=verbose, seed=seed)
+
+
+app.add_typer(server.app, name="server")
+app.command("doctor")(doctor_mod.doctor)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

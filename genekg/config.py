@@ -1,0 +1,64 @@
+"""Where things live and how to reach the database.
+
+Resolution order for connection settings: command-line option, environment variable
+(`NEO4J_URI`, `NEO4J_USER`, `NEO4J_PASSWORD`), then the local server's stored password.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_USER = "neo4j"
+
+
+def data_dir() -> Path:
+    """Per-user data directory for genekg (server install, runs)."""
+    override = os.environ.get("GENEKG_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("genekg"))
+
+
+def server_home() -> Path:
+    """Home of the locally installed Neo4j (env `GENEKG_HOME` overrides)."""
+    override = os.environ.get("GENEKG_HOME")
+    if override:
+        return Path(override)
+    from genekg import NEO4J_VERSION
+
+    return data_dir() / f"neo4j-{NEO4J_VERSION}"
+
+
+def password_file(home: Path | None = None) -> Path:
+    return (home or server_home()) / "conf" / "genekg-password"
+
+
+def runs_dir() -> Path:
+    override = os.environ.get("GENEKG_RUNS_DIR")
+    return Path(override) if override else Path("runs")
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    uri: str
+    user: str
+    password: str | None
+
+    def __repr__(self) -> str:  # never leak the password into logs or tracebacks
+        return f"ConnectionSettings(uri={self.uri!r}, user={self.user!r}, password=***)"
+
+
+def resolve_connection(
+    uri: str | None = None, user: str | None = None, password: str | None = None
+) -> ConnectionSettings:
+    uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+    user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
+    password = password or os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        pw_file = password_file()
+        if pw_file.exists():
+            password = pw_file.read_text(encoding="utf-8").strip()
+    return ConnectionSettings(uri=uri, user=user, password=password)

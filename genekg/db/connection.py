@@ -1,0 +1,130 @@
+"""One place that talks to Neo4j. Everything else receives a `Database`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+
+from genekg.config import ConnectionSettings, resolve_connection
+from genekg.db.cypher import load_query
+from genekg.errors import ConnectionFailed, GenekgError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# Deprecation notifications from GDS procedures are noise for users of the CLI.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
+@dataclass
+class ServerInfo:
+    neo4j_version: str
+    edition: str
+    gds_version: str | None
+    gds_procedures: int
+    nodes: int
+    relationships: int
+
+
+class Database:
+    """Thin wrapper over the official driver: named queries, parameters only."""
+
+    def __init__(self, driver: neo4j.Driver, settings: ConnectionSettings, database: str | None):
+        self.driver = driver
+        self.settings = settings
+        self.database = database
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _text(query: str) -> str:
+        # A bare name (no whitespace) refers to cypher/<name>.cypher.
+        return load_query(query).text if " " not in query and "\n" not in query else query
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one statement in an auto-commit transaction and return its rows."""
+        records, _, _ = self.driver.execute_query(
+            self._text(query), parameters_=dict(params or {}), database_=self.database
+        )
+        return [r.data() for r in records]
+
+    def scalar(self, query: str, params: Mapping[str, Any] | None = None) -> Any:
+        rows = self.run(query, params)
+        if not rows:
+            return None
+        return next(iter(rows[0].values()))
+
+    def write(self, fn: Callable[[ManagedTransaction], T]) -> T:
+        """Run `fn` in one write transaction (retried on transient errors)."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(fn)
+
+    @contextmanager
+    def session(self) -> Iterator[neo4j.Session]:
+        with self.driver.session(database=self.database) as s:
+            yield s
+
+    def info(self) -> ServerInfo:
+        comp = self.run("CALL dbms.components() YIELD name, versions, edition "
+                        "RETURN versions[0] AS version, edition")[0]
+        gds_version: str | None
+        try:
+            gds_version = self.scalar("RETURN gds.version() AS v")
+            n_procs = int(self.scalar("CALL gds.list() YIELD name RETURN count(*) AS n"))
+        except ClientError:
+            gds_version, n_procs = None, 0
+        nodes = int(self.scalar("MATCH (n) RETURN count(n) AS n"))
+        rels = int(self.scalar("MATCH ()-[r]->() RETURN count(r) AS n"))
+        return ServerInfo(comp["version"], comp["edition"], gds_version, n_procs, nodes, rels)
+
+
+def connect(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Database:
+    settings = resolve_connection(uri, user, password)
+    if settings.password is None:
+        raise ConnectionFailed(
+            f"no password for {settings.user}@{settings.uri}",
+            hint="Set NEO4J_PASSWORD, pass --password, or install the local server "
+            "(`genekg server install`), which stores its password for genekg.",
+        )
+    driver = GraphDatabase.driver(
+        settings.uri,
+        auth=(settings.user, settings.password),
+        notifications_min_severity="OFF",
+    )
+    try:
+        driver.verify_connectivity()
+    except AuthError as exc:
+        driver.close()
+        raise ConnectionFailed(
+            f"Neo4j at {settings.uri} refused the credentials for user {settings.user!r}",
+            hint="Check NEO4J_USER / NEO4J_PASSWORD (or --user/--password).",
+        ) from exc
+    except (ServiceUnavailable, OSError, ValueError) as exc:
+        driver.close()
+        raise ConnectionFailed(
+            f"no Neo4j answered at {settings.uri} ({type(exc).__name__})",
+            hint="Start the local server with `genekg server start`, or pass --uri.",
+        ) from exc
+    except neo4j.exceptions.Neo4jError as exc:  # pragma: no cover - unusual server states
+        driver.close()
+        raise GenekgError(f"Neo4j at {settings.uri}: {exc}") from exc
+    return Database(driver, settings, database)

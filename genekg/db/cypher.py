@@ -1,0 +1,65 @@
+"""Named Cypher queries live in `cypher/*.cypher` (shipped as `genekg.cypher`).
+
+A file starts with `//` comment lines that document it (shown by `genekg query --list`);
+parameters are always `$params`, never formatted into the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from genekg.errors import GenekgError
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    text: str
+    doc: str
+
+    def statements(self) -> list[str]:
+        """Split a multi-statement file (schema) on `;` at line ends."""
+        body = "\n".join(
+            line for line in self.text.splitlines() if not line.strip().startswith("//")
+        )
+        return [s.strip() for s in body.split(";\n") if s.strip().rstrip(";").strip()]
+
+
+def _root() -> resources.abc.Traversable:
+    return resources.files("genekg.cypher")
+
+
+@cache
+def query_names(prefix: str = "") -> tuple[str, ...]:
+    names: list[str] = []
+
+    def walk(node: resources.abc.Traversable, rel: str) -> None:
+        for child in node.iterdir():
+            if child.is_dir() and not child.name.startswith("__"):
+                walk(child, f"{rel}{child.name}/")
+            elif child.name.endswith(".cypher"):
+                names.append(rel + child.name[: -len(".cypher")])
+
+    walk(_root(), "")
+    return tuple(sorted(n for n in names if n.startswith(prefix)))
+
+
+@cache
+def load_query(name: str) -> NamedQuery:
+    node = _root()
+    for part in name.split("/"):
+        node = node / part
+    path = node.with_name(node.name + ".cypher") if not name.endswith(".cypher") else node
+    if not path.is_file():
+        known = ", ".join(query_names())
+        raise GenekgError(f"no Cypher query named {name!r}", hint=f"Known queries: {known}")
+    text = path.read_text(encoding="utf-8")
+    doc_lines = []
+    for line in text.splitlines():
+        if line.startswith("//"):
+            doc_lines.append(line[2:].strip())
+        elif line.strip():
+            break
+    return NamedQuery(name=name, text=text.strip(), doc="\n".join(doc_lines))

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything (Python packages incl. PyTorch, the
+# Neo4j 5.26.24 + GDS 2.13.9 server from Maven Central), then lint, types, and the suite.
+# The integration suite uses its own server home (.genekg-test/) so it never touches a
+# user's own database, and stops that server when it ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$(date +%s)
+./scripts/bootstrap.sh
+export GENEKG_HOME="${GENEKG_TEST_HOME:-$PWD/.genekg-test/neo4j}"
+export GENEKG_RUNS_DIR="$PWD/.genekg-test/runs"
+unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
+.venv/bin/genekg server install
+.venv/bin/ruff check genekg loaders cypher tests benchmarks
+.venv/bin/mypy genekg loaders
+.venv/bin/python -m pytest "$@"
+echo "test command finished in $(( $(date +%s) - t0 )) s"
