@@ -50,7 +50,8 @@ def doctor(ctx: typer.Context) -> None:
             check("connection", True, db.settings.uri)
             info = db.info()
             check("neo4j version", info.neo4j_version.startswith("5.26"),
-                  f"{info.neo4j_version} {info.edition}", f"genekg is built for Neo4j {NEO4J_VERSION}")
+                  f"{info.neo4j_version} {info.edition}",
+                  f"genekg is built for Neo4j {NEO4J_VERSION}")
             check("gds version", info.gds_version == GDS_VERSION, str(info.gds_version),
                   f"Install GDS {GDS_VERSION} and allow gds.* procedures "
                   "(dbms.security.procedures.unrestricted=gds.*)")
@@ -59,7 +60,7 @@ def doctor(ctx: typer.Context) -> None:
                 n = db.scalar("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n")
                 check("gds callable", cos == 1.0, f"{info.gds_procedures} procedures, "
                       f"{n} projected graphs")
-            except Exception as exc:  # noqa: BLE001 - reported, not raised
+            except Exception as exc:
                 check("gds callable", False, type(exc).__name__,
                       "dbms.security.procedures.unrestricted=gds.*")
     except GenekgError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional  # noqa: UP035 - Typer reads annotations at runtime
-
 import typer
 
 from genekg import __version__
@@ -31,15 +29,15 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    uri: Optional[str] = typer.Option(  # noqa: UP045
+    uri: str | None = typer.Option(
         None, envvar="NEO4J_URI", help="Bolt URI (default bolt://127.0.0.1:7687)."
     ),
-    user: Optional[str] = typer.Option(None, envvar="NEO4J_USER", help="Neo4j user (default neo4j)."),  # noqa: UP045, E501
-    password: Optional[str] = typer.Option(  # noqa: UP045
+    user: str | None = typer.Option(None, envvar="NEO4J_USER", help="Neo4j user (default neo4j)."),
+    password: str | None = typer.Option(
         None, envvar="NEO4J_PASSWORD", show_envvar=True,
         help="Neo4j password (default: the local server's stored password).",
     ),
-    seed: Optional[int] = typer.Option(None, help="Seed for every random choice."),  # noqa: UP045
+    seed: int | None = typer.Option(None, help="Seed for every random choice."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
 ) -> None:

@@ -62,6 +62,13 @@ class Database:
         )
         return [r.data() for r in records]
 
+    def run_autocommit(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run in an implicit transaction (needed by `CALL { … } IN TRANSACTIONS`)."""
+        with self.driver.session(database=self.database) as session:
+            return [r.data() for r in session.run(self._text(query), dict(params or {}))]
+
     def scalar(self, query: str, params: Mapping[str, Any] | None = None) -> Any:
         rows = self.run(query, params)
         if not rows:

@@ -48,10 +48,11 @@ def query_names(prefix: str = "") -> tuple[str, ...]:
 
 @cache
 def load_query(name: str) -> NamedQuery:
-    node = _root()
-    for part in name.split("/"):
-        node = node / part
-    path = node.with_name(node.name + ".cypher") if not name.endswith(".cypher") else node
+    parts = name.removesuffix(".cypher").split("/")
+    path = _root()
+    for part in parts[:-1]:
+        path = path / part
+    path = path / (parts[-1] + ".cypher")
     if not path.is_file():
         known = ", ".join(query_names())
         raise GenekgError(f"no Cypher query named {name!r}", hint=f"Known queries: {known}")

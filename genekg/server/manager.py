@@ -9,6 +9,7 @@ each library is on the classpath. The JVM is started the way `bin/neo4j` would s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -62,6 +63,11 @@ JVM_FLAGS = [
 ]
 
 Progress = Callable[[str], None]
+
+# Servers started by this Python process. The JVM outlives the CLI on purpose; holding the
+# Popen handle keeps it from being garbage-collected (and warned about) while it runs, and
+# lets `stop` reap it.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def _quiet(_: str) -> None:
@@ -273,7 +279,8 @@ class ServerManager:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             raise ServerError(
                 f"Maven could not resolve {pom.name} (exit {proc.returncode}):\n{tail}",
-                hint="Check that Maven Central is reachable (proxy settings in ~/.m2/settings.xml).",
+                hint="Check that Maven Central is reachable "
+                "(proxy settings in ~/.m2/settings.xml).",
             )
 
     @staticmethod
@@ -403,11 +410,13 @@ class ServerManager:
             )
         finally:
             log.close()
+        _CHILDREN[proc.pid] = proc
         self.pid_file.write_text(str(proc.pid))
         self.progress(f"started JVM pid {proc.pid}; waiting for Bolt on {self.config.bolt_uri}")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
+                _CHILDREN.pop(proc.pid, None)
                 self.pid_file.unlink(missing_ok=True)
                 raise ServerError(
                     f"Neo4j exited with code {proc.returncode} during start-up. "
@@ -436,6 +445,10 @@ class ServerManager:
             self.pid_file.unlink(missing_ok=True)
             return False
         os.kill(pid, signal.SIGTERM)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and _pid_alive(pid):
             time.sleep(0.3)

@@ -1,0 +1,143 @@
+"""The real server genekg installs: versions, GDS algorithms, Browser, lifecycle."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genekg.cli.main import app
+from genekg.db import Database
+from genekg.server.manager import ServerConfig, ServerManager, port_in_use
+
+
+def test_connect_and_versions(db: Database) -> None:
+    info = db.info()
+    assert info.neo4j_version == "5.26.24"
+    assert info.edition == "community"
+    assert info.gds_version == "2.13.9"
+    assert info.gds_procedures >= 400
+
+
+def test_node2vec_returns_128_dim_vectors(clean_db: Database) -> None:
+    clean_db.run(
+        "CREATE (a:Gene {id:'a'})-[:INTERACTS_WITH]->(b:Gene {id:'b'}), "
+        "(b)-[:INTERACTS_WITH]->(c:Gene {id:'c'}), (c)-[:INTERACTS_WITH]->(a), "
+        "(c)-[:INTERACTS_WITH]->(:Gene {id:'d'})"
+    )
+    clean_db.run("CALL gds.graph.project('t_n2v', 'Gene', "
+                 "{INTERACTS_WITH: {orientation: 'UNDIRECTED'}})")
+    rows = clean_db.run(
+        "CALL gds.node2vec.stream('t_n2v', {embeddingDimension: 128, randomSeed: 7, "
+        "concurrency: 1}) YIELD nodeId, embedding "
+        "RETURN gds.util.asNode(nodeId).id AS id, embedding ORDER BY id"
+    )
+    assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
+    assert all(len(r["embedding"]) == 128 for r in rows)
+    assert any(abs(x) > 0 for x in rows[0]["embedding"])
+
+
+def test_common_neighbors_function(clean_db: Database) -> None:
+    clean_db.run(
+        "CREATE (a:Gene {id:'a'}), (b:Gene {id:'b'}), (x:Gene {id:'x'}), (y:Gene {id:'y'}), "
+        "(a)-[:INTERACTS_WITH]->(x), (b)-[:INTERACTS_WITH]->(x), "
+        "(a)-[:INTERACTS_WITH]->(y), (y)-[:INTERACTS_WITH]->(b)"
+    )
+    cn = clean_db.scalar(
+        "MATCH (a:Gene {id:'a'}), (b:Gene {id:'b'}) "
+        "RETURN gds.alpha.linkprediction.commonNeighbors(a, b, "
+        "{relationshipQuery: 'INTERACTS_WITH'}) AS cn"
+    )
+    assert cn == 2.0
+    aa = clean_db.scalar(
+        "MATCH (a:Gene {id:'a'}), (b:Gene {id:'b'}) "
+        "RETURN gds.alpha.linkprediction.adamicAdar(a, b, "
+        "{relationshipQuery: 'INTERACTS_WITH'}) AS s"
+    )
+    assert aa == pytest.approx(2 / __import__("math").log(2))
+
+
+def test_browser_answers_http_200(server: ServerManager) -> None:
+    url = f"http://127.0.0.1:{server.config.http_port}/browser/"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        assert resp.status == 200
+        assert b"Neo4j Browser" in resp.read()
+
+
+def test_server_status_cli(server: ServerManager) -> None:
+    result = CliRunner().invoke(app, ["server", "status"])
+    assert result.exit_code == 0, result.output
+    assert "5.26.24" in result.output
+    assert "2.13.9" in result.output
+    assert "bolt://127.0.0.1:" in result.output
+
+
+def test_doctor_cli_passes(server: ServerManager) -> None:
+    result = CliRunner().invoke(app, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
+
+
+def test_wrong_password_is_a_clear_error(server: ServerManager) -> None:
+    result = CliRunner().invoke(app, ["--password", "definitely-wrong", "server", "status"])
+    assert result.exit_code == 1
+    assert "refused the credentials" in result.output
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                pids.append(int(proc.name))
+    return pids
+
+
+@pytest.mark.slow
+def test_lifecycle_in_second_home_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """install twice, start twice, stop: idempotent, and no JVM left behind."""
+    home = tmp_path / "neo4j"
+    cfg = ServerConfig(home=home, bolt_port=7697, http_port=7484, heap="512m",
+                       pagecache="64m")
+    m = ServerManager(cfg)
+    monkeypatch.setenv("NEO4J_PASSWORD", "lifecycle-test-pw")
+    assert m.install() is True
+    assert m.install() is False
+    assert oct((home / "conf" / "genekg-password").stat().st_mode & 0o777) == "0o600"
+    conf = (home / "conf" / "neo4j.conf").read_text()
+    assert "server.bolt.listen_address=127.0.0.1:7697" in conf
+    assert "0.0.0.0" not in conf
+    assert m.start(timeout=120) is True
+    try:
+        assert m.start() is False
+        assert port_in_use(7697)
+        assert _processes_mentioning(str(home))
+    finally:
+        assert m.stop() is True
+    assert m.stop() is False
+    assert not port_in_use(7697)
+    assert _processes_mentioning(f"--home-dir={home}") == []
+    assert os.path.exists(home / "logs" / "neo4j.log")
+
+
+def test_start_refuses_port_in_use(server: ServerManager, tmp_path: Path) -> None:
+    # A second home configured on the running server's port must fail fast and clearly.
+    import json
+
+    home = tmp_path / "other"
+    (home / "conf").mkdir(parents=True)
+    (home / ".genekg-install.json").write_text(json.dumps({"neo4j": "5.26.24", "gds": "2.13.9"}))
+    m = ServerManager(ServerConfig(home=home, bolt_port=server.config.bolt_port))
+    from genekg.errors import ServerError
+
+    with pytest.raises(ServerError, match="already in use"):
+        m.start()
