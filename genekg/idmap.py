@@ -1,0 +1,174 @@
+"""Identifier mapping between gene namespaces, from real mapping tables.
+
+A mapping table is recognised by its header (see `_READERS`): UniProt -> symbol (human
+UniProt export), UniProt/b-number/Entrez -> symbol (E. coli derived table), UniProt ->
+ORF (yeast derived table), Entrez -> symbol (LINCS gene info, Cancer Gene Census),
+b-number -> symbol (PRECISE gene_table.csv), ORF <-> standard name (Gasch gene list),
+DREAM5 G-id -> name (`netN_gene_ids.tsv`). Anything that does not map is returned as
+None so that the caller counts and reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genekg.errors import InputError
+from genekg.organisms import Organism
+from genekg.loaders.base import detect_separator, iter_lines
+
+YEAST_ORF = re.compile(r"^(Y[A-P][LR]\d{3}[WC](-[A-Z])?|Q\d{4}|R\d{4}[WC]?)$")
+NAMESPACES = ("symbol", "uniprot", "entrez", "bnumber", "orf", "dream5")
+
+
+@dataclass
+class IdMapper:
+    """Maps identifiers of one organism to its canonical namespace."""
+
+    organism: Organism
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    props: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, namespace: str, key: str, canonical: str, **props: str) -> None:
+        key, canonical = key.strip(), canonical.strip()
+        if not key or not canonical:
+            return
+        self.tables.setdefault(namespace, {}).setdefault(key, canonical)
+        if props:
+            p = self.props.setdefault(canonical, {})
+            for k, v in props.items():
+                if v and v.strip():
+                    p.setdefault(k, v.strip())
+
+    def map(self, value: str, namespace: str) -> str | None:
+        value = value.strip()
+        if not value:
+            return None
+        if namespace == self.organism.canonical:
+            if namespace == "orf":
+                return value if YEAST_ORF.match(value) or value in self.props else None
+            return value
+        table = self.tables.get(namespace)
+        if table is None:
+            return None
+        hit = table.get(value)
+        if hit is None and namespace == "uniprot" and "-" in value:
+            hit = table.get(value.split("-")[0])  # isoform accession -> canonical entry
+        return hit
+
+    def gene_props(self, canonical: str) -> dict[str, str]:
+        return self.props.get(canonical, {})
+
+    def has(self, namespace: str) -> bool:
+        return namespace == self.organism.canonical or bool(self.tables.get(namespace))
+
+    @classmethod
+    def from_files(cls, organism: Organism, paths: list[Path]) -> IdMapper:
+        mapper = cls(organism)
+        for path in paths:
+            mapper.load(path)
+        return mapper
+
+    def load(self, path: Path) -> None:
+        lines = iter_lines(path)
+        _, header = next(lines)
+        sep = detect_separator(header, path)
+        cols = [c.strip().strip('"') for c in header.split(sep)]
+        for matcher, reader in _READERS:
+            if matcher(cols):
+                reader(self, cols, sep, lines, path)
+                self.sources.append(str(path))
+                return
+        raise InputError(
+            f"not a known identifier-mapping table (header: {cols[:6]})", path=str(path), line=1,
+            hint="Supported: UniProt human export, *_uniprot_*_derived.tsv, LINCS gene info, "
+            "PRECISE gene_table.csv, Gasch genes, Cancer Gene Census, DREAM5 netN_gene_ids.tsv",
+        )
+
+
+Reader = Callable[[IdMapper, list[str], str, object, Path], None]
+
+
+def _rows(cols: list[str], sep: str, lines: object, path: Path) -> object:
+    for lineno, line in lines:  # type: ignore[attr-defined]
+        if not line.strip():
+            continue
+        parts = [p.strip().strip('"') for p in line.split(sep)]
+        if len(parts) < len(cols):
+            parts += [""] * (len(cols) - len(parts))
+        yield lineno, dict(zip(cols, parts, strict=False))
+
+
+def _ecoli_derived(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        sym = r["gene"]
+        props = {"bnumber": r["b_number"], "entrez": r.get("entrez_gene_id", ""),
+                 "uniprot": r["uniprot_acc"]}
+        m.add("uniprot", r["uniprot_acc"], sym, **props)
+        m.add("bnumber", r["b_number"], sym, **props)
+        if r.get("entrez_gene_id"):
+            m.add("entrez", r["entrez_gene_id"], sym, **props)
+
+
+def _yeast_derived(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        orf = r["orf"]
+        props = {"symbol": r.get("gene_name", ""), "uniprot": r["uniprot_acc"],
+                 "sgd_id": r.get("sgdid", "")}
+        m.add("uniprot", r["uniprot_acc"], orf, **props)
+        if r.get("gene_name"):
+            m.add("symbol", r["gene_name"], orf, **props)
+
+
+def _human_uniprot(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    primary = next(c for c in cols if c.startswith("Gene names") and "primary" in c)
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        sym = r[primary].split(";")[0].strip()
+        if sym:
+            m.add("uniprot", r["Entry"], sym, uniprot=r["Entry"])
+
+
+def _entrez_symbol(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    eid = next(c for c in ("pr_gene_id", "entrez_gene_id", "Entrez GeneId") if c in cols)
+    sym = next(c for c in ("pr_gene_symbol", "symbol", "Gene Symbol") if c in cols)
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        if "///" in r[eid] or not r[sym]:
+            continue  # probes mapping to several genes
+        m.add("entrez", r[eid], r[sym], entrez=r[eid])
+
+
+def _precise_gene_table(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        b = r[cols[0]]
+        if r["gene_name"]:
+            m.add("bnumber", b, r["gene_name"], bnumber=b)
+
+
+def _gasch_genes(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        if r["ORF"] and r["GENE"]:
+            m.add("symbol", r["GENE"], r["ORF"], symbol=r["GENE"])
+
+
+def _dream5_ids(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        gid, name = r[cols[0]], r[cols[1]]
+        if name.lower().startswith("decoy"):
+            continue  # DREAM5 decoys are not genes
+        m.add("dream5", gid, name)
+
+
+_READERS: list[tuple[Callable[[list[str]], bool], Reader]] = [
+    (lambda c: {"uniprot_acc", "b_number", "gene"} <= set(c), _ecoli_derived),
+    (lambda c: {"uniprot_acc", "orf"} <= set(c), _yeast_derived),
+    (lambda c: "Entry" in c and any(x.startswith("Gene names") for x in c), _human_uniprot),
+    (lambda c: {"pr_gene_id", "pr_gene_symbol"} <= set(c), _entrez_symbol),
+    (lambda c: {"entrez_gene_id", "symbol"} <= set(c), _entrez_symbol),
+    (lambda c: {"Gene Symbol", "Entrez GeneId"} <= set(c), _entrez_symbol),
+    (lambda c: "gene_name" in c and c[0] == "", _precise_gene_table),
+    (lambda c: {"ORF", "GENE"} <= set(c), _gasch_genes),
+    (lambda c: len(c) == 2 and c[0].lstrip("I") == "#ID" and c[1] == "Name", _dream5_ids),
+]

@@ -1,0 +1,200 @@
+"""The loader contract: a loader parses files into a `Bundle` of typed node and edge
+records and never touches the database (the ingest engine does that).
+
+Parsing finishes before anything is written, so malformed input is reported (file, line,
+problem) while the graph is still exactly as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from genekg.errors import InputError
+from genekg.organisms import Organism
+
+# Labels and relationship types a loader may produce. The ingest engine builds Cypher
+# from these names only (values always travel as parameters).
+NODE_LABELS = frozenset(
+    {"Gene", "Pathway", "Drug", "CellLine", "Dataset", "ExpressionProfile", "Compound"}
+)
+REL_TYPES = frozenset(
+    {
+        "INTERACTS_WITH", "IN_PATHWAY", "TARGETS", "HAS_MUTATION", "HAS_PROFILE", "IN_DATASET",
+        "KEGG_RELATION",
+    }
+)
+
+
+@dataclass
+class Issues:
+    """Skipped rows and unmapped identifiers, counted per reason with a few examples."""
+
+    skipped: Counter[str] = field(default_factory=Counter)
+    skipped_examples: dict[str, list[str]] = field(default_factory=dict)
+    unmapped: Counter[str] = field(default_factory=Counter)
+    unmapped_examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def skip(self, reason: str, example: str) -> None:
+        self.skipped[reason] += 1
+        ex = self.skipped_examples.setdefault(reason, [])
+        if len(ex) < 3:
+            ex.append(example)
+
+    def unmapped_id(self, namespace: str, value: str) -> None:
+        self.unmapped[namespace] += 1
+        ex = self.unmapped_examples.setdefault(namespace, [])
+        if len(ex) < 5 and value not in ex:
+            ex.append(value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "skipped": dict(self.skipped),
+            "skipped_examples": self.skipped_examples,
+            "unmapped": dict(self.unmapped),
+            "unmapped_examples": self.unmapped_examples,
+        }
+
+
+EdgeKey = tuple[str, str, str]  # (type, start label, end label)
+
+
+@dataclass
+class Bundle:
+    """Everything one load adds: nodes by label and id, edges by type and endpoint ids."""
+
+    source: str
+    release: str
+    files: list[Path]
+    licence: str = ""
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[EdgeKey, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
+    issues: Issues = field(default_factory=Issues)
+    undirected: frozenset[str] = frozenset({"INTERACTS_WITH"})
+
+    def node(self, label: str, node_id: str, **props: Any) -> None:
+        assert label in NODE_LABELS, label
+        existing = self.nodes.setdefault(label, {}).get(node_id)
+        clean = {k: v for k, v in props.items() if v is not None and v != ""}
+        if existing is None:
+            self.nodes[label][node_id] = clean
+        else:
+            for k, v in clean.items():
+                existing.setdefault(k, v)
+
+    def edge(self, rel: str, start: tuple[str, str], end: tuple[str, str], **props: Any) -> bool:
+        """Add an edge; undirected types are stored once, in id order. False if seen."""
+        assert rel in REL_TYPES, rel
+        (sl, s), (el, e) = start, end
+        if rel in self.undirected and e < s:
+            s, e = e, s
+        table = self.edges.setdefault((rel, sl, el), {})
+        clean = {k: v for k, v in props.items() if v is not None and v != ""}
+        old = table.get((s, e))
+        if old is None:
+            table[(s, e)] = clean
+            return True
+        # Seen before: list-valued properties accumulate (e.g. every pathway that
+        # contains a KEGG relation, every mutation of a gene in a cell line).
+        for k, v in clean.items():
+            if isinstance(v, list):
+                cur = old.setdefault(k, [])
+                cur.extend(x for x in v if x not in cur)
+        return False
+
+    def counts(self) -> dict[str, int]:
+        out = {f"(:{label})": len(v) for label, v in sorted(self.nodes.items())}
+        for (rel, sl, el), table in sorted(self.edges.items()):
+            out[f"(:{sl})-[:{rel}]->(:{el})"] = len(table)
+        return out
+
+
+@dataclass
+class LoadOptions:
+    organism: Organism | None = None
+    release: str | None = None
+    id_maps: list[Path] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Loader(Protocol):
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    formats: ClassVar[str]
+
+    def load(self, path: Path, options: LoadOptions) -> Bundle: ...
+
+
+# ----------------------------------------------------------------- file helpers
+def sha256_of(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def require_file(path: Path) -> Path:
+    if not path.exists():
+        raise InputError("file not found", path=str(path))
+    if path.is_dir():
+        raise InputError("expected a file, found a directory", path=str(path))
+    if path.stat().st_size == 0:
+        raise InputError("file is empty", path=str(path))
+    return path
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line without newline), gzip by magic bytes, strict UTF-8.
+
+    A truncated gzip stream or invalid UTF-8 raises InputError naming the line.
+    """
+    require_file(path)
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    raw: io.BufferedIOBase
+    raw = gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lineno = 0
+    any_line = False
+    try:
+        with raw:
+            for lineno, bline in enumerate(raw, start=1):  # noqa: B007 - used after loop
+                try:
+                    line = decoder.decode(bline)
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        f"not UTF-8 text (byte {exc.start} of the line)", path=str(path), line=lineno
+                    ) from None
+                any_line = True
+                yield lineno, line.rstrip("\r\n")
+    except (EOFError, gzip.BadGzipFile, OSError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(
+            f"file is truncated or corrupt after line {lineno} ({type(exc).__name__}: {exc})",
+            path=str(path), line=lineno + 1,
+        ) from None
+    if not any_line:
+        raise InputError("file is empty", path=str(path))
+
+
+def split_row(line: str, sep: str) -> list[str]:
+    return [c.strip() for c in line.split(sep)]
+
+
+def detect_separator(header: str, path: Path) -> str:
+    if "\t" in header:
+        return "\t"
+    if "," in header:
+        return ","
+    raise InputError("cannot tell the column separator (expected tab or comma)", path=str(path),
+                     line=1)

@@ -1,0 +1,155 @@
+"""BioGRID interactions: official TAB2/TAB3 releases and two-column edge lists.
+
+* TAB2/TAB3 (`BIOGRID-*.tab2.txt`, `*.tab3.txt`): recognised by the `#BioGRID Interaction
+  ID` header. Rows are kept when both interactors belong to the chosen organism (taxon id)
+  and the experimental-system type matches `--interaction-type` (physical, genetic, all).
+  Gene ids: systematic name for yeast, official symbol otherwise.
+* Edge lists (e.g. GNE `edgelist_biogrid_name.csv`, GreenCUBIC `*_positive_interactions.tsv`):
+  two columns, comma or tab, no header; symbols/ORFs or UniProt accessions (auto-detected,
+  or `--id-type`). Organism and release are read from GreenCUBIC file names when present.
+
+Self-interactions and duplicate pairs are removed (and counted); undirected pairs are
+stored once, in id order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from genekg.errors import InputError
+from genekg.idmap import IdMapper
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file, split_row
+from genekg.loaders.genes import add_canonical_gene, guess_namespace, map_gene
+from genekg.organisms import Organism, organism_by_taxon
+
+TAB_HEADER = "#BioGRID Interaction ID"
+LICENCE = "BioGRID: MIT licence"
+
+
+def release_from_name(path: Path) -> str | None:
+    m = re.search(r"-(\d+\.\d+\.\d+)", path.name)
+    return m.group(1) if m else None
+
+
+def organism_from_name(path: Path) -> Organism | None:
+    m = re.search(r"_ID_(\d+)_", path.name)
+    return organism_by_taxon(int(m.group(1))) if m else None
+
+
+class BioGridLoader:
+    name: ClassVar[str] = "biogrid"
+    summary: ClassVar[str] = "BioGRID interactions (TAB2/TAB3 releases, two-column edge lists)"
+    formats: ClassVar[str] = (
+        "BIOGRID-*.tab2.txt / *.tab3.txt (gz ok); 2-column CSV/TSV edge lists of symbols, "
+        "ORFs or UniProt accessions"
+    )
+
+    def load(self, path: Path, options: LoadOptions) -> Bundle:
+        require_file(path)
+        organism = options.organism or organism_from_name(path)
+        if organism is None:
+            raise InputError("which organism? pass --organism (e.g. ecoli, yeast, human)",
+                             path=str(path))
+        release = options.release or release_from_name(path) or "unversioned"
+        bundle = Bundle(source="biogrid", release=release, files=[path], licence=LICENCE)
+        mapper = IdMapper.from_files(organism, options.id_maps)
+        lines = iter_lines(path)
+        first_no, first = next(lines)
+        if first.startswith(TAB_HEADER):
+            self._tab(bundle, mapper, path, first, lines, options)
+        else:
+            self._edgelist(bundle, mapper, path, [(first_no, first), *lines], options)
+        if not bundle.edges:
+            raise InputError("no interactions left after filtering "
+                             f"(skipped: {dict(bundle.issues.skipped)}, "
+                             f"unmapped: {dict(bundle.issues.unmapped)})", path=str(path))
+        return bundle
+
+    def _edgelist(self, bundle: Bundle, mapper: IdMapper, path: Path,
+                  lines: list[tuple[int, str]], options: LoadOptions) -> None:
+        org = mapper.organism
+        sep = "\t" if "\t" in lines[0][1] else ","
+        rows: list[tuple[int, str, str]] = []
+        for lineno, line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = split_row(line, sep)
+            if len(parts) < 2 or not parts[0] or not parts[1]:
+                raise InputError(f"expected 2 columns separated by {sep!r}, found {line!r}",
+                                 path=str(path), line=lineno)
+            rows.append((lineno, parts[0], parts[1]))
+        id_type = options.extra.get("id_type") or guess_namespace(
+            [r[1] for r in rows], org)
+        if id_type != org.canonical and not mapper.has(id_type):
+            raise InputError(
+                f"identifiers look like {id_type} but no {id_type} -> {org.canonical} mapping "
+                f"was given", path=str(path),
+                hint="Pass --id-map with a mapping table (see `genekg ingest --list`).")
+        for lineno, a, b in rows:
+            self._pair(bundle, mapper, id_type, a, b, f"{path.name}:{lineno}", {})
+
+    def _tab(self, bundle: Bundle, mapper: IdMapper, path: Path, header: str,
+             lines: object, options: LoadOptions) -> None:
+        cols = [c.strip() for c in header.split("\t")]
+        org = mapper.organism
+        need = ["Experimental System Type", "Official Symbol Interactor A",
+                "Official Symbol Interactor B", "Systematic Name Interactor A",
+                "Systematic Name Interactor B"]
+        tax_a = "Organism Interactor A" if "Organism Interactor A" in cols else (
+            "Organism ID Interactor A")
+        tax_b = tax_a.replace(" A", " B")
+        missing = [c for c in [*need, tax_a, tax_b] if c not in cols]
+        if missing:
+            raise InputError(f"BioGRID TAB header lacks columns {missing}", path=str(path), line=1)
+        idx = {c: i for i, c in enumerate(cols)}
+        kind = str(options.extra.get("interaction_type") or "physical").lower()
+        if kind not in ("physical", "genetic", "all"):
+            raise InputError(f"--interaction-type must be physical, genetic or all, not {kind!r}")
+        key = "Systematic Name" if org.canonical == "orf" else "Official Symbol"
+        for lineno, line in lines:  # type: ignore[attr-defined]
+            if not line.strip():
+                continue
+            parts = line.split("\t")
+            if len(parts) < len(cols):
+                raise InputError(f"expected {len(cols)} tab-separated columns, found "
+                                 f"{len(parts)}", path=str(path), line=lineno)
+            where = f"{path.name}:{lineno}"
+            if parts[idx[tax_a]] != str(org.taxon) or parts[idx[tax_b]] != str(org.taxon):
+                bundle.issues.skip("other organism", where)
+                continue
+            if kind != "all" and parts[idx["Experimental System Type"]].lower() != kind:
+                bundle.issues.skip(f"not {kind}", where)
+                continue
+            a = parts[idx[f"{key} Interactor A"]]
+            b = parts[idx[f"{key} Interactor B"]]
+            props = {
+                "experimental_system": parts[idx["Experimental System"]]
+                if "Experimental System" in idx else None,
+                "throughput": parts[idx["Throughput"]] if "Throughput" in idx else None,
+                "pubmed": parts[idx["Pubmed ID"]] if "Pubmed ID" in idx else (
+                    parts[idx["Publication Source"]] if "Publication Source" in idx else None),
+                "biogrid_id": parts[0],
+            }
+            self._pair(bundle, mapper, org.canonical, a, b, where, props)
+
+    @staticmethod
+    def _pair(bundle: Bundle, mapper: IdMapper, namespace: str, a: str, b: str, where: str,
+              props: dict[str, str | None]) -> None:
+        issues = bundle.issues
+        ca = map_gene(mapper, a, namespace, issues)
+        cb = map_gene(mapper, b, namespace, issues)
+        if ca is None or cb is None:
+            issues.skip("unmapped identifier", where)
+            return
+        if ca == cb:
+            issues.skip("self-interaction", where)
+            return
+        org = mapper.organism
+        if not bundle.edge("INTERACTS_WITH", ("Gene", org.gene_id(ca)),
+                           ("Gene", org.gene_id(cb)), **props):
+            issues.skip("duplicate pair", where)
+            return
+        add_canonical_gene(bundle, mapper, ca)
+        add_canonical_gene(bundle, mapper, cb)

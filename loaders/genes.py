@@ -1,0 +1,52 @@
+"""Helpers shared by loaders: turning a raw gene identifier into a Gene record."""
+
+from __future__ import annotations
+
+import re
+
+from genekg.idmap import IdMapper
+from genekg.loaders.base import Bundle, Issues
+from genekg.organisms import Organism
+
+UNIPROT = re.compile(
+    r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2})(-\d+)?$"
+)
+
+
+def guess_namespace(values: list[str], organism: Organism) -> str:
+    """UniProt accessions if most of the sample looks like them, else the canonical one."""
+    sample = [v for v in values[:500] if v]
+    if sample and sum(bool(UNIPROT.match(v)) for v in sample) > 0.8 * len(sample):
+        return "uniprot"
+    return organism.canonical
+
+
+def map_gene(mapper: IdMapper, raw: str, namespace: str, issues: Issues) -> str | None:
+    """Canonical id of `raw`, or None (counted as unmapped)."""
+    canonical = mapper.map(raw, namespace)
+    if canonical is None:
+        issues.unmapped_id(namespace, raw)
+    return canonical
+
+
+def add_gene(
+    bundle: Bundle, mapper: IdMapper, raw: str, namespace: str, issues: Issues, **extra: str
+) -> str | None:
+    """Map `raw` to the canonical namespace and add the Gene node; None if unmapped."""
+    canonical = map_gene(mapper, raw, namespace, issues)
+    return None if canonical is None else add_canonical_gene(bundle, mapper, canonical, **extra)
+
+
+def add_canonical_gene(bundle: Bundle, mapper: IdMapper, canonical: str, **extra: str) -> str:
+    org = mapper.organism
+    gid = org.gene_id(canonical)
+    props: dict[str, str | int] = {"organism": org.taxon}
+    props.update(mapper.gene_props(canonical))
+    if org.canonical == "symbol":
+        props["symbol"] = canonical
+    else:
+        props["systematic_name"] = canonical
+        props.setdefault("symbol", canonical)
+    props.update({k: v for k, v in extra.items() if v})
+    bundle.node("Gene", gid, **props)
+    return gid
