@@ -157,7 +157,8 @@ def _dream5_ids(m: IdMapper, cols: list[str], sep: str, lines: object, path: Pat
     for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
         gid, name = r[cols[0]], r[cols[1]]
         if name.lower().startswith("decoy"):
-            continue  # DREAM5 decoys are not genes
+            m.add("dream5_decoy", gid, name)  # decoys are not genes; callers drop them
+            continue
         m.add("dream5", gid, name)
 
 

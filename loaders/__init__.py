@@ -1,0 +1,28 @@
+"""One module per data source, one contract (`loaders.base.Loader`), one registry."""
+
+from __future__ import annotations
+
+from genekg.errors import GenekgError
+from genekg.loaders.base import Bundle, LoadOptions, Loader
+from genekg.loaders.biogrid import BioGridLoader
+from genekg.loaders.cell_lines import CellLinesLoader
+from genekg.loaders.drugs import DrugsLoader
+from genekg.loaders.expression import ExpressionLoader
+from genekg.loaders.kegg import KeggDrugTargetLoader, KgmlLoader
+
+REGISTRY: dict[str, type[Loader]] = {
+    cls.name: cls  # type: ignore[misc]
+    for cls in (BioGridLoader, KgmlLoader, KeggDrugTargetLoader, DrugsLoader, CellLinesLoader,
+                ExpressionLoader)
+}
+
+
+def get_loader(name: str) -> Loader:
+    try:
+        return REGISTRY[name]()
+    except KeyError:
+        raise GenekgError(f"unknown source {name!r}",
+                          hint=f"Known sources: {', '.join(sorted(REGISTRY))}, sample") from None
+
+
+__all__ = ["REGISTRY", "Bundle", "LoadOptions", "Loader", "get_loader"]

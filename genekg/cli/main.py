@@ -6,6 +6,7 @@ import typer
 
 from genekg import __version__
 from genekg.cli import doctor as doctor_mod
+from genekg.cli import ingest as ingest_mod
 from genekg.cli import server
 from genekg.cli.common import AppState, GenekgGroup, setup_logging
 
@@ -47,6 +48,7 @@ def root(
 
 app.add_typer(server.app, name="server")
 app.command("doctor")(doctor_mod.doctor)
+app.command("ingest")(ingest_mod.ingest)
 
 
 def main() -> None:

@@ -1,0 +1,127 @@
+"""`genekg ingest`: source files -> Neo4j, with a summary of what changed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from genekg.cli.common import console, err_console, open_db
+from genekg.errors import GenekgError
+from genekg.ingest import LoadReport, ingest_bundle
+
+
+def print_report(report: LoadReport) -> None:
+    table = Table(title=f"{report.source} @ {report.release}  ({report.seconds:.1f} s)")
+    table.add_column("type")
+    table.add_column("in file", justify="right")
+    table.add_column("added", justify="right", style="green")
+    table.add_column("already present", justify="right")
+    for key, added in report.added.items():
+        old = report.existing.get(key, 0)
+        table.add_row(key, f"{added + old:,}", f"{added:,}", f"{old:,}")
+    console.print(table)
+    issues = report.issues
+    if issues.get("skipped"):
+        t = Table(title="skipped rows")
+        t.add_column("reason")
+        t.add_column("rows", justify="right")
+        t.add_column("e.g.")
+        for reason, n in sorted(issues["skipped"].items(), key=lambda kv: -kv[1]):
+            t.add_row(reason, f"{n:,}", ", ".join(issues["skipped_examples"].get(reason, [])))
+        console.print(t)
+    if issues.get("unmapped"):
+        t = Table(title="unmapped identifiers (occurrences)")
+        t.add_column("namespace")
+        t.add_column("count", justify="right")
+        t.add_column("e.g.")
+        for ns, n in issues["unmapped"].items():
+            t.add_row(ns, f"{n:,}", ", ".join(issues["unmapped_examples"].get(ns, [])))
+        console.print(t)
+
+
+def run_load(ctx: typer.Context, source: str, path: Path, options: object,
+             batch_size: int = 20_000) -> LoadReport:
+    from genekg.loaders import get_loader
+
+    loader = get_loader(source)
+    t0 = time.monotonic()
+    with err_console.status(f"reading {path} …"):
+        bundle = loader.load(path, options)  # type: ignore[arg-type]
+    parse_s = time.monotonic() - t0
+    with open_db(ctx) as db, Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    ) as progress:
+        task = progress.add_task("writing", total=None)
+
+        def cb(what: str, done: int, total: int) -> None:
+            progress.update(task, description=f"writing {what}", completed=done, total=total)
+
+        report = ingest_bundle(db, bundle, batch_size=batch_size, progress=cb)
+    report.seconds += parse_s
+    return report
+
+
+def ingest(
+    ctx: typer.Context,
+    source: str = typer.Argument(None, help="Source name (see --list), or 'sample'."),
+    path: Path = typer.Argument(None, help="File or directory to load (not for 'sample')."),
+    list_sources: bool = typer.Option(False, "--list", help="List the sources and formats."),
+    organism: str = typer.Option(None, "--organism", "-o",
+                                 help="ecoli, yeast, human or a taxon id."),
+    release: str = typer.Option(None, help="Release/version of the source (recorded)."),
+    id_map: list[Path] = typer.Option([], "--id-map", help="Identifier mapping table "
+                                      "(repeatable)."),
+    id_type: str = typer.Option(None, help="Namespace of the ids: symbol, uniprot, entrez, "
+                                "bnumber, orf, dream5 (default: detected)."),
+    interaction_type: str = typer.Option("physical", help="BioGRID TAB: physical, genetic "
+                                         "or all."),
+    dataset: str = typer.Option(None, help="Expression: dataset name (default: file name)."),
+    orientation: str = typer.Option("genes-rows", help="Expression: genes-rows or "
+                                    "genes-columns."),
+    id_column: str = typer.Option(None, help="Expression: column holding gene ids."),
+    drop_columns: str = typer.Option(None, help="Expression: comma-separated columns to "
+                                     "ignore."),
+    online: str = typer.Option(None, help="KEGG: comma-separated pathway ids to download."),
+    base_url: str = typer.Option(None, help="KEGG: REST base URL (default rest.kegg.jp)."),
+    batch_size: int = typer.Option(20_000, min=100, help="Rows per UNWIND batch."),
+) -> None:
+    """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
+    the graph as it was."""
+    from genekg.loaders import REGISTRY, LoadOptions
+    from genekg.organisms import resolve_organism
+
+    if list_sources:
+        table = Table(title="genekg ingest sources")
+        table.add_column("source", style="bold")
+        table.add_column("what")
+        table.add_column("accepted formats")
+        for name, cls in sorted(REGISTRY.items()):
+            table.add_row(name, cls.summary, cls.formats)
+        table.add_row("sample", "the small real sample bundled with genekg", "(no path)")
+        console.print(table)
+        return
+    if source is None:
+        raise GenekgError("which source?", hint="genekg ingest --list")
+    if source == "sample":
+        from genekg.sample import load_sample
+
+        for report in load_sample(lambda s, p, o: run_load(ctx, s, p, o, batch_size)):
+            print_report(report)
+        return
+    if path is None and not online:
+        raise GenekgError(f"ingest {source} needs a path", hint="genekg ingest --help")
+    options = LoadOptions(
+        organism=resolve_organism(organism) if organism else None,
+        release=release, id_maps=list(id_map),
+        extra={k: v for k, v in {
+            "id_type": id_type, "interaction_type": interaction_type, "dataset": dataset,
+            "orientation": orientation, "id_column": id_column, "drop_columns": drop_columns,
+            "online": online, "base_url": base_url}.items() if v is not None},
+    )
+    report = run_load(ctx, source, path or Path("."), options, batch_size)
+    print_report(report)
