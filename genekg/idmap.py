@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genekg.errors import InputError
-from genekg.organisms import Organism
 from genekg.loaders.base import detect_separator, iter_lines
+from genekg.organisms import Organism
 
 YEAST_ORF = re.compile(r"^(Y[A-P][LR]\d{3}[WC](-[A-Z])?|Q\d{4}|R\d{4}[WC]?)$")
 NAMESPACES = ("symbol", "uniprot", "entrez", "bnumber", "orf", "dream5")

@@ -167,13 +167,12 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     any_line = False
     try:
         with raw:
-            for lineno, bline in enumerate(raw, start=1):  # noqa: B007 - used after loop
+            for lineno, bline in enumerate(raw, start=1):
                 try:
                     line = decoder.decode(bline)
                 except UnicodeDecodeError as exc:
-                    raise InputError(
-                        f"not UTF-8 text (byte {exc.start} of the line)", path=str(path), line=lineno
-                    ) from None
+                    raise InputError(f"not UTF-8 text (byte {exc.start} of the line)",
+                                     path=str(path), line=lineno) from None
                 any_line = True
                 yield lineno, line.rstrip("\r\n")
     except (EOFError, gzip.BadGzipFile, OSError) as exc:

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+from genekg.loaders.base import Bundle, LoadOptions, detect_separator, iter_lines, require_file
+from genekg.loaders.genes import UNIPROT, add_canonical_gene, map_gene
 
 from genekg.errors import InputError
 from genekg.idmap import YEAST_ORF, IdMapper
-from genekg.loaders.base import Bundle, LoadOptions, detect_separator, iter_lines, require_file
-from genekg.loaders.genes import UNIPROT, add_canonical_gene, map_gene
 
 MISSING = {"", "na", "nan", "null", "none", "n/a", "-"}
 LICENCE = "see data/PROVENANCE.md of the compendium"
@@ -36,7 +37,7 @@ def guess_id_type(values: list[str]) -> str:
     sample = [v for v in values[:300] if v]
     if not sample:
         return "symbol"
-    tests = [
+    tests: list[tuple[str, Callable[[str], object]]] = [
         ("dream5", lambda v: re.fullmatch(r"G\d+", v)),
         ("bnumber", lambda v: re.fullmatch(r"b\d{4}", v)),
         ("entrez", lambda v: v.isdigit()),
@@ -134,15 +135,18 @@ class ExpressionLoader:
         sep = detect_separator(header, path)
         cols = [c.strip().strip('"') for c in header.split(sep)]
         brauer = cols[:4] == ["GID", "YORF", "NAME", "GWEIGHT"]
-        id_col = str(options.extra.get("id_column") or ("NAME" if brauer else cols[0]))
         drop = {c.strip() for c in str(options.extra.get("drop_columns") or "").split(",")
                 if c.strip()}
         if brauer:
             drop |= {"GID", "YORF", "GWEIGHT"}
-        if id_col not in cols:
+        # Genes as columns (DREAM5): every column is a gene unless --id-column names the
+        # column of sample labels; rows are then numbered samples.
+        no_labels = orientation == "genes-columns" and not options.extra.get("id_column")
+        id_col = str(options.extra.get("id_column") or ("NAME" if brauer else cols[0]))
+        if not no_labels and id_col not in cols:
             raise InputError(f"--id-column {id_col!r} not in header {cols[:8]}",
                              path=str(path), line=1)
-        id_idx = cols.index(id_col)
+        id_idx = -1 if no_labels else cols.index(id_col)
         data_idx = [i for i, c in enumerate(cols) if i != id_idx and c not in drop]
         names = [cols[i] for i in data_idx]
         ids: list[str] = []
@@ -155,7 +159,7 @@ class ExpressionLoader:
             if len(parts) != len(cols):
                 raise InputError(f"expected {len(cols)} columns, found {len(parts)}",
                                  path=str(path), line=lineno)
-            raw = parts[id_idx].strip().strip('"')
+            raw = str(len(ids) + 1) if no_labels else parts[id_idx].strip().strip('"')
             if brauer:
                 raw = next((t.strip() for t in raw.split("||") if YEAST_ORF.match(t.strip())),
                            "")
@@ -175,7 +179,7 @@ class ExpressionLoader:
 
         try:
             frame = pd.read_parquet(path)
-        except Exception as exc:  # noqa: BLE001 - pyarrow raises many types
+        except Exception as exc:
             raise InputError(f"not a readable Parquet file ({exc})", path=str(path)) from None
         id_col = options.extra.get("id_column")
         if id_col:

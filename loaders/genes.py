@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from genekg.idmap import IdMapper
 from genekg.loaders.base import Bundle, Issues
+
+from genekg.idmap import IdMapper
 from genekg.organisms import Organism
 
 UNIPROT = re.compile(

@@ -24,11 +24,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import ClassVar
 
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
+from genekg.loaders.genes import add_canonical_gene, map_gene
+
 from genekg.config import data_dir
 from genekg.errors import InputError
 from genekg.idmap import IdMapper
-from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
-from genekg.loaders.genes import add_canonical_gene, map_gene
 from genekg.organisms import organism_by_taxon, resolve_organism
 
 KEGG_ORG = {"hsa": 9606, "sce": 559292, "eco": 511145}
@@ -137,7 +138,7 @@ def download_kgml(ids: list[str], base_url: str, cache: Path) -> list[Path]:
         if not dest.exists():
             url = f"{base_url.rstrip('/')}/get/{pid}/kgml"
             try:
-                with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 - http(s) only
+                with urllib.request.urlopen(url, timeout=60) as resp:
                     data = resp.read()
             except (urllib.error.URLError, TimeoutError) as exc:
                 raise InputError(f"could not download {url}: {exc}",
@@ -165,7 +166,7 @@ class KeggDrugTargetLoader:
         bundle = Bundle(source="kegg-drugs", release=options.release or "unversioned",
                         files=[path], licence=LICENCE)
         lines = iter_lines(path)
-        lineno, first = next(lines)
+        _, first = next(lines)
         pairs: list[tuple[int, str, str]] = []
         if first.startswith("\t"):  # admat: header of drug ids, rows gene + 0/1
             drugs = first.split("\t")[1:]
@@ -178,7 +179,7 @@ class KeggDrugTargetLoader:
                     if v.strip() == "1":
                         pairs.append((lineno, d.strip(), parts[0].strip()))
         else:
-            for lineno, line in [(lineno, first), *lines]:
+            for lineno, line in [(1, first), *lines]:
                 parts = line.split()
                 if not parts:
                     continue

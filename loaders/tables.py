@@ -6,8 +6,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from genekg.errors import InputError
 from genekg.loaders.base import detect_separator, iter_lines
+
+from genekg.errors import InputError
 
 
 def read_table(path: Path, required: list[str], sep: str | None = None

@@ -1,0 +1,230 @@
+"""Ingest real files from ../shared/data into the real server: exact counts per type,
+idempotent re-loads, newer releases, and bad input that leaves the graph unchanged."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from genekg.loaders import LoadOptions, get_loader
+from typer.testing import CliRunner
+
+from genekg.cli.main import app
+from genekg.db import Database
+from genekg.ingest import ingest_bundle
+from genekg.organisms import resolve_organism
+
+runner = CliRunner()
+
+
+def counts(db: Database) -> dict[str, int]:
+    rows = db.run("MATCH (n) RETURN labels(n)[0] AS k, count(*) AS c UNION ALL "
+                  "MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS c")
+    return {r["k"]: r["c"] for r in rows}
+
+
+def load(db: Database, source: str, path: Path, **kw: object) -> dict[str, int]:
+    org = kw.pop("organism", None)
+    opts = LoadOptions(organism=resolve_organism(str(org)) if org else None, **kw)  # type: ignore[arg-type]
+    report = ingest_bundle(db, get_loader(source).load(path, opts))
+    return report.added
+
+
+def test_biogrid_ecoli_exact_counts_and_idempotent(clean_db: Database, shared_data: Path) -> None:
+    f = shared_data / "gne/ecoli/edgelist_biogrid_name.csv"
+    added = load(clean_db, "biogrid", f, organism="ecoli", release="gne")
+    assert added == {"(:Gene)": 3973, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 169595}
+    before = counts(clean_db)
+    assert before == {"Gene": 3973, "Source": 1, "INTERACTS_WITH": 169595}
+    again = load(clean_db, "biogrid", f, organism="ecoli", release="gne")
+    assert again == {"(:Gene)": 0, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 0}
+    assert counts(clean_db) == before
+    # canonical direction: one stored relationship per unordered pair
+    assert clean_db.scalar("MATCH (a:Gene)-[:INTERACTS_WITH]->(b:Gene) WHERE a.id > b.id "
+                           "RETURN count(*) AS n") == 0
+    src = clean_db.run("MATCH (s:Source) RETURN s.status AS st, s.sha256 AS sha, "
+                       "s.release AS rel")[0]
+    assert src["st"] == "complete" and src["rel"] == "gne" and len(src["sha"]) == 64
+
+
+def test_newer_release_adds_new_and_marks_seen(clean_db: Database, shared_data: Path) -> None:
+    d = shared_data / "biogrid/GreenCUBIC_BioGRID-PPI"
+    ymap = [shared_data / "id_mapping/yeast_uniprot_orf_gene_derived.tsv"]
+    old = load(clean_db, "biogrid",
+               d / "Saccharomyces_cerevisiae_S288c-3.5.187_ID_559292_positive_interactions.tsv",
+               id_maps=ymap)
+    assert old == {"(:Gene)": 5644, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 84416}
+    new = load(clean_db, "biogrid",
+               d / "Saccharomyces_cerevisiae_S288c-4.2.192_ID_559292_c2_positive_interactions.tsv",
+               id_maps=ymap)
+    both = clean_db.scalar(
+        "MATCH ()-[r:INTERACTS_WITH]->() WHERE size(r.seen_in) = 2 RETURN count(*) AS n")
+    only_new = clean_db.scalar(
+        "MATCH ()-[r:INTERACTS_WITH]->() WHERE r.seen_in = ['biogrid@4.2.192'] "
+        "RETURN count(*) AS n")
+    assert only_new == new["(:Gene)-[:INTERACTS_WITH]->(:Gene)"] > 0
+    assert both > 0
+    total = clean_db.scalar("MATCH ()-[r:INTERACTS_WITH]->() RETURN count(*) AS n")
+    assert total == 84416 + only_new
+
+
+def test_kgml_all_359_pathways(clean_db: Database, shared_data: Path) -> None:
+    added = load(clean_db, "kegg", shared_data / "kegg/kgml_hsa_BioContrast",
+                 id_maps=[shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz"])
+    assert added == {"(:Gene)": 8487, "(:Pathway)": 359,
+                     "(:Gene)-[:IN_PATHWAY]->(:Pathway)": 36381,
+                     "(:Gene)-[:KEGG_RELATION]->(:Gene)": 61257}
+    mapk = clean_db.run("MATCH (p:Pathway {id: 'path:hsa04010'}) RETURN p.name AS n")
+    assert mapk == [{"n": "MAPK signaling pathway"}]
+    rel = clean_db.run("MATCH (:Gene {id:'9606:MAP2K1'})-[r:KEGG_RELATION]->"
+                       "(:Gene {id:'9606:MAPK1'}) RETURN r.subtypes AS s, r.pathways AS p")
+    assert rel and "phosphorylation" in rel[0]["s"] and "path:hsa04010" in rel[0]["p"]
+
+
+def test_kegg_drug_targets(clean_db: Database, shared_data: Path) -> None:
+    d = shared_data / "kegg/drug_targets_PyDTI"
+    added = load(clean_db, "kegg-drugs", d / "kegg.txt",
+                 id_maps=[shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz",
+                          d / "kegg_drug_map.txt"])
+    assert added == {"(:Drug)": 570, "(:Gene)": 317, "(:Drug)-[:TARGETS]->(:Gene)": 1746}
+
+
+def test_drugs_merge_onto_one_node(clean_db: Database, shared_data: Path) -> None:
+    gm = [shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz",
+          shared_data / "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"]
+    dm = [shared_data / "drug_targets/dhimmel_drugbank/drugbank.tsv",
+          shared_data / "drug_targets/dhimmel_drugbank/pubchem-mapping.tsv"]
+    db_added = load(clean_db, "drugs", shared_data / "drug_targets/dhimmel_drugbank",
+                    id_maps=gm)
+    assert db_added == {"(:Drug)": 7759, "(:Gene)": 2178, "(:Drug)-[:TARGETS]->(:Gene)": 10655}
+    hub = load(clean_db, "drugs",
+               shared_data / "drug_targets/repurposing_hub/Repurposing_Hub_export.txt",
+               id_maps=gm + dm)
+    # 1,234 hub compounds resolve to DrugBank ids already present: not new nodes
+    assert hub["(:Drug)"] == 6789 - 1234
+    imatinib = clean_db.run("MATCH (d:Drug {id: 'DB00619'}) RETURN d.name AS n, "
+                            "d.broad_ids AS b, d.seen_in AS s")
+    assert imatinib[0]["n"] == "imatinib" and imatinib[0]["b"]
+    assert set(imatinib[0]["s"]) == {"drugbank@unversioned", "repurposing-hub@unversioned"}
+
+
+def test_cell_lines_and_mutations(clean_db: Database, shared_data: Path) -> None:
+    added = load(clean_db, "cell-lines",
+                 shared_data / "cosmic/subset_CosmicCLP_MutantExport.tsv.gz")
+    assert added == {"(:CellLine)": 164, "(:Gene)": 3,
+                     "(:CellLine)-[:HAS_MUTATION]->(:Gene)": 168}
+    added = load(clean_db, "cell-lines",
+                 shared_data / "cell_lines/gdsc/test_omnibem_genomic_alterations.csv.gz")
+    # 27,660 point mutations; 129 (line, gene) pairs were already there from COSMIC
+    assert added["(:CellLine)-[:HAS_MUTATION]->(:Gene)"] == 27660 - 129
+    assert counts(clean_db)["HAS_MUTATION"] == 168 + 27660 - 129
+    mcf7 = clean_db.scalar("MATCH (c:CellLine {name: 'MCF7'})-[:HAS_MUTATION]->(g) "
+                           "RETURN count(g) AS n")
+    assert mcf7 == 19
+    load(clean_db, "cell-lines", shared_data / "cosmic/cancer_gene_census.csv")
+    assert clean_db.scalar("MATCH (g:Gene {id: '9606:TP53'}) RETURN g.cgc AS c") is True
+
+
+def test_expression_precise_profiles(clean_db: Database, shared_data: Path) -> None:
+    d = shared_data / "expression/ecoli_precise278"
+    added = load(clean_db, "expression", d / "log_tpm.csv.gz", organism="ecoli",
+                 id_maps=[d / "gene_table.csv"], extra={"dataset": "precise278"})
+    assert added["(:ExpressionProfile)"] == 3899
+    row = clean_db.run("MATCH (:Gene {id: '511145:thrA'})-[:HAS_PROFILE]->(p) "
+                       "RETURN size(p.values) AS n, p.values[0] AS v")[0]
+    assert row["n"] == 278 and row["v"] == pytest.approx(11.0066525158509)
+
+
+def test_dream5_gene_ids_mapping_real(clean_db: Database, shared_data: Path) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "net3_expression_fixture.tsv"
+    added = load(clean_db, "expression", fixture, organism="ecoli",
+                 id_maps=[shared_data / "dream5/net3_ecoli/net3_gene_ids.tsv"],
+                 extra={"orientation": "genes-columns", "dataset": "d5fixture"})
+    # G1..G4 of the real DREAM5 net3 map are real genes
+    assert added["(:ExpressionProfile)"] == 4
+
+
+BAD_CASES = {
+    "missing": None,
+    "empty": b"",
+    "wrong columns": b"just_one_column\nx\n",
+    "not utf8": b"gene,x\nab\xff\xfe,1\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_input_leaves_graph_unchanged(case: str, clean_db: Database, tmp_path: Path) -> None:
+    clean_db.run("CREATE (:Gene {id: '511145:keep', seen_in: ['x']})")
+    before = counts(clean_db)
+    f = tmp_path / "input.csv"
+    if BAD_CASES[case] is not None:
+        f.write_bytes(BAD_CASES[case])  # type: ignore[arg-type]
+    result = runner.invoke(app, ["ingest", "biogrid", str(f), "--organism", "ecoli"])
+    assert result.exit_code == 2, result.output
+    assert "input.csv" in result.output
+    assert counts(clean_db) == before
+
+
+def test_truncated_gzip_names_line(clean_db: Database, tmp_path: Path,
+                                   shared_data: Path) -> None:
+    data = gzip.compress((shared_data / "gne/ecoli/edgelist_biogrid_name.csv").read_bytes())
+    f = tmp_path / "edges.csv.gz"
+    f.write_bytes(data[: len(data) // 2])
+    result = runner.invoke(app, ["ingest", "biogrid", str(f), "--organism", "ecoli"])
+    assert result.exit_code == 2
+    assert "truncated or corrupt" in result.output
+    assert counts(clean_db) == {}
+
+
+def test_unknown_organism_cli(clean_db: Database, shared_data: Path) -> None:
+    result = runner.invoke(app, ["ingest", "biogrid",
+                                 str(shared_data / "gne/ecoli/edgelist_biogrid_name.csv"),
+                                 "--organism", "martian"])
+    assert result.exit_code == 1
+    assert "unknown organism" in result.output
+    assert counts(clean_db) == {}
+
+
+def test_failure_mid_write_rolls_back(clean_db: Database, shared_data: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash after some batches were sent leaves nothing behind (one transaction)."""
+    from genekg import ingest as ingest_mod
+
+    bundle = get_loader("biogrid").load(shared_data / "gne/ecoli/edgelist_biogrid_name.csv",
+                                        LoadOptions(organism=resolve_organism("ecoli")))
+    calls = {"n": 0}
+    real = ingest_mod._create_edges_query
+
+    def boom(*a: str) -> str:
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise RuntimeError("simulated crash mid-load")
+        return real(*a)
+
+    monkeypatch.setattr(ingest_mod, "_create_edges_query", boom)
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest_bundle(clean_db, bundle, batch_size=10_000)
+    assert counts(clean_db) == {}
+
+
+def test_ingest_sample_cli(clean_db: Database) -> None:
+    result = runner.invoke(app, ["ingest", "sample"])
+    assert result.exit_code == 0, result.output
+    c = counts(clean_db)
+    assert c["INTERACTS_WITH"] == 169595
+    assert c["Pathway"] == 6
+    assert c["CellLine"] == 6
+    assert c["HAS_MUTATION"] == 336
+    assert c["TARGETS"] == 1906
+    assert c["ExpressionProfile"] == 3899
+    again = runner.invoke(app, ["ingest", "sample"])
+    assert again.exit_code == 0
+    assert counts(clean_db) == c
+
+
+def test_ingest_list_cli() -> None:
+    result = runner.invoke(app, ["ingest", "--list"])
+    assert result.exit_code == 0
+    for name in ("biogrid", "kegg", "drugs", "cell-lines", "expression", "sample"):
+        assert name in result.output

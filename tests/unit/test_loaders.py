@@ -1,0 +1,137 @@
+"""Loaders on tiny hand-written inputs (no server)."""
+
+from __future__ import annotations
+
+import gzip
+import math
+from pathlib import Path
+
+import pytest
+from genekg.loaders import REGISTRY, get_loader
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines
+from genekg.loaders.biogrid import BioGridLoader
+from genekg.loaders.expression import ExpressionLoader, guess_id_type
+
+from genekg.errors import InputError
+from genekg.idmap import IdMapper
+from genekg.organisms import resolve_organism
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_registry_lists_every_source_and_unknown_name_helps() -> None:
+    assert set(REGISTRY) == {"biogrid", "kegg", "kegg-drugs", "drugs", "cell-lines",
+                             "expression"}
+    with pytest.raises(Exception, match="unknown source") as info:
+        get_loader("nope")
+    assert "biogrid" in (info.value.hint or "")  # type: ignore[attr-defined]
+
+
+def test_edge_list_dedup_selfloop_and_canonical_order(tmp_path: Path) -> None:
+    f = tmp_path / "edges.csv"
+    f.write_text("b,a\na,b\nc,c\na,c\n")
+    b = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("ecoli")))
+    edges = b.edges[("INTERACTS_WITH", "Gene", "Gene")]
+    assert sorted(edges) == [("511145:a", "511145:b"), ("511145:a", "511145:c")]
+    assert b.issues.skipped == {"duplicate pair": 1, "self-interaction": 1}
+    assert set(b.nodes["Gene"]) == {"511145:a", "511145:b", "511145:c"}
+
+
+def test_edge_list_bad_row_names_line(tmp_path: Path) -> None:
+    f = tmp_path / "edges.csv"
+    f.write_text("a,b\nonlyone\n")
+    with pytest.raises(InputError, match=r"edges.csv:2: expected 2 columns"):
+        BioGridLoader().load(f, LoadOptions(organism=resolve_organism("ecoli")))
+
+
+def test_uniprot_edge_list_without_map_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "ppi.tsv"
+    f.write_text("P32657\tP43639\nQ12046\tP53333\n")
+    with pytest.raises(InputError, match="uniprot"):
+        BioGridLoader().load(f, LoadOptions(organism=resolve_organism("yeast")))
+
+
+def test_biogrid_tab2_filters_organism_type_selfloops() -> None:
+    f = FIX / "BIOGRID-ORGANISM-Saccharomyces_cerevisiae_S288c-4.4.999.tab2.txt"
+    b = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("yeast")))
+    assert b.release == "4.4.999"
+    edges = b.edges[("INTERACTS_WITH", "Gene", "Gene")]
+    assert sorted(edges) == [("559292:YAL001C", "559292:YBR160W"),
+                             ("559292:YGR001W", "559292:YHR001W")]
+    assert edges[("559292:YAL001C", "559292:YBR160W")]["experimental_system"] == "Two-hybrid"
+    assert b.issues.skipped == {"duplicate pair": 1, "not physical": 1,
+                                "self-interaction": 1, "other organism": 1}
+    allb = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("yeast"),
+                                               extra={"interaction_type": "all"}))
+    assert len(allb.edges[("INTERACTS_WITH", "Gene", "Gene")]) == 3
+
+
+def test_dream5_format_drops_decoys_and_maps_ids(tmp_path: Path) -> None:
+    ids = tmp_path / "net3_gene_ids.tsv"
+    ids.write_text("#ID\tName\nG1\tdnaA\nG2\tdnaN\nG3\tdecoy12\nG4\trecF\n")
+    b = ExpressionLoader().load(
+        FIX / "net3_expression_fixture.tsv",
+        LoadOptions(organism=resolve_organism("ecoli"), id_maps=[ids],
+                    extra={"orientation": "genes-columns", "dataset": "d5"}))
+    assert set(b.nodes["ExpressionProfile"]) == {"d5|511145:dnaA", "d5|511145:dnaN",
+                                                 "d5|511145:recF"}
+    assert b.issues.skipped == {"DREAM5 decoy": 1}
+    recf = b.nodes["ExpressionProfile"]["d5|511145:recF"]["values"]
+    assert recf[0] == 3.0 and math.isnan(recf[1]) and recf[2] == 4.0
+    assert b.nodes["Dataset"]["expr:d5"]["n_samples"] == 3
+
+
+def test_expression_bad_value_names_line_and_column(tmp_path: Path) -> None:
+    f = tmp_path / "m.tsv"
+    f.write_text("gene\ts1\ts2\ndnaA\t1.0\t2.0\ndnaN\t1.0\tabc\n")
+    with pytest.raises(InputError, match=r"m.tsv:3: column 's2': 'abc' is not a number"):
+        ExpressionLoader().load(f, LoadOptions(organism=resolve_organism("ecoli")))
+
+
+def test_guess_id_type() -> None:
+    assert guess_id_type(["b0001", "b0002"]) == "bnumber"
+    assert guess_id_type(["944742", "945803"]) == "entrez"
+    assert guess_id_type(["YAL001C", "YBR160W"]) == "orf"
+    assert guess_id_type(["G1", "G22"]) == "dream5"
+    assert guess_id_type(["P32657", "Q12046"]) == "uniprot"
+    assert guess_id_type(["dnaA", "recF"]) == "symbol"
+
+
+def test_iter_lines_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty"):
+        list(iter_lines(empty))
+    latin = tmp_path / "latin1.tsv"
+    latin.write_bytes(b"a\tb\nbad \xe9 here\tx\n")
+    with pytest.raises(InputError, match=r"latin1.tsv:2: not UTF-8"):
+        list(iter_lines(latin))
+    full = gzip.compress(("x\ty\n" * 5000).encode())
+    trunc = tmp_path / "trunc.tsv.gz"
+    trunc.write_bytes(full[: len(full) // 2])
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        list(iter_lines(trunc))
+    with pytest.raises(InputError, match="file not found"):
+        list(iter_lines(tmp_path / "missing.tsv"))
+
+
+def test_unknown_organism_lists_known() -> None:
+    with pytest.raises(Exception, match="unknown organism") as info:
+        resolve_organism("martian")
+    assert "ecoli" in (info.value.hint or "")  # type: ignore[attr-defined]
+
+
+def test_idmap_rejects_unknown_table(tmp_path: Path) -> None:
+    f = tmp_path / "x.tsv"
+    f.write_text("foo\tbar\n1\t2\n")
+    with pytest.raises(InputError, match="not a known identifier-mapping table"):
+        IdMapper.from_files(resolve_organism("human"), [f])
+
+
+def test_bundle_list_props_accumulate() -> None:
+    b = Bundle("s", "r", [])
+    assert b.edge("KEGG_RELATION", ("Gene", "x"), ("Gene", "y"), pathways=["p1"])
+    assert not b.edge("KEGG_RELATION", ("Gene", "x"), ("Gene", "y"), pathways=["p2"])
+    assert b.edges[("KEGG_RELATION", "Gene", "Gene")][("x", "y")]["pathways"] == ["p1", "p2"]
+    # directed types keep their direction
+    assert b.edge("KEGG_RELATION", ("Gene", "y"), ("Gene", "x"))
