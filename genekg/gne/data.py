@@ -1,0 +1,126 @@
+"""Pull an interaction network and expression profiles from Neo4j into arrays.
+
+Genes without a profile (documented choice): they keep a zero attribute vector and a
+`has_profile = False` flag; the GNE attribute branch is masked for them, so they are
+embedded from topology alone rather than from a fake all-zero expression profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from genekg.db import Database
+from genekg.errors import GenekgError
+from genekg.organisms import Organism
+
+
+@dataclass
+class Network:
+    organism: int
+    genes: list[str]  # index -> Gene.id
+    edges: np.ndarray  # (E, 2) int64 gene indices, i < j
+    selection: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.genes)}
+
+    def fingerprint(self) -> str:
+        h = hashlib.sha256()
+        for a, b in self.edges:
+            h.update(f"{self.genes[a]}\t{self.genes[b]}\n".encode())
+        return h.hexdigest()
+
+
+@dataclass
+class Profiles:
+    dataset: str
+    matrix: np.ndarray  # (M, S) float32, standardised per gene, zeros where missing
+    has_profile: np.ndarray  # (M,) bool
+    samples: int
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.matrix.tobytes() + self.has_profile.tobytes()).hexdigest()
+
+
+def edge_filter(source: str | None, release: str | None) -> tuple[str, dict[str, object]]:
+    """WHERE clause on r.seen_in selecting one source (and release)."""
+    if source and release:
+        return "$tag IN r.seen_in", {"tag": f"{source}@{release}"}
+    if source:
+        return "any(t IN r.seen_in WHERE t STARTS WITH $prefix)", {"prefix": f"{source}@"}
+    if release:
+        return "any(t IN r.seen_in WHERE t ENDS WITH $suffix)", {"suffix": f"@{release}"}
+    return "true", {}
+
+
+def pull_network(
+    db: Database,
+    organism: Organism,
+    *,
+    source: str | None = None,
+    release: str | None = None,
+    pathway: str | None = None,
+    genes: list[str] | None = None,
+) -> Network:
+    where, params = edge_filter(source, release)
+    conds = ["a.organism = $taxon", "b.organism = $taxon", where]
+    if pathway:
+        conds.append("EXISTS { (a)-[:IN_PATHWAY]->(:Pathway {id: $pathway}) } AND "
+                     "EXISTS { (b)-[:IN_PATHWAY]->(:Pathway {id: $pathway}) }")
+        params["pathway"] = pathway
+    if genes:
+        conds.append("a.id IN $genes AND b.id IN $genes")
+        params["genes"] = [g if ":" in g else organism.gene_id(g) for g in genes]
+    query = ("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WHERE " + " AND ".join(conds)
+             + " RETURN collect([a.id, b.id]) AS pairs")
+    pairs = db.scalar(query, {"taxon": organism.taxon, **params}) or []
+    if not pairs:
+        raise GenekgError(
+            f"no INTERACTS_WITH edges for {organism.short} with source={source!r} "
+            f"release={release!r}", hint="Load a network first (genekg ingest biogrid …) "
+            "or check the selection (MATCH (s:Source) RETURN s.name, s.release).")
+    genes_sorted = sorted({g for p in pairs for g in p})
+    idx = {g: i for i, g in enumerate(genes_sorted)}
+    edges = np.array([[idx[a], idx[b]] for a, b in pairs], dtype=np.int64)
+    edges = np.sort(edges, axis=1)
+    edges = np.unique(edges, axis=0)
+    return Network(organism.taxon, genes_sorted, edges,
+                   {"organism": organism.short, "source": source, "release": release,
+                    "pathway": pathway, "genes": len(genes) if genes else None})
+
+
+def pull_profiles(db: Database, dataset: str, genes: list[str]) -> Profiles:
+    rows = db.scalar(
+        "MATCH (g:Gene)-[:HAS_PROFILE]->(p:ExpressionProfile {dataset: $ds}) "
+        "WHERE g.id IN $ids RETURN collect([g.id, p.values]) AS rows",
+        {"ds": dataset, "ids": genes},
+    ) or []
+    if not rows:
+        known = db.scalar("MATCH (d:Dataset) RETURN collect(d.name) AS n") or []
+        raise GenekgError(f"no profile of dataset {dataset!r} for these genes",
+                          hint=f"Datasets in the graph: {', '.join(known) or 'none'}")
+    idx = {g: i for i, g in enumerate(genes)}
+    n_samples = len(rows[0][1])
+    mat = np.zeros((len(genes), n_samples), dtype=np.float64)
+    has = np.zeros(len(genes), dtype=bool)
+    for gid, values in rows:
+        mat[idx[gid]] = np.asarray(values, dtype=np.float64)
+        has[idx[gid]] = True
+    return Profiles(dataset, standardise(mat, has), has, n_samples)
+
+
+def standardise(mat: np.ndarray, has: np.ndarray) -> np.ndarray:
+    """z-score each gene over experiments; missing values -> 0 (the gene's mean)."""
+    out = np.zeros_like(mat, dtype=np.float32)
+    sub = mat[has]
+    with np.errstate(invalid="ignore"):
+        mean = np.nanmean(sub, axis=1, keepdims=True)
+        std = np.nanstd(sub, axis=1, keepdims=True)
+    std[~np.isfinite(std) | (std == 0)] = 1.0
+    z = (sub - mean) / std
+    out[has] = np.nan_to_num(z, nan=0.0).astype(np.float32)
+    return out

@@ -1,0 +1,181 @@
+"""The evaluation protocol: every method on the same seeded split.
+
+Embedding methods -> edge feature = Hadamard product y_i ⊙ y_j -> logistic regression
+fitted on training edges + as many sampled non-edges -> probabilities on the test pairs.
+Heuristic scores (PA, CN, AA, RA, expression correlation) are ranked directly (a
+logistic regression on one feature would not change the ranking). Everything that looks
+at the graph sees the training edges only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.preprocessing import StandardScaler
+
+from genekg import features as F
+from genekg.db import Database
+from genekg.errors import GenekgError
+from genekg.gne.data import Network, Profiles
+from genekg.gne.model import GNEConfig
+from genekg.gne.split import EdgeSplit
+from genekg.gne.train import train_gne
+
+EMBEDDING_METHODS = ("gne", "gne+expr", "spectral", "spectral+expr", "node2vec",
+                     "node2vec+expr", "deepwalk", "fastrp")
+SCORE_METHODS = ("pa", "cn", "aa", "ra", "expr-corr")
+ALL_METHODS = EMBEDDING_METHODS + SCORE_METHODS
+GDS_METHODS = ("node2vec", "node2vec+expr", "deepwalk", "fastrp")
+EXPR_METHODS = ("gne+expr", "spectral+expr", "node2vec+expr", "expr-corr")
+DEFAULT_METHODS = ("gne", "spectral", "pa", "cn", "aa", "ra")
+LABELS = {
+    "gne": "GNE, topology only", "gne+expr": "GNE, with expression",
+    "spectral": "spectral (SVD of norm. adjacency)", "spectral+expr": "spectral + expression",
+    "node2vec": "node2vec (GDS)", "node2vec+expr": "node2vec + expression",
+    "deepwalk": "DeepWalk (GDS node2vec p=q=1)", "fastrp": "FastRP (GDS)",
+    "pa": "preferential attachment", "cn": "common neighbours", "aa": "Adamic-Adar",
+    "ra": "resource allocation", "expr-corr": "expression correlation",
+}
+
+
+@dataclass
+class MethodResult:
+    method: str
+    auroc: float
+    aupr: float
+    seconds: float
+    y_true: np.ndarray = field(repr=False)
+    y_score: np.ndarray = field(repr=False)
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def test_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
+    pairs = np.vstack([split.test_pos, split.test_neg])
+    y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
+    return pairs, y
+
+
+def hadamard(emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    return emb[pairs[:, 0]] * emb[pairs[:, 1]]
+
+
+@dataclass
+class EdgeClassifier:
+    """Hadamard features -> standardised -> logistic regression."""
+
+    scaler: StandardScaler
+    lr: LogisticRegression
+
+    @classmethod
+    def fit(cls, emb: np.ndarray, split: EdgeSplit, seed: int) -> EdgeClassifier:
+        x = np.vstack([hadamard(emb, split.train), hadamard(emb, split.train_neg)])
+        y = np.r_[np.ones(len(split.train)), np.zeros(len(split.train_neg))]
+        scaler = StandardScaler().fit(x)
+        lr = LogisticRegression(max_iter=2000, random_state=seed)
+        lr.fit(scaler.transform(x), y)
+        return cls(scaler, lr)
+
+    def predict(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        return np.asarray(self.lr.predict_proba(self.scaler.transform(hadamard(emb, pairs)))[:, 1])
+
+
+def with_expression(emb: np.ndarray, profiles: Profiles | None) -> np.ndarray:
+    if profiles is None:
+        raise GenekgError("this method needs expression profiles", hint="pass --dataset")
+    return np.hstack([emb, profiles.matrix]).astype(np.float32)
+
+
+def score(y: np.ndarray, s: np.ndarray) -> tuple[float, float]:
+    return float(roc_auc_score(y, s)), float(average_precision_score(y, s))
+
+
+def run_methods(
+    network: Network,
+    split: EdgeSplit,
+    methods: list[str],
+    *,
+    seed: int,
+    profiles: Profiles | None = None,
+    gne_config: GNEConfig | None = None,
+    db: Database | None = None,
+    device: str = "auto",
+    on_method: Callable[[str], None] | None = None,
+    on_epoch: Callable[[int, float, float], None] | None = None,
+) -> list[MethodResult]:
+    unknown = [m for m in methods if m not in ALL_METHODS]
+    if unknown:
+        raise GenekgError(f"unknown method(s) {unknown}", hint=f"Known: {', '.join(ALL_METHODS)}")
+    if any(m in EXPR_METHODS for m in methods) and profiles is None:
+        raise GenekgError("methods with expression need --dataset",
+                          hint=f"Expression methods: {', '.join(EXPR_METHODS)}")
+    if any(m in GDS_METHODS for m in methods) and db is None:
+        raise GenekgError("GDS methods need a database connection")
+    cfg = gne_config or GNEConfig()
+    a_train = F.adjacency(split.train, split.n_nodes)
+    pairs, y = test_pairs(split)
+    results: list[MethodResult] = []
+    gds_cache: dict[str, np.ndarray] = {}
+    graph_name: str | None = None
+    try:
+        for m in methods:
+            if on_method:
+                on_method(m)
+            t0 = time.monotonic()
+            extra: dict[str, float] = {}
+            if m in SCORE_METHODS:
+                s = _score_method(m, a_train, pairs, profiles)
+            else:
+                base = m.removesuffix("+expr")
+                if base == "gne":
+                    lam = cfg.lam if m == "gne+expr" else 0.0
+                    c = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
+                    tr = train_gne(split, c, seed=seed,
+                                   attributes=profiles.matrix if profiles else None,
+                                   has_attributes=profiles.has_profile if profiles else None,
+                                   device=device, on_epoch=on_epoch)
+                    emb = tr.embeddings
+                    extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
+                             "val_auroc": tr.best_val_auroc,
+                             "seconds_per_epoch": tr.seconds_per_epoch}
+                elif base == "spectral":
+                    emb = F.spectral_embedding(a_train, cfg.dim, seed)
+                else:
+                    assert db is not None
+                    from genekg.gne import gds_baselines as G
+
+                    if base not in gds_cache:
+                        if graph_name is None:
+                            graph_name = G.project_training_graph(db, network.genes, split.train)
+                        gds_cache[base] = G.gds_embedding(db, graph_name, network.genes, base,
+                                                          dim=cfg.dim, seed=seed)
+                    emb = gds_cache[base]
+                if m.endswith("+expr") and base != "gne":
+                    emb = with_expression(emb, profiles)
+                s = EdgeClassifier.fit(emb, split, seed).predict(emb, pairs)
+            auroc, aupr = score(y, s)
+            results.append(MethodResult(m, auroc, aupr, time.monotonic() - t0, y, s, extra))
+    finally:
+        if graph_name is not None and db is not None:
+            from genekg.gne.gds_baselines import drop_graph
+
+            drop_graph(db, graph_name)
+    return results
+
+
+def _score_method(m: str, a, pairs: np.ndarray, profiles: Profiles | None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if m == "pa":
+        return F.preferential_attachment(a, pairs)
+    if m == "cn":
+        return F.common_neighbours(a, pairs)
+    if m == "aa":
+        return F.adamic_adar(a, pairs)
+    if m == "ra":
+        return F.resource_allocation(a, pairs)
+    assert profiles is not None
+    x = profiles.matrix
+    return np.einsum("ij,ij->i", x[pairs[:, 0]], x[pairs[:, 1]]) / max(x.shape[1], 1)

@@ -1,0 +1,60 @@
+"""Embedding baselines computed by GDS on a projection of the TRAINING edges only.
+
+The projection is built with Cypher aggregation from the training pairs sent as a
+parameter (plus every gene as a lone node), so no validation or test edge can reach
+node2vec, DeepWalk or FastRP.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from genekg.db import Database
+
+PROJECT = (
+    "UNWIND $rows AS r "
+    "MATCH (a:Gene {id: r[0]}) OPTIONAL MATCH (b:Gene {id: r[1]}) "
+    "WITH gds.graph.project($name, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g "
+    "RETURN g.nodeCount AS nodes, g.relationshipCount AS rels"
+)
+
+
+def project_training_graph(db: Database, genes: list[str], train: np.ndarray) -> str:
+    name = f"genekg_train_{uuid.uuid4().hex[:10]}"
+    rows: list[list[str | None]] = [[genes[i], genes[j]] for i, j in train]
+    rows += [[g, None] for g in genes]
+    db.run(PROJECT, {"rows": rows, "name": name})
+    return name
+
+
+def drop_graph(db: Database, name: str) -> None:
+    db.run("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", {"name": name})
+
+
+def gds_embedding(
+    db: Database, graph: str, genes: list[str], method: str, *, dim: int = 128, seed: int = 0,
+    concurrency: int = 1, p: float = 1.0, q: float = 1.0,
+) -> np.ndarray:
+    """node2vec / deepwalk (node2vec with p=q=1) / fastrp, as a (M, dim) array."""
+    if method in ("node2vec", "deepwalk"):
+        if method == "deepwalk":
+            p = q = 1.0
+        query = ("CALL gds.node2vec.stream($g, {embeddingDimension: $dim, randomSeed: $seed, "
+                 "concurrency: $c, returnFactor: $p, inOutFactor: $q}) YIELD nodeId, embedding "
+                 "RETURN collect([gds.util.asNode(nodeId).id, embedding]) AS rows")
+    elif method == "fastrp":
+        query = ("CALL gds.fastRP.stream($g, {embeddingDimension: $dim, randomSeed: $seed, "
+                 "concurrency: $c, iterationWeights: [0.0, 1.0, 1.0, 1.0]}) "
+                 "YIELD nodeId, embedding "
+                 "RETURN collect([gds.util.asNode(nodeId).id, embedding]) AS rows")
+    else:
+        raise ValueError(method)
+    rows = db.scalar(query, {"g": graph, "dim": dim, "seed": seed, "c": concurrency,
+                             "p": p, "q": q})
+    idx = {g: i for i, g in enumerate(genes)}
+    out = np.zeros((len(genes), dim), dtype=np.float32)
+    for gid, emb in rows:
+        out[idx[gid]] = emb
+    return out
