@@ -6,6 +6,7 @@ import typer
 
 from genekg import __version__
 from genekg.cli import doctor as doctor_mod
+from genekg.cli import gne as gne_mod
 from genekg.cli import ingest as ingest_mod
 from genekg.cli import server
 from genekg.cli.common import AppState, GenekgGroup, setup_logging
@@ -49,6 +50,9 @@ def root(
 app.add_typer(server.app, name="server")
 app.command("doctor")(doctor_mod.doctor)
 app.command("ingest")(ingest_mod.ingest)
+app.command("train")(gne_mod.train)
+app.command("evaluate")(gne_mod.evaluate)
+app.add_typer(gne_mod.emb_app, name="embeddings")
 
 
 def main() -> None:

@@ -1,0 +1,302 @@
+"""`genekg train`, `genekg evaluate`, `genekg embeddings export`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
+from genekg.errors import GenekgError
+
+DEFAULT_SEED = 42
+
+
+def _seed(ctx: typer.Context, seed: int | None) -> int:
+    s = seed if seed is not None else state(ctx).seed
+    return DEFAULT_SEED if s is None else s
+
+
+def _selection(organism: str, source: str | None, release: str | None, dataset: str | None,
+               pathway: str | None, genes: str | None) -> Any:
+    from genekg.gne.pipeline import Selection
+    from genekg.organisms import resolve_organism
+
+    return Selection(resolve_organism(organism), source, release, dataset, pathway,
+                     [g.strip() for g in genes.split(",")] if genes else None)
+
+
+def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negatives_k: int,
+         dropout: float) -> Any:
+    from genekg.gne.model import GNEConfig
+
+    return GNEConfig(dim=dim, lam=lam, lr=lr, batch_size=batch_size, epochs=epochs,
+                     negatives=negatives_k, dropout=dropout)
+
+
+def _epoch_progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                    TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+def train(
+    ctx: typer.Context,
+    organism: str = typer.Option(..., "--organism", "-o", help="ecoli, yeast, human."),
+    source: str = typer.Option(None, help="Interaction source (e.g. biogrid)."),
+    release: str = typer.Option(None, help="Release of the source."),
+    dataset: str = typer.Option(None, help="Expression dataset for gne+expr."),
+    pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
+    genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
+    method: str = typer.Option("gne", help="gne, gne+expr or spectral."),
+    seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
+    all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
+                                   "the validation fraction (for predicting new pairs)."),
+    val_frac: float = typer.Option(0.1, min=0.0, max=0.5),
+    negatives: str = typer.Option("uniform", help="uniform or degree (non-edge sampling)."),
+    dim: int = typer.Option(128), lam: float = typer.Option(1.0, help="λ for gne+expr."),
+    lr: float = typer.Option(0.001), batch_size: int = typer.Option(256),
+    epochs: int = typer.Option(20), negatives_k: int = typer.Option(10, help="Noise genes per "
+                                                                     "positive."),
+    dropout: float = typer.Option(0.5), device: str = typer.Option("auto", help="auto, cpu, "
+                                                                    "cuda."),
+) -> None:
+    """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
+    from genekg.gne.pipeline import train_run
+
+    s = _seed(ctx, seed)
+    sel = _selection(organism, source, release, dataset, pathway, genes)
+    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout)
+    with open_db(ctx) as db, _epoch_progress() as progress:
+        task = progress.add_task(f"training {method}", total=cfg.epochs, info="")
+
+        def on_epoch(e: int, loss: float, auc: float) -> None:
+            progress.update(task, completed=e, info=f"loss {loss:.4f}  val AUROC {auc:.4f}")
+
+        run, metrics = train_run(db, sel, method=method, cfg=cfg, seed=s, val_frac=val_frac,
+                                 negatives=negatives, all_edges=all_edges, device=device,
+                                 on_epoch=on_epoch)
+    table = Table(title=f"run {run.id}", show_header=False)
+    table.add_row("directory", str(run.path))
+    for k in ("test_auroc", "test_aupr", "best_val_auroc", "best_epoch", "seconds_per_epoch"):
+        if k in metrics:
+            v = metrics[k]
+            table.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
+    console.print(table)
+
+
+def evaluate(
+    ctx: typer.Context,
+    organism: str = typer.Option(..., "--organism", "-o"),
+    source: str = typer.Option(None), release: str = typer.Option(None),
+    dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
+    methods: str = typer.Option("gne,spectral,pa,cn,aa,ra", help="Comma-separated; all: "
+                                "gne, gne+expr, spectral, spectral+expr, node2vec, "
+                                "node2vec+expr, deepwalk, fastrp, pa, cn, aa, ra, expr-corr."),
+    seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
+    seed: int = typer.Option(None),
+    negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
+    val_frac: float = typer.Option(0.1),
+    experiment: str = typer.Option("protocol", help="protocol, lambda, sparsity or "
+                                   "temporal."),
+    lambdas: str = typer.Option("0,0.2,0.4,0.6,0.8,1,10,100", help="λ values (lambda)."),
+    train_fracs: str = typer.Option("0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8",
+                                    help="Training fractions (sparsity; test fixed at 10%)."),
+    old_release: str = typer.Option(None, help="Temporal: older release."),
+    new_release: str = typer.Option(None, help="Temporal: newer release."),
+    dim: int = typer.Option(128), lam: float = typer.Option(1.0), lr: float = typer.Option(0.001),
+    batch_size: int = typer.Option(256), epochs: int = typer.Option(20),
+    negatives_k: int = typer.Option(10), dropout: float = typer.Option(0.5),
+    device: str = typer.Option("auto"),
+    out: Path = typer.Option(None, help="Output folder (default runs/eval-<time>)."),
+) -> None:
+    """Run the paper's protocol for several methods on the same seeded splits."""
+    from genekg.config import runs_dir
+    from genekg.gne import pipeline as P
+
+    s0 = _seed(ctx, seed)
+    sel = _selection(organism, source, release, dataset, None, None)
+    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout)
+    method_list = [m.strip() for m in methods.split(",") if m.strip()]
+    modes = [m.strip() for m in negatives.split(",") if m.strip()]
+    out = out or runs_dir() / f"eval-{datetime.now(UTC):%Y%m%d-%H%M%S}-{organism}-{experiment}"
+    out.mkdir(parents=True, exist_ok=True)
+    seed_list = [s0 + i for i in range(seeds)]
+    rows: list[dict[str, Any]] = []
+    with open_db(ctx) as db, _epoch_progress() as progress:
+        task = progress.add_task("evaluating", total=None, info="")
+
+        def step(msg: str) -> None:
+            progress.update(task, description=msg, info="")
+
+        def on_epoch(e: int, loss: float, auc: float) -> None:
+            progress.update(task, info=f"epoch {e} loss {loss:.3f} val {auc:.3f}")
+
+        if experiment == "protocol":
+            rep = P.evaluate_protocol(db, sel, method_list, seeds=seed_list, negatives=modes,
+                                      cfg=cfg, val_frac=val_frac, device=device, on_step=step,
+                                      on_epoch=on_epoch)
+            rows = rep.rows
+            summary = rep.summary()
+            _plots(rep.curves, out)
+            _print_summary(summary, modes, f"{organism}: {rep.network}", method_list)
+        elif experiment == "lambda":
+            if not dataset:
+                raise GenekgError("the λ sweep needs --dataset")
+            for lam_v in [float(x) for x in lambdas.split(",")]:
+                step(f"λ = {lam_v}")
+                cfg.lam = lam_v
+                rep = P.evaluate_protocol(db, sel, ["gne+expr" if lam_v > 0 else "gne"],
+                                          seeds=seed_list, negatives=modes, cfg=cfg,
+                                          val_frac=val_frac, device=device, on_epoch=on_epoch)
+                rows += [{**r, "lambda": lam_v} for r in rep.rows]
+            _print_rows(rows, ["lambda", "negatives", "seed", "auroc", "aupr"], "λ sweep")
+        elif experiment == "sparsity":
+            for tf in [float(x) for x in train_fracs.split(",")]:
+                step(f"train fraction {tf}")
+                rep = P.evaluate_protocol(db, sel, method_list, seeds=seed_list,
+                                          negatives=modes, cfg=cfg, val_frac=0.1,
+                                          test_frac=0.1, train_frac=tf, device=device,
+                                          on_epoch=on_epoch)
+                rows += [{**r, "train_frac": tf} for r in rep.rows]
+            _print_rows(rows, ["train_frac", "method", "negatives", "seed", "auroc", "aupr"],
+                        "network sparsity (test = 10% of edges)")
+        elif experiment == "temporal":
+            if not (source and old_release and new_release):
+                raise GenekgError("temporal hold-out needs --source, --old-release and "
+                                  "--new-release")
+            for mode in modes:
+                res = P.temporal_holdout(db, sel.organism, source, old_release, new_release,
+                                         method_list, seed=s0, negatives=mode, cfg=cfg,
+                                         val_frac=val_frac, device=device)
+                rows += [{"method": r.method, "negatives": mode, "seed": s0, "auroc": r.auroc,
+                          "aupr": r.aupr, "seconds": r.seconds} for r in res]
+            _print_rows(rows, ["method", "negatives", "auroc", "aupr"],
+                        f"temporal hold-out {old_release} -> {new_release}")
+        else:
+            raise GenekgError(f"unknown experiment {experiment!r}",
+                              hint="protocol, lambda, sparsity, temporal")
+    import pandas as pd
+
+    pd.DataFrame(rows).to_csv(out / "results.csv", index=False)
+    (out / "results.json").write_text(json.dumps(
+        {"experiment": experiment, "selection": sel.to_dict(), "seeds": seed_list,
+         "negatives": modes, "gne": cfg.to_dict(), "rows": rows}, indent=2, default=float))
+    console.print(f"results: {out}/results.csv, results.json"
+                  + (", roc_*.png, pr_*.png" if experiment == "protocol" else ""))
+
+
+def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
+                   order: list[str]) -> None:
+    from genekg.gne.evaluate import LABELS
+
+    table = Table(title=f"link prediction — {title}")
+    table.add_column("method")
+    for m in modes:
+        table.add_column(f"{m} AUROC", justify="right")
+        table.add_column(f"{m} AUPR", justify="right")
+    table.add_column("s/run", justify="right")
+    by = {(r["method"], r["negatives"]): r for r in summary}
+    methods = [m for m in order if any(r["method"] == m for r in summary)]
+    best = {m: max((by[(x, m)]["auroc_mean"] for x in methods if (x, m) in by), default=0)
+            for m in modes}
+    for meth in methods:
+        cells = []
+        for m in modes:
+            r = by.get((meth, m))
+            if r is None:
+                cells += ["", ""]
+                continue
+            star = "[bold green]" if r["auroc_mean"] == best[m] else ""
+            sd = r["seeds"] > 1
+            cells.append(f"{star}{r['auroc_mean']:.3f}" + (f" ± {r['auroc_sd']:.3f}" if sd else ""))
+            cells.append(f"{r['aupr_mean']:.3f}" + (f" ± {r['aupr_sd']:.3f}" if sd else ""))
+        secs = max(by[(meth, m)]["seconds"] for m in modes if (meth, m) in by)
+        table.add_row(LABELS.get(meth, meth), *cells, f"{secs:.1f}")
+    console.print(table)
+
+
+def _print_rows(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
+    table = Table(title=title)
+    for c in cols:
+        table.add_column(c, justify="right" if c in ("auroc", "aupr") else "left")
+    for r in rows:
+        table.add_row(*[f"{r[c]:.4f}" if isinstance(r.get(c), float) and c in ("auroc", "aupr")
+                        else str(r.get(c, "")) for c in cols])
+    console.print(table)
+
+
+def _plots(curves: dict[str, list[Any]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    from genekg.gne.evaluate import LABELS
+
+    for mode, results in curves.items():
+        for kind in ("roc", "pr"):
+            fig, ax = plt.subplots(figsize=(6, 5))
+            for r in results:
+                if kind == "roc":
+                    x, y, _ = roc_curve(r.y_true, r.y_score)
+                    ax.plot(x, y, label=f"{LABELS.get(r.method, r.method)} ({r.auroc:.3f})")
+                else:
+                    p, rc, _ = precision_recall_curve(r.y_true, r.y_score)
+                    ax.plot(rc, p, label=f"{LABELS.get(r.method, r.method)} ({r.aupr:.3f})")
+            ax.set_xlabel("false positive rate" if kind == "roc" else "recall")
+            ax.set_ylabel("true positive rate" if kind == "roc" else "precision")
+            ax.set_title(f"{kind.upper()} — {mode} negatives")
+            ax.legend(fontsize=7, loc="lower right" if kind == "roc" else "lower left")
+            fig.tight_layout()
+            fig.savefig(out / f"{kind}_{mode}.png", dpi=110)
+            plt.close(fig)
+
+
+emb_app = typer.Typer(cls=GenekgGroup, help="Gene embeddings of a run.", no_args_is_help=True)
+
+
+@emb_app.command("export")
+def export(
+    ctx: typer.Context,
+    run: str = typer.Option(..., "--run", help="Run id (or path)."),
+    output: Path = typer.Option(None, "--output", help="File: .parquet or .tsv "
+                                "(default <run>/embeddings.tsv)."),
+    to_graph: bool = typer.Option(False, "--to-graph", help="Also write the vectors to Gene "
+                                  "nodes as property `embedding_<run>`-style `gne_embedding` "
+                                  "with `gne_embedding_run`."),
+) -> None:
+    """Export a run's gene embeddings as Parquet/TSV, optionally onto Gene nodes."""
+    import numpy as np
+
+    from genekg.gne.runs import Run
+
+    r = Run.open(run)
+    genes, emb, frame = r.load_embeddings()
+    output = output or r.path / "embeddings.tsv"
+    if output.suffix == ".parquet":
+        frame.to_parquet(output, index=False)
+    else:
+        import pandas as pd
+
+        wide = pd.DataFrame(emb, columns=[f"e{i}" for i in range(emb.shape[1])])
+        wide.insert(0, "symbol", frame["symbol"])
+        wide.insert(0, "gene_id", genes)
+        wide.to_csv(output, sep="\t", index=False, float_format="%.6g")
+    console.print(f"{len(genes):,} embeddings ({emb.shape[1]} dims) -> {output}")
+    if to_graph:
+        with open_db(ctx) as db:
+            rows = [[g, np.asarray(v, dtype=float).tolist()] for g, v in zip(genes, emb,
+                                                                              strict=True)]
+            n = 0
+            for i in range(0, len(rows), 5000):
+                n += db.scalar("UNWIND $rows AS r MATCH (g:Gene {id: r[0]}) "
+                               "SET g.gne_embedding = r[1], g.gne_embedding_run = $run "
+                               "RETURN count(g) AS n", {"rows": rows[i:i + 5000], "run": r.id})
+        console.print(f"wrote gne_embedding to {n:,} Gene nodes")

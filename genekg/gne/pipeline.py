@@ -1,0 +1,227 @@
+"""Train-a-run and evaluate-the-protocol, as library functions (the CLI renders them)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from genekg.db import Database
+from genekg.errors import GenekgError
+from genekg.gne import evaluate as E
+from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
+from genekg.gne.model import GNEConfig
+from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
+from genekg.gne.split import canonical_pairs, split_edges
+from genekg.gne.train import train_gne
+from genekg.organisms import Organism
+
+TRAINABLE = ("gne", "gne+expr", "spectral")
+
+
+@dataclass
+class Selection:
+    organism: Organism
+    source: str | None = None
+    release: str | None = None
+    dataset: str | None = None
+    pathway: str | None = None
+    genes: list[str] | None = None
+
+    def pull(self, db: Database) -> tuple[Network, Profiles | None]:
+        net = pull_network(db, self.organism, source=self.source, release=self.release,
+                           pathway=self.pathway, genes=self.genes)
+        prof = pull_profiles(db, self.dataset, net.genes) if self.dataset else None
+        return net, prof
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"organism": self.organism.short, "taxon": self.organism.taxon,
+                "source": self.source, "release": self.release, "dataset": self.dataset,
+                "pathway": self.pathway, "genes": self.genes}
+
+
+def server_metadata(db: Database) -> dict[str, Any]:
+    info = db.info()
+    sources = db.run("MATCH (s:Source) RETURN s.id AS id, s.sha256 AS sha256 ORDER BY id")
+    return {"uri": db.settings.uri, "neo4j": info.neo4j_version, "gds": info.gds_version,
+            "sources": sources}
+
+
+def train_run(
+    db: Database,
+    sel: Selection,
+    *,
+    method: str = "gne",
+    cfg: GNEConfig | None = None,
+    seed: int = 42,
+    val_frac: float = 0.1,
+    negatives: str = "uniform",
+    all_edges: bool = False,
+    device: str = "auto",
+    base: Path | None = None,
+    on_epoch: Callable[[int, float, float], None] | None = None,
+) -> tuple[Run, dict[str, Any]]:
+    """Train one model and write runs/<id>/.
+
+    Default: the evaluation split (validation for early stopping, half of the rest for
+    training, half held out for the test metrics). `all_edges`: train on every edge but
+    the validation fraction, for prediction of new interactions (test metrics = none).
+    """
+    if method not in TRAINABLE:
+        raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
+    if method == "gne+expr" and not sel.dataset:
+        raise GenekgError("gne+expr needs --dataset")
+    cfg = cfg or GNEConfig()
+    t0 = time.monotonic()
+    net, prof = sel.pull(db)
+    if all_edges:
+        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
+                            test_frac=0.0, train_frac=1.0 - val_frac, negatives=negatives)
+    else:
+        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
+                            negatives=negatives)
+    run = Run.create(new_run_id(method, sel.organism.short, seed), base)
+    extra: dict[str, Any] = {}
+    if method.startswith("gne"):
+        lam = cfg.lam if method == "gne+expr" else 0.0
+        cfg = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
+        tr = train_gne(split, cfg, seed=seed,
+                       attributes=prof.matrix if prof else None,
+                       has_attributes=prof.has_profile if prof else None,
+                       device=device, on_epoch=on_epoch)
+        emb = tr.embeddings
+        assert tr.model is not None
+        import torch
+
+        torch.save(tr.model.state_dict(), run.path / "model.pt")
+        extra = {"history": tr.history, "best_epoch": tr.best_epoch,
+                 "best_val_auroc": tr.best_val_auroc, "seconds_per_epoch": tr.seconds_per_epoch}
+    else:
+        from genekg import features as F
+
+        emb = F.spectral_embedding(F.adjacency(split.train, split.n_nodes), cfg.dim, seed)
+    clf = E.EdgeClassifier.fit(emb, split, seed)
+    metrics: dict[str, Any] = {"method": method, **extra}
+    if len(split.test_pos):
+        pairs, y = E.test_pairs(split)
+        metrics["test_auroc"], metrics["test_aupr"] = E.score(y, clf.predict(emb, pairs))
+    symbols = _symbols(db, net.genes)
+    run.save_embeddings(net.genes, symbols, emb)
+    run.save_classifier(Classifier.from_edge_classifier(clf))
+    run.save_split(split)
+    run.write_json("config.json", {
+        "run_id": run.id, "method": method, "seed": seed, "selection": sel.to_dict(),
+        "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
+                                         "all_edges": all_edges},
+        "device": device,
+    })
+    run.write_json("metadata.json", {
+        "versions": package_versions(), "server": server_metadata(db),
+        "data": {"network_sha256": net.fingerprint(), "genes": len(net.genes),
+                 "edges": int(len(net.edges)),
+                 "profiles_sha256": prof.fingerprint() if prof else None,
+                 "genes_with_profile": int(prof.has_profile.sum()) if prof else None},
+        "seconds": time.monotonic() - t0,
+    })
+    run.write_json("metrics.json", metrics)
+    return run, metrics
+
+
+def _symbols(db: Database, genes: list[str]) -> list[str | None]:
+    rows = db.scalar("UNWIND $ids AS id MATCH (g:Gene {id: id}) "
+                     "RETURN collect([g.id, g.symbol]) AS r", {"ids": genes}) or []
+    m = dict(rows)
+    return [m.get(g) for g in genes]
+
+
+@dataclass
+class EvalReport:
+    rows: list[dict[str, Any]] = field(default_factory=list)  # one per method/mode/seed
+    curves: dict[str, list[E.MethodResult]] = field(default_factory=dict)
+    network: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> list[dict[str, Any]]:
+        import pandas as pd
+
+        df = pd.DataFrame(self.rows)
+        g = df.groupby(["method", "negatives"]).agg(
+            auroc_mean=("auroc", "mean"), auroc_sd=("auroc", "std"),
+            aupr_mean=("aupr", "mean"), aupr_sd=("aupr", "std"),
+            seconds=("seconds", "mean"), seeds=("seed", "count")).reset_index()
+        return list(g.fillna(0.0).to_dict("records"))
+
+
+def evaluate_protocol(
+    db: Database,
+    sel: Selection,
+    methods: list[str],
+    *,
+    seeds: list[int],
+    negatives: list[str],
+    cfg: GNEConfig | None = None,
+    val_frac: float = 0.1,
+    test_frac: float | None = None,
+    train_frac: float | None = None,
+    device: str = "auto",
+    on_step: Callable[[str], None] | None = None,
+    on_epoch: Callable[[int, float, float], None] | None = None,
+) -> EvalReport:
+    net, prof = sel.pull(db)
+    report = EvalReport(network={"genes": len(net.genes), "edges": int(len(net.edges)),
+                                 "genes_with_profile": int(prof.has_profile.sum())
+                                 if prof else None})
+    for neg in negatives:
+        for seed in seeds:
+            split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
+                                test_frac=test_frac, train_frac=train_frac, negatives=neg)
+            results = E.run_methods(
+                net, split, methods, seed=seed, profiles=prof, gne_config=cfg, db=db,
+                device=device, on_epoch=on_epoch,
+                on_method=(lambda m, s=seed, n=neg: on_step(f"{n} seed {s}: {m}"))
+                if on_step else None)
+            for r in results:
+                report.rows.append({"method": r.method, "negatives": neg, "seed": seed,
+                                    "auroc": r.auroc, "aupr": r.aupr, "seconds": r.seconds,
+                                    "train_edges": int(len(split.train)),
+                                    "test_edges": int(len(split.test_pos)), **r.extra})
+                if seed == seeds[0]:
+                    report.curves.setdefault(neg, []).append(r)
+    return report
+
+
+def temporal_holdout(
+    db: Database, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
+    seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
+    device: str = "auto",
+) -> list[E.MethodResult]:
+    """Train on the older release, test on pairs present only in the newer one."""
+    old_net = pull_network(db, organism, source=source, release=old)
+    new_net = pull_network(db, organism, source=source, release=new)
+    idx = old_net.index
+    old_codes = set(map(tuple, old_net.edges.tolist()))
+    new_pairs = [(idx[new_net.genes[a]], idx[new_net.genes[b]]) for a, b in new_net.edges
+                 if new_net.genes[a] in idx and new_net.genes[b] in idx]
+    added = canonical_pairs(np.array([p for p in new_pairs if tuple(sorted(p)) not in old_codes]
+                                     or np.zeros((0, 2)), dtype=np.int64))
+    if len(added) < 10:
+        raise GenekgError(f"only {len(added)} new pairs between genes of release {old}",
+                          hint="Temporal hold-out needs two releases with new interactions.")
+    split = split_edges(old_net.edges, len(old_net.genes), seed=seed, val_frac=val_frac,
+                        test_frac=0.0, train_frac=1.0 - val_frac, negatives=negatives)
+    from genekg.gne.split import encode, sample_non_edges
+
+    rng = np.random.default_rng(seed + 1)
+    all_known = np.vstack([old_net.edges, added])
+    forbidden = np.concatenate([encode(all_known, len(old_net.genes)),
+                                encode(split.train_neg, len(old_net.genes)),
+                                encode(split.val_neg, len(old_net.genes))])
+    degree = np.bincount(all_known.ravel(), minlength=len(old_net.genes))
+    split.test_pos = added
+    split.test_neg = sample_non_edges(len(old_net.genes), len(added), forbidden, rng,
+                                      mode=negatives, degree=degree)
+    return E.run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
+                         device=device)
