@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# The README's main command: from a fresh machine, set up genekg, install and start the
-# local Neo4j + GDS, load the bundled real sample, and print a summary.
+# The README's main command: on a fresh machine, set up genekg, install and start the local
+# Neo4j + GDS, load the bundled real sample, train GNE on the E. coli BioGRID network,
+# evaluate it against baselines, write the top predictions back, and print a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 G=.venv/bin/genekg
+SEED=${SEED:-42}
 $G server install
 $G server start
+$G ingest sample
+$G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods gne,spectral,pa,aa \
+   --negatives uniform,degree --out runs/demo-eval
+$G --seed "$SEED" train --organism ecoli --source biogrid --all-edges | tee runs/demo-train.txt
+RUN=$(ls -t runs | grep -- '-gne-ecoli-' | head -1)
+$G predict --run "$RUN" --per-gene 5 --top-k 2000 --min-score 0.5
+$G query top_partners --param gene=dnaK --param run="$RUN" --param limit=10
+$G predictions list
 $G server status
+echo
+echo "Explore in the Neo4j Browser: http://127.0.0.1:7474/browser/ (user neo4j, password in"
+echo "  \$(genekg server status) home → conf/genekg-password) with e.g."
+echo "  MATCH (g:Gene {symbol:'dnaK'})-[p:PREDICTED_INTERACTION]-(x) RETURN g, p, x"

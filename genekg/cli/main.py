@@ -8,6 +8,7 @@ from genekg import __version__
 from genekg.cli import doctor as doctor_mod
 from genekg.cli import gne as gne_mod
 from genekg.cli import ingest as ingest_mod
+from genekg.cli import predict as predict_mod
 from genekg.cli import server
 from genekg.cli.common import AppState, GenekgGroup, setup_logging
 
@@ -53,6 +54,9 @@ app.command("ingest")(ingest_mod.ingest)
 app.command("train")(gne_mod.train)
 app.command("evaluate")(gne_mod.evaluate)
 app.add_typer(gne_mod.emb_app, name="embeddings")
+app.command("predict")(predict_mod.predict)
+app.add_typer(predict_mod.preds_app, name="predictions")
+app.command("query")(predict_mod.query)
 
 
 def main() -> None:

@@ -48,6 +48,8 @@ def query_names(prefix: str = "") -> tuple[str, ...]:
 
 @cache
 def load_query(name: str) -> NamedQuery:
+    if "/" not in name and f"queries/{name}" in query_names():
+        name = f"queries/{name}"  # the user-facing library is addressed by short name
     parts = name.removesuffix(".cypher").split("/")
     path = _root()
     for part in parts[:-1]:

@@ -1,0 +1,9 @@
+// Predictions touching genes that are mutated in one cell line (by name, e.g. 'MCF7').
+// Params: $cell_line, $limit
+MATCH (c:CellLine)
+WHERE c.name = $cell_line OR c.id = $cell_line
+MATCH (c)-[m:HAS_MUTATION]->(g:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)
+RETURN c.name AS cell_line, g.symbol AS mutated_gene, partner.symbol AS partner,
+       round(p.score, 4) AS score, m.types AS mutation_types, p.run_id AS run_id
+ORDER BY score DESC
+LIMIT $limit

@@ -1,0 +1,10 @@
+// Temporal validation: predictions of one run that a given (newer) release confirms,
+// i.e. the pair is an INTERACTS_WITH edge seen in that release.
+// Params: $run (run id), $tag (e.g. 'biogrid@4.2.192'), $limit
+MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene)
+MATCH (a)-[i:INTERACTS_WITH]-(b)
+WHERE $tag IN i.seen_in
+RETURN a.symbol AS gene_a, b.symbol AS gene_b, round(p.score, 4) AS score, p.rank AS rank,
+       i.seen_in AS seen_in
+ORDER BY rank
+LIMIT $limit

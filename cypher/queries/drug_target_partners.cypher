@@ -1,0 +1,9 @@
+// Predicted partners of the targets of one drug (by name or id): candidate off-pathway effects.
+// Params: $drug (e.g. 'imatinib' or 'DB00619'), $limit
+MATCH (d:Drug)
+WHERE toLower(d.name) = toLower($drug) OR d.id = $drug
+MATCH (d)-[:TARGETS]->(t:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)
+RETURN d.name AS drug, t.symbol AS target, partner.symbol AS partner,
+       round(p.score, 4) AS score, p.run_id AS run_id
+ORDER BY score DESC
+LIMIT $limit

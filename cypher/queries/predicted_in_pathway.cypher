@@ -1,0 +1,8 @@
+// Predicted edges whose two genes are both members of one KEGG pathway.
+// Params: $pathway (e.g. 'path:hsa04010'), $limit
+MATCH (p:Pathway {id: $pathway})<-[:IN_PATHWAY]-(a:Gene)-[e:PREDICTED_INTERACTION]->(b:Gene)
+      -[:IN_PATHWAY]->(p)
+RETURN p.name AS pathway, a.symbol AS gene_a, b.symbol AS gene_b, round(e.score, 4) AS score,
+       e.run_id AS run_id
+ORDER BY score DESC
+LIMIT $limit

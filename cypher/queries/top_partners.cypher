@@ -1,0 +1,11 @@
+// Top predicted interaction partners of one gene (by symbol or id), best first.
+// Params: $gene (e.g. 'dnaK' or '511145:dnaK'), $limit (e.g. 20), $run (a run id, or null for all runs)
+MATCH (g:Gene)
+WHERE g.symbol = $gene OR g.id = $gene
+MATCH (g)-[p:PREDICTED_INTERACTION]-(partner:Gene)
+WHERE $run IS NULL OR p.run_id = $run
+RETURN partner.symbol AS partner, partner.id AS partner_id, round(p.score, 4) AS score,
+       p.rank AS rank, p.shared_partners AS shared_partners, p.shares_pathway AS shares_pathway,
+       p.run_id AS run_id
+ORDER BY score DESC
+LIMIT $limit

@@ -1,0 +1,175 @@
+"""`genekg predict`, `genekg predictions …`, `genekg query …`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from genekg.cli.common import GenekgGroup, console, err_console, open_db
+from genekg.errors import GenekgError
+
+
+def predict(
+    ctx: typer.Context,
+    run: str = typer.Option(..., "--run", help="Run id (runs/<id>) or path."),
+    top_k: int = typer.Option(None, "--top-k", min=1, help="Keep the k best pairs overall "
+                              "(default 1000 unless --per-gene/--min-score)."),
+    per_gene: int = typer.Option(None, "--per-gene", min=1, help="Keep the K best partners "
+                                 "of every gene."),
+    min_score: float = typer.Option(None, "--min-score", min=0.0, max=1.0,
+                                    help="Keep pairs with probability ≥ p (paper: 0.5)."),
+    genes: str = typer.Option(None, "--genes", help="Only pairs involving these genes "
+                              "(comma-separated symbols or ids)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print rows, write nothing."),
+    output: Path = typer.Option(None, "--output", help="Write rows to this TSV (no DB write "
+                                "unless --write is also given)."),
+    write: bool = typer.Option(False, "--write", help="With --output: also write to Neo4j."),
+    show: int = typer.Option(15, help="How many top rows to print."),
+) -> None:
+    """Score candidate pairs of a run and write them back as PREDICTED_INTERACTION edges.
+
+    Re-running replaces this run's edges (in one transaction); other runs are untouched.
+    """
+    from genekg.gne.runs import Run
+    from genekg.predict import PredictOptions, write_predictions, write_tsv
+    from genekg.predict import predict as do_predict
+
+    if top_k is None and per_gene is None and min_score is None:
+        top_k = 1000
+    r = Run.open(run)
+    opts = PredictOptions(top_k=top_k, per_gene=per_gene, min_score=min_score,
+                          genes=[g.strip() for g in genes.split(",")] if genes else None)
+    with open_db(ctx) as db:
+        with Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("genes"), TimeElapsedColumn(), console=err_console,
+                      transient=True) as progress:
+            task = progress.add_task("scoring", total=None)
+            result = do_predict(db, r, opts, lambda d, t: progress.update(task, completed=d,
+                                                                          total=t))
+        rate = result.candidates_scored / max(result.seconds_scoring, 1e-9)
+        err_console.print(f"scored {result.candidates_scored:,} candidate pairs in "
+                          f"{result.seconds_scoring:.1f} s ({rate:,.0f} pairs/s); "
+                          f"{result.known_excluded:,} known interactions excluded; "
+                          f"{len(result.predictions):,} selected")
+        if output:
+            write_tsv(result, output)
+            err_console.print(f"wrote {output}")
+        if dry_run and not output:
+            write_tsv(result, None)
+        if not dry_run and (write or not output):
+            with err_console.status(f"writing {len(result.predictions):,} edges …"):
+                n = write_predictions(db, result)
+            err_console.print(f"[green]wrote[/] {n:,} PREDICTED_INTERACTION edges for run "
+                              f"{result.run_id} in {result.seconds_writing:.1f} s")
+    if not dry_run or output:
+        _top_table(result.predictions[:show], result.run_id)
+
+
+def _top_table(preds: list[Any], run_id: str) -> None:
+    table = Table(title=f"top predictions — {run_id}")
+    for c in ("rank", "gene a", "gene b", "score", "shared partners", "pathway", "drug"):
+        table.add_column(c, justify="right" if c in ("rank", "score", "shared partners")
+                         else "left")
+    for p in preds:
+        table.add_row(str(p.rank), p.a.split(":", 1)[-1], p.b.split(":", 1)[-1],
+                      f"{p.score:.4f}", str(p.shared_partners),
+                      "yes" if p.shares_pathway else "", "yes" if p.shares_drug_target else "")
+    console.print(table)
+
+
+preds_app = typer.Typer(cls=GenekgGroup, help="Predicted edges in the graph.",
+                        no_args_is_help=True)
+
+
+@preds_app.command("list")
+def list_runs(ctx: typer.Context) -> None:
+    """Runs with PREDICTED_INTERACTION edges: counts and score ranges."""
+    with open_db(ctx) as db:
+        rows = db.run("runs")
+    _rows_table(rows, "prediction runs in the graph")
+
+
+@preds_app.command("delete")
+def delete(ctx: typer.Context, run: str = typer.Option(..., "--run")) -> None:
+    """Delete one run's PREDICTED_INTERACTION edges (others are untouched)."""
+    with open_db(ctx) as db:
+        n = db.scalar("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() "
+                      "WITH p LIMIT 1000000000 DELETE p RETURN count(*) AS n", {"run": run})
+    if not n:
+        raise GenekgError(f"no predicted edges for run {run!r}",
+                          hint="genekg predictions list")
+    console.print(f"deleted {n:,} edges of run {run}")
+
+
+def query(
+    ctx: typer.Context,
+    name: str = typer.Argument(None, help="Query name (see --list)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="key=value (repeatable); "
+                                    "numbers are converted, 'null' is null."),
+    list_queries: bool = typer.Option(False, "--list", help="List the query library."),
+    show_text: bool = typer.Option(False, "--show", help="Print the Cypher instead."),
+) -> None:
+    """Run a named query from the Cypher library and print a table."""
+    from genekg.db.cypher import load_query, query_names
+
+    if list_queries or not name:
+        table = Table(title="Cypher query library (cypher/queries/)")
+        table.add_column("name", style="bold")
+        table.add_column("what it does")
+        for q in query_names("queries/"):
+            table.add_row(q.removeprefix("queries/"), load_query(q).doc)
+        console.print(table)
+        return
+    q = load_query(name)
+    if show_text:
+        console.print(q.text, highlight=False, markup=False)
+        return
+    params = {}
+    for item in param:
+        if "=" not in item:
+            raise GenekgError(f"--param {item!r} is not key=value")
+        k, v = item.split("=", 1)
+        params[k] = _coerce(v)
+    import re
+
+    needed = sorted(set(re.findall(r"\$(\w+)", q.text)))
+    missing = [p for p in needed if p not in params]
+    for p in missing:
+        if p == "limit":
+            params["limit"] = 25
+        elif p in ("run", "tag"):
+            params[p] = None
+    missing = [p for p in needed if p not in params]
+    if missing:
+        raise GenekgError(f"query {name} needs parameter(s) {missing}",
+                          hint=" ".join(f"--param {m}=…" for m in missing))
+    with open_db(ctx) as db:
+        rows = db.run(q.text, params)
+    _rows_table(rows, name)
+
+
+def _coerce(v: str) -> Any:
+    if v.lower() == "null":
+        return None
+    for cast in (int, float):
+        try:
+            return cast(v)
+        except ValueError:
+            pass
+    return v
+
+
+def _rows_table(rows: list[dict[str, Any]], title: str) -> None:
+    if not rows:
+        console.print(f"{title}: no rows")
+        return
+    table = Table(title=f"{title} ({len(rows)} rows)")
+    for c in rows[0]:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r.values()])
+    console.print(table)

@@ -1,0 +1,254 @@
+"""Score candidate gene pairs of a run and write the chosen ones back to Neo4j.
+
+Scoring: the run's edge classifier (logistic regression on Hadamard features) is the
+bilinear form p(i, j) = σ((y_i ⊙ w) · y_j + b), so one block of rows is one matrix
+product against all genes — memory O(block · M), never M×M, and the BLAS uses all cores.
+Known interactions (any INTERACTS_WITH in the graph between the run's genes) and
+self-pairs are excluded.
+
+Write-back: `(:Gene)-[:PREDICTED_INTERACTION {score, rank, model, run_id, created_at,
+shared_partners, shares_pathway, shares_drug_target}]->(:Gene)`, stored once per pair
+(lower id first). Replacing a run's edges happens in one transaction: an interrupted
+write leaves the old set or the new one, and other runs' edges are never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from genekg import features as F
+from genekg.db import Database
+from genekg.errors import GenekgError
+from genekg.gne.runs import Run
+from genekg.gne.split import canonical_pairs
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class Prediction:
+    a: str
+    b: str
+    score: float
+    rank: int = 0
+    shared_partners: int = 0
+    shares_pathway: bool = False
+    shares_drug_target: bool = False
+
+
+@dataclass
+class PredictOptions:
+    top_k: int | None = 1000
+    per_gene: int | None = None
+    min_score: float | None = None
+    genes: list[str] | None = None
+    block: int = 256
+
+
+@dataclass
+class PredictResult:
+    run_id: str
+    model: str
+    predictions: list[Prediction]
+    candidates_scored: int
+    seconds_scoring: float
+    known_excluded: int
+    written: int = 0
+    seconds_writing: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def known_pairs(db: Database, genes: list[str]) -> np.ndarray:
+    """Index pairs of every known interaction among `genes` (any source or release)."""
+    rows = db.scalar(
+        "UNWIND $ids AS id MATCH (a:Gene {id: id})-[:INTERACTS_WITH]->(b:Gene) "
+        "RETURN collect([a.id, b.id]) AS r", {"ids": genes}) or []
+    idx = {g: i for i, g in enumerate(genes)}
+    pairs = [(idx[a], idx[b]) for a, b in rows if a in idx and b in idx]
+    return canonical_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2))
+
+
+def score_candidates(
+    emb: np.ndarray,
+    w: np.ndarray,
+    b: float,
+    known: np.ndarray,
+    opts: PredictOptions,
+    rows: np.ndarray | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[list[tuple[float, int, int]], int]:
+    """Blockwise scoring of pairs (i, j), i in `rows` (default all genes), j any gene.
+
+    Returns (probability, i, j) with i < j for the selected pairs and the number of
+    distinct candidate pairs scored. Selection: per-gene top-K (both directions of a
+    pair count for each gene), global top-k, minimum probability.
+    """
+    if not (opts.top_k or opts.per_gene or opts.min_score is not None):
+        raise GenekgError("choose what to keep: --top-k, --per-gene or --min-score")
+    m = emb.shape[0]
+    rows = np.arange(m) if rows is None else np.asarray(rows, dtype=np.int64)
+    in_rows = np.zeros(m, dtype=bool)
+    in_rows[rows] = True
+    known_adj = F.adjacency(known, m)
+    ew = (emb * w).astype(np.float32)
+    embt = np.ascontiguousarray(emb.T.astype(np.float32))
+    cols = np.arange(m)
+    best_s = np.empty(0)
+    best_i = np.empty(0, dtype=np.int64)
+    best_j = np.empty(0, dtype=np.int64)
+    chosen: dict[tuple[int, int], float] = {}
+    scored = 0
+    for start in range(0, len(rows), opts.block):
+        blk = rows[start : start + opts.block]
+        probs = 1.0 / (1.0 + np.exp(-(ew[blk] @ embt + b).astype(np.float64)))
+        valid = cols[None, :] != blk[:, None]
+        kr = known_adj[blk].tocoo()
+        valid[kr.row, kr.col] = False
+        # Each unordered pair counted once: j > i, or j outside the requested rows.
+        once = valid & ((cols[None, :] > blk[:, None]) | ~in_rows[None, :])
+        scored += int(once.sum())
+        keep = valid if opts.per_gene else once
+        if opts.min_score is not None:
+            keep = keep & (probs >= opts.min_score)
+        probs = np.where(keep, probs, -1.0)
+        if opts.per_gene:
+            k = min(opts.per_gene, m - 1)
+            top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+            for r, i in enumerate(blk):
+                for j in top[r]:
+                    pr = probs[r, j]
+                    if pr >= 0:
+                        chosen[(min(int(i), int(j)), max(int(i), int(j)))] = float(pr)
+        elif opts.top_k:
+            flat = probs.ravel()
+            k = min(opts.top_k, int((flat >= 0).sum()))
+            if k:
+                top = np.argpartition(-flat, k - 1)[:k]
+                bi, bj = blk[top // m], cols[top % m]
+                best_s = np.concatenate([best_s, flat[top]])
+                best_i = np.concatenate([best_i, np.minimum(bi, bj)])
+                best_j = np.concatenate([best_j, np.maximum(bi, bj)])
+                if len(best_s) > opts.top_k:
+                    sel = np.argpartition(-best_s, opts.top_k - 1)[: opts.top_k]
+                    best_s, best_i, best_j = best_s[sel], best_i[sel], best_j[sel]
+        else:
+            r_idx, c_idx = np.nonzero(probs >= 0)
+            for r, j in zip(r_idx.tolist(), c_idx.tolist(), strict=True):
+                i = int(blk[r])
+                chosen[(min(i, j), max(i, j))] = float(probs[r, j])
+        if progress:
+            progress(min(start + opts.block, len(rows)), len(rows))
+    if opts.per_gene or not opts.top_k:
+        items = [(sc, i, j) for (i, j), sc in chosen.items()]
+        if opts.top_k:
+            items = heapq.nlargest(opts.top_k, items)
+        return sorted(items, reverse=True), scored
+    items = list(zip(best_s.tolist(), best_i.tolist(), best_j.tolist(), strict=True))
+    return sorted(items, reverse=True), scored
+
+
+def predict(
+    db: Database, run: Run, opts: PredictOptions, progress: ProgressFn | None = None
+) -> PredictResult:
+    cfg = run.config
+    genes, emb, _ = run.load_embeddings()
+    clf = run.load_classifier()
+    present = db.scalar("UNWIND $ids AS id MATCH (g:Gene {id: id}) RETURN count(g) AS n",
+                        {"ids": genes})
+    if present < 0.9 * len(genes):
+        raise GenekgError(
+            f"run {run.id} was trained on genes that are not in this database "
+            f"({present:,} of {len(genes):,} found at {db.settings.uri})",
+            hint="Point --uri at the database the run was trained on, or train a new run.")
+    rows = None
+    if opts.genes:
+        idx = {g: i for i, g in enumerate(genes)}
+        taxon = cfg["selection"]["taxon"]
+        by_symbol = dict(db.scalar(
+            "UNWIND $s AS s MATCH (g:Gene {organism: $t}) WHERE g.symbol = s OR g.id = s "
+            "RETURN collect([s, g.id]) AS r", {"s": opts.genes, "t": taxon}) or [])
+        missing = [g for g in opts.genes if by_symbol.get(g) not in idx]
+        if missing:
+            raise GenekgError(f"gene(s) not in run {run.id}'s network: {', '.join(missing)}",
+                              hint="Use gene symbols or ids of the run's organism.")
+        rows = np.array(sorted(idx[by_symbol[g]] for g in opts.genes))
+    known = known_pairs(db, genes)
+    t0 = time.monotonic()
+    selected, scored = score_candidates(emb, clf.w, clf.b, known, opts, rows, progress)
+    seconds = time.monotonic() - t0
+    a = F.adjacency(known, len(genes))
+    pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
+    shared = F.common_neighbours(a, pairs).astype(int) if len(pairs) else np.array([], int)
+    preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c))
+             for r, ((s, i, j), c) in enumerate(zip(selected, shared, strict=True))]
+    _annotate(db, preds)
+    return PredictResult(run.id, cfg["method"], preds, scored, seconds, int(len(known)))
+
+
+def _annotate(db: Database, preds: list[Prediction]) -> None:
+    """Does the pair share a KEGG pathway / a drug that targets both? (for curators)"""
+    for start in range(0, len(preds), 5000):
+        chunk = preds[start : start + 5000]
+        rows = db.scalar(
+            "UNWIND range(0, size($a) - 1) AS k "
+            "MATCH (x:Gene {id: $a[k]}), (y:Gene {id: $b[k]}) "
+            "RETURN collect([EXISTS { (x)-[:IN_PATHWAY]->(:Pathway)<-[:IN_PATHWAY]-(y) }, "
+            "EXISTS { (x)<-[:TARGETS]-(:Drug)-[:TARGETS]->(y) }]) AS r",
+            {"a": [p.a for p in chunk], "b": [p.b for p in chunk]}) or []
+        for p, (sp, sd) in zip(chunk, rows, strict=True):
+            p.shares_pathway, p.shares_drug_target = bool(sp), bool(sd)
+
+
+def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) -> int:
+    """Replace this run's PREDICTED_INTERACTION edges in one transaction."""
+    t0 = time.monotonic()
+    now = datetime.now(UTC).isoformat()
+    with db.session() as session, session.begin_transaction() as tx:
+        tx.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() DELETE p",
+               run=result.run_id).consume()
+        written = 0
+        for start in range(0, len(result.predictions), batch):
+            chunk = result.predictions[start : start + batch]
+            summary = tx.run(
+                "UNWIND $rows AS r MATCH (a:Gene {id: r.a}) MATCH (b:Gene {id: r.b}) "
+                "CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, "
+                "model: $model, run_id: $run, created_at: datetime($now), "
+                "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd}]->(b)",
+                rows=[{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
+                       "shared": p.shared_partners, "sp": p.shares_pathway,
+                       "sd": p.shares_drug_target} for p in chunk],
+                model=result.model, run=result.run_id, now=now).consume()
+            written += summary.counters.relationships_created
+        tx.commit()
+    result.written = written
+    result.seconds_writing = time.monotonic() - t0
+    return written
+
+
+def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
+    yield ["rank", "gene_a", "gene_b", "score", "shared_partners", "shares_pathway",
+           "shares_drug_target", "model", "run_id"]
+    for p in result.predictions:
+        yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", str(p.shared_partners),
+               str(p.shares_pathway).lower(), str(p.shares_drug_target).lower(),
+               result.model, result.run_id]
+
+
+def write_tsv(result: PredictResult, path: Path | None) -> None:
+    import sys
+
+    fh = open(path, "w", newline="") if path else sys.stdout  # noqa: SIM115
+    try:
+        csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(iter_tsv_rows(result))
+    finally:
+        if path:
+            fh.close()
