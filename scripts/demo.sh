@@ -12,13 +12,14 @@ $G server start
 $G ingest sample
 $G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods gne,spectral,pa,aa \
    --negatives uniform,degree --out runs/demo-eval
+mkdir -p runs
 $G --seed "$SEED" train --organism ecoli --source biogrid --all-edges | tee runs/demo-train.txt
 RUN=$(ls -t runs | grep -- '-gne-ecoli-' | head -1)
 $G predict --run "$RUN" --per-gene 5 --top-k 2000 --min-score 0.5
-$G query top_partners --param gene=dnaK --param run="$RUN" --param limit=10
+$G query top_partners --param gene=dnaA --param run="$RUN" --param limit=10
 $G predictions list
 $G server status
 echo
 echo "Explore in the Neo4j Browser: http://127.0.0.1:7474/browser/ (user neo4j, password in"
 echo "  \$(genekg server status) home → conf/genekg-password) with e.g."
-echo "  MATCH (g:Gene {symbol:'dnaK'})-[p:PREDICTED_INTERACTION]-(x) RETURN g, p, x"
+echo "  MATCH (g:Gene {symbol:'dnaA'})-[p:PREDICTED_INTERACTION]-(x) RETURN g, p, x"

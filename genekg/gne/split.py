@@ -119,10 +119,13 @@ def split_edges(
     else:
         n_test = int(round(test_frac * m))
         n_train = int(round((train_frac if train_frac is not None else 1.0) * m))
+        if 0 < n_val + n_test + n_train - m <= 2:
+            n_train = m - n_val - n_test  # rounding only
         if n_val + n_test + n_train > m:
             raise GenekgError(f"val {val_frac} + test {test_frac} + train {train_frac} "
                               "exceed the edge set")
-    if min(n_train, n_test) < 10 or (val_frac > 0 and n_val < 5):
+    no_test = test_frac == 0.0  # training for prediction: every edge but validation
+    if n_train < 10 or (n_test < 10 and not no_test) or (val_frac > 0 and n_val < 5):
         raise GenekgError(
             f"graph too small to split: {m} edges give train={n_train}, val={n_val}, "
             f"test={n_test}", hint="Load a larger network or lower --val-frac.")
