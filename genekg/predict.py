@@ -191,7 +191,7 @@ def predict(
     preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c))
              for r, ((s, i, j), c) in enumerate(zip(selected, shared, strict=True))]
     _annotate(db, preds)
-    return PredictResult(run.id, cfg["method"], preds, scored, seconds, int(len(known)))
+    return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known))
 
 
 def _annotate(db: Database, preds: list[Prediction]) -> None:

@@ -124,9 +124,9 @@ def query(
             table.add_row(q.removeprefix("queries/"), load_query(q).doc)
         console.print(table)
         return
-    q = load_query(name)
+    named = load_query(name)
     if show_text:
-        console.print(q.text, highlight=False, markup=False)
+        console.print(named.text, highlight=False, markup=False)
         return
     params = {}
     for item in param:
@@ -136,7 +136,7 @@ def query(
         params[k] = _coerce(v)
     import re
 
-    needed = sorted(set(re.findall(r"\$(\w+)", q.text)))
+    needed = sorted(set(re.findall(r"\$(\w+)", named.text)))
     missing = [p for p in needed if p not in params]
     for p in missing:
         if p == "limit":
@@ -148,7 +148,7 @@ def query(
         raise GenekgError(f"query {name} needs parameter(s) {missing}",
                           hint=" ".join(f"--param {m}=…" for m in missing))
     with open_db(ctx) as db:
-        rows = db.run(q.text, params)
+        rows = db.run(named.text, params)
     _rows_table(rows, name)
 
 

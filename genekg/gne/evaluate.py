@@ -54,7 +54,7 @@ class MethodResult:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def test_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
+def held_out_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
     pairs = np.vstack([split.test_pos, split.test_neg])
     y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
     return pairs, y
@@ -117,7 +117,7 @@ def run_methods(
         raise GenekgError("GDS methods need a database connection")
     cfg = gne_config or GNEConfig()
     a_train = F.adjacency(split.train, split.n_nodes)
-    pairs, y = test_pairs(split)
+    pairs, y = held_out_pairs(split)
     results: list[MethodResult] = []
     gds_cache: dict[str, np.ndarray] = {}
     graph_name: str | None = None

@@ -107,7 +107,7 @@ def train_run(
     clf = E.EdgeClassifier.fit(emb, split, seed)
     metrics: dict[str, Any] = {"method": method, **extra}
     if len(split.test_pos):
-        pairs, y = E.test_pairs(split)
+        pairs, y = E.held_out_pairs(split)
         metrics["test_auroc"], metrics["test_aupr"] = E.score(y, clf.predict(emb, pairs))
     symbols = _symbols(db, net.genes)
     run.save_embeddings(net.genes, symbols, emb)
@@ -122,7 +122,7 @@ def train_run(
     run.write_json("metadata.json", {
         "versions": package_versions(), "server": server_metadata(db),
         "data": {"network_sha256": net.fingerprint(), "genes": len(net.genes),
-                 "edges": int(len(net.edges)),
+                 "edges": len(net.edges),
                  "profiles_sha256": prof.fingerprint() if prof else None,
                  "genes_with_profile": int(prof.has_profile.sum()) if prof else None},
         "seconds": time.monotonic() - t0,
@@ -152,7 +152,7 @@ class EvalReport:
             auroc_mean=("auroc", "mean"), auroc_sd=("auroc", "std"),
             aupr_mean=("aupr", "mean"), aupr_sd=("aupr", "std"),
             seconds=("seconds", "mean"), seeds=("seed", "count")).reset_index()
-        return list(g.fillna(0.0).to_dict("records"))
+        return [{str(k): v for k, v in r.items()} for r in g.fillna(0.0).to_dict("records")]
 
 
 def evaluate_protocol(
@@ -171,23 +171,25 @@ def evaluate_protocol(
     on_epoch: Callable[[int, float, float], None] | None = None,
 ) -> EvalReport:
     net, prof = sel.pull(db)
-    report = EvalReport(network={"genes": len(net.genes), "edges": int(len(net.edges)),
+    report = EvalReport(network={"genes": len(net.genes), "edges": len(net.edges),
                                  "genes_with_profile": int(prof.has_profile.sum())
                                  if prof else None})
     for neg in negatives:
         for seed in seeds:
             split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
                                 test_frac=test_frac, train_frac=train_frac, negatives=neg)
-            results = E.run_methods(
-                net, split, methods, seed=seed, profiles=prof, gne_config=cfg, db=db,
-                device=device, on_epoch=on_epoch,
-                on_method=(lambda m, s=seed, n=neg: on_step(f"{n} seed {s}: {m}"))
-                if on_step else None)
+            def step(m: str, s: int = seed, n: str = neg) -> None:
+                if on_step:
+                    on_step(f"{n} seed {s}: {m}")
+
+            results = E.run_methods(net, split, methods, seed=seed, profiles=prof,
+                                    gne_config=cfg, db=db, device=device, on_epoch=on_epoch,
+                                    on_method=step)
             for r in results:
                 report.rows.append({"method": r.method, "negatives": neg, "seed": seed,
                                     "auroc": r.auroc, "aupr": r.aupr, "seconds": r.seconds,
-                                    "train_edges": int(len(split.train)),
-                                    "test_edges": int(len(split.test_pos)), **r.extra})
+                                    "train_edges": len(split.train),
+                                    "test_edges": len(split.test_pos), **r.extra})
                 if seed == seeds[0]:
                     report.curves.setdefault(neg, []).append(r)
     return report

@@ -108,7 +108,7 @@ class Run:
 
     def load_embeddings(self) -> tuple[list[str], np.ndarray, pd.DataFrame]:
         frame = pd.read_parquet(self.path / "embeddings.parquet")
-        emb = np.vstack(frame["embedding"].to_numpy()).astype(np.float32)
+        emb = np.vstack(list(frame["embedding"])).astype(np.float32)
         return list(frame["gene_id"]), emb, frame
 
     def save_classifier(self, clf: Classifier) -> None:

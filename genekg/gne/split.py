@@ -112,13 +112,13 @@ def split_edges(
     """
     pairs = canonical_pairs(edges)
     m = len(pairs)
-    n_val = int(round(val_frac * m))
+    n_val = round(val_frac * m)
     if test_frac is None:
         n_test = (m - n_val) // 2
         n_train = m - n_val - n_test
     else:
-        n_test = int(round(test_frac * m))
-        n_train = int(round((train_frac if train_frac is not None else 1.0) * m))
+        n_test = round(test_frac * m)
+        n_train = round((train_frac if train_frac is not None else 1.0) * m)
         if 0 < n_val + n_test + n_train - m <= 2:
             n_train = m - n_val - n_test  # rounding only
         if n_val + n_test + n_train > m:

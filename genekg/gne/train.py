@@ -110,7 +110,7 @@ def train_gne(
             b = perm[start : start + cfg.batch_size]
             loss = model.loss(src_all[b].to(dev), dst_all[b].to(dev), noise[b].to(dev))
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             total += float(loss.detach()) * len(b)
         epochs_run = epoch

@@ -1,0 +1,169 @@
+"""GNE, splits, features and scoring without a server."""
+
+from __future__ import annotations
+
+import gzip
+import math
+
+import numpy as np
+import pytest
+
+from genekg import features as F
+from genekg.errors import GenekgError
+from genekg.gne.evaluate import EdgeClassifier, held_out_pairs, run_methods
+from genekg.gne.model import GNEConfig
+from genekg.gne.runs import Classifier
+from genekg.gne.split import encode, split_edges
+from genekg.gne.train import train_gne
+from genekg.predict import PredictOptions, score_candidates
+from genekg.sample import sample_dir
+
+
+@pytest.fixture(scope="module")
+def ecoli_sub() -> tuple[list[str], np.ndarray]:
+    """A real subnetwork: the first 6,000 rows of the bundled E. coli BioGRID edge list."""
+    with gzip.open(sample_dir() / "ecoli_biogrid_edgelist.csv.gz", "rt") as fh:
+        rows = [line.strip().split(",") for _, line in zip(range(6000), fh, strict=False)]
+    genes = sorted({g for r in rows for g in r})
+    idx = {g: i for i, g in enumerate(genes)}
+    e = np.array([[idx[a], idx[b]] for a, b in rows if a != b])
+    return genes, np.unique(np.sort(e, axis=1), axis=0)
+
+
+def test_split_has_no_leakage_and_right_sizes(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    n = len(genes)
+    for mode in ("uniform", "degree"):
+        s = split_edges(edges, n, seed=3, negatives=mode)
+        codes = {k: set(encode(getattr(s, k), n).tolist()) for k in
+                 ("train", "val_pos", "test_pos", "val_neg", "test_neg", "train_neg")}
+        assert not codes["train"] & codes["test_pos"]
+        assert not codes["train"] & codes["val_pos"]
+        assert not codes["val_pos"] & codes["test_pos"]
+        all_edges = set(encode(edges, n).tolist())
+        for k in ("val_neg", "test_neg", "train_neg"):
+            assert not codes[k] & all_edges, k
+        assert not codes["val_neg"] & codes["test_neg"]
+        assert len(s.val_pos) == round(0.1 * len(edges))
+        assert abs(len(s.train) - len(s.test_pos)) <= 1
+        assert len(s.test_neg) == len(s.test_pos) and len(s.val_neg) == len(s.val_pos)
+        assert (s.train[:, 0] < s.train[:, 1]).all()
+
+
+def test_split_is_seeded(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    a = split_edges(edges, len(genes), seed=5)
+    b = split_edges(edges, len(genes), seed=5)
+    c = split_edges(edges, len(genes), seed=6)
+    assert np.array_equal(a.test_pos, b.test_pos) and np.array_equal(a.test_neg, b.test_neg)
+    assert not np.array_equal(a.test_pos, c.test_pos)
+
+
+def test_degree_negatives_remove_degree_signal(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    from sklearn.metrics import roc_auc_score
+
+    aucs = {}
+    for mode in ("uniform", "degree"):
+        s = split_edges(edges, len(genes), seed=1, negatives=mode)
+        pairs, y = held_out_pairs(s)
+        pa = F.preferential_attachment(F.adjacency(s.train, s.n_nodes), pairs)
+        aucs[mode] = roc_auc_score(y, pa)
+    assert aucs["uniform"] > 0.8
+    assert aucs["degree"] < aucs["uniform"] - 0.15
+
+
+def test_too_small_graph_is_a_clear_error() -> None:
+    with pytest.raises(GenekgError, match="too small to split"):
+        split_edges(np.array([[0, 1], [1, 2], [2, 3]]), 4, seed=0)
+
+
+def test_similarity_measures_hand_computed() -> None:
+    # path 0-1-2-3 plus 0-2:  Γ(0)={1,2} Γ(1)={0,2} Γ(2)={0,1,3} Γ(3)={2}
+    a = F.adjacency(np.array([[0, 1], [1, 2], [2, 3], [0, 2]]), 4)
+    pairs = np.array([[0, 3], [1, 3], [0, 1]])
+    assert F.common_neighbours(a, pairs).tolist() == [1, 1, 1]
+    assert F.preferential_attachment(a, pairs).tolist() == [2, 2, 4]
+    assert F.resource_allocation(a, pairs).tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    assert F.adamic_adar(a, pairs).tolist() == pytest.approx([1 / math.log(3)] * 3)
+    dense = a.toarray()
+    a2, a3 = dense @ dense, dense @ dense @ dense
+    lp = F.local_path_index(a, pairs, beta=0.1)
+    assert lp.tolist() == pytest.approx([a2[i, j] + 0.1 * a3[i, j] for i, j in pairs])
+
+
+def test_gne_same_seed_same_numbers(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    s = split_edges(edges, len(genes), seed=2)
+    cfg = GNEConfig(epochs=2, dim=32)
+    r1 = run_methods(None, s, ["gne"], seed=7, gne_config=cfg)[0]  # type: ignore[arg-type]
+    r2 = run_methods(None, s, ["gne"], seed=7, gne_config=cfg)[0]  # type: ignore[arg-type]
+    r3 = run_methods(None, s, ["gne"], seed=8, gne_config=cfg)[0]  # type: ignore[arg-type]
+    assert (r1.auroc, r1.aupr) == (r2.auroc, r2.aupr)
+    assert r1.auroc != r3.auroc
+    assert r1.auroc > 0.6
+
+
+def test_genes_without_profiles_are_masked(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    s = split_edges(edges, len(genes), seed=2)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(len(genes), 8)).astype(np.float32)
+    has = np.ones(len(genes), dtype=bool)
+    has[::3] = False
+    x[~has] = 0.0
+    res = train_gne(s, GNEConfig(epochs=1, dim=16, lam=1.0), seed=1, attributes=x,
+                    has_attributes=has)
+    assert res.model is not None and res.model.use_attributes
+    assert np.isfinite(res.embeddings).all()
+    import torch
+
+    m = res.model.eval()
+    idx = torch.tensor(np.nonzero(~has)[0][:5])
+    va = torch.nn.functional.elu(m.attribute(m.x[idx])) * m.has_x[idx]  # type: ignore[misc]
+    assert float(va.abs().sum().detach()) == 0.0
+
+
+def test_classifier_folds_into_bilinear_form(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    genes, edges = ecoli_sub
+    s = split_edges(edges, len(genes), seed=2)
+    emb = F.spectral_embedding(F.adjacency(s.train, s.n_nodes), 16, 0)
+    clf = EdgeClassifier.fit(emb, s, 0)
+    pairs, _ = held_out_pairs(s)
+    folded = Classifier.from_edge_classifier(clf)
+    logits = folded.logits_block(emb, pairs[:, 0])[np.arange(len(pairs)), pairs[:, 1]]
+    assert (1 / (1 + np.exp(-logits))) == pytest.approx(clf.predict(emb, pairs), abs=1e-6)
+
+
+def _brute(emb: np.ndarray, w: np.ndarray, b: float, known: set[tuple[int, int]]
+           ) -> list[tuple[float, int, int]]:
+    m = len(emb)
+    out = []
+    for i in range(m):
+        for j in range(i + 1, m):
+            if (i, j) not in known:
+                out.append((float(1 / (1 + np.exp(-((emb[i] * w) @ emb[j] + b)))), i, j))
+    return sorted(out, reverse=True)
+
+
+def test_scoring_matches_brute_force_and_excludes_known() -> None:
+    rng = np.random.default_rng(1)
+    emb = rng.normal(size=(23, 4))
+    w, b = rng.normal(size=4), 0.1
+    known = np.array([[0, 1], [2, 5], [3, 4]])
+    brute = _brute(emb, w, b, {(0, 1), (2, 5), (3, 4)})
+    got, scored = score_candidates(emb, w, b, known, PredictOptions(top_k=10, block=5))
+    assert scored == 23 * 22 // 2 - 3
+    assert [(i, j) for _, i, j in got] == [(i, j) for _, i, j in brute[:10]]
+    allp, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=None, min_score=0.0))
+    assert len(allp) == len(brute) and all((i, j) not in {(0, 1), (2, 5), (3, 4)}
+                                           for _, i, j in allp)
+    per, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=None, per_gene=2))
+    for g in range(23):
+        mine = sorted(((s, i, j) for s, i, j in brute if g in (i, j)), reverse=True)[:2]
+        assert {(i, j) for _, i, j in mine} <= {(i, j) for _, i, j in per}
+    rows, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=5),
+                               rows=np.array([7]))
+    assert all(7 in (i, j) for _, i, j in rows)
+    with pytest.raises(GenekgError, match="choose what to keep"):
+        score_candidates(emb, w, b, known, PredictOptions(top_k=None))
