@@ -54,6 +54,12 @@ def wipe(database: Database) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def wiper() -> object:
+    """The wipe function, for module-scoped fixtures that manage their own data."""
+    return wipe
+
+
 @pytest.fixture
 def clean_db(db: Database) -> Iterator[Database]:
     """An empty graph before (and after) the test."""

@@ -1,0 +1,262 @@
+"""GNE, evaluation, prediction write-back and the query library on the real server,
+with the bundled real sample loaded once for the module."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from genekg.cli.main import app
+from genekg.db import Database, load_query, query_names
+from genekg.gne import gds_baselines as G
+from genekg.gne.pipeline import Selection, evaluate_protocol
+from genekg.gne.split import encode, split_edges
+from genekg.organisms import resolve_organism
+from genekg.server.manager import ServerManager
+
+runner = CliRunner()
+FAST = ["--epochs", "2", "--dim", "32"]
+
+
+@pytest.fixture(scope="module")
+def sample_db(db: Database, wiper: Any) -> Iterator[Database]:
+    wipe = wiper
+    wipe(db)
+    result = runner.invoke(app, ["ingest", "sample"])
+    assert result.exit_code == 0, result.output
+    yield db
+    wipe(db)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="module")
+def trained(sample_db: Database, runs: Path) -> dict[str, str]:
+    """Two runs (different seeds) trained through the CLI."""
+    ids = {}
+    for seed in (1, 2):
+        r = runner.invoke(app, ["--seed", str(seed), "train", "-o", "ecoli", "--source",
+                                "biogrid", "--all-edges", *FAST],
+                          env={"GENEKG_RUNS_DIR": str(runs)})
+        assert r.exit_code == 0, r.output
+        ids[str(seed)] = next(p.name for p in runs.iterdir() if p.name.endswith(f"s{seed}"))
+    return ids
+
+
+def pred_count(db: Database, run: str | None = None) -> int:
+    return int(db.scalar("MATCH ()-[p:PREDICTED_INTERACTION]->() "
+                         "WHERE $run IS NULL OR p.run_id = $run RETURN count(p) AS n",
+                         {"run": run}))
+
+
+def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -> None:
+    d = runs / trained["1"]
+    for f in ("config.json", "metadata.json", "metrics.json", "embeddings.parquet",
+              "classifier.npz", "split.npz", "model.pt"):
+        assert (d / f).exists(), f
+    cfg = json.loads((d / "config.json").read_text())
+    assert cfg["seed"] == 1 and cfg["selection"]["organism"] == "ecoli"
+    meta = json.loads((d / "metadata.json").read_text())
+    assert meta["data"]["edges"] == 169595 and len(meta["data"]["network_sha256"]) == 64
+    assert meta["server"]["gds"] == "2.13.9" and meta["versions"]["torch"]
+    emb = pd.read_parquet(d / "embeddings.parquet")
+    assert len(emb) == 3973 and len(emb["embedding"].iloc[0]) == 32
+
+
+def test_gds_projection_holds_training_edges_only(sample_db: Database) -> None:
+    net, _ = Selection(resolve_organism("ecoli"), source="biogrid").pull(sample_db)
+    split = split_edges(net.edges, len(net.genes), seed=4)
+    name = G.project_training_graph(sample_db, net.genes, split.train)
+    try:
+        rows = sample_db.scalar(
+            "CALL gds.graph.relationships.stream($g) YIELD sourceNodeId, targetNodeId "
+            "RETURN collect([gds.util.asNode(sourceNodeId).id, "
+            "gds.util.asNode(targetNodeId).id]) AS r", {"g": name})
+        nodes = sample_db.scalar("CALL gds.graph.list($g) YIELD nodeCount RETURN nodeCount",
+                                 {"g": name})
+    finally:
+        G.drop_graph(sample_db, name)
+    idx = net.index
+    got = np.sort(np.array([[idx[a], idx[b]] for a, b in rows]), axis=1)
+    codes = set(encode(got, len(net.genes)).tolist())
+    assert codes == set(encode(split.train, len(net.genes)).tolist())
+    assert not codes & set(encode(split.test_pos, len(net.genes)).tolist())
+    assert not codes & set(encode(split.val_pos, len(net.genes)).tolist())
+    assert nodes == len(net.genes)  # isolated genes are projected too
+
+
+def test_evaluate_with_gds_baselines_on_subnetwork(sample_db: Database) -> None:
+    genes = sample_db.scalar(
+        "MATCH (g:Gene {organism: 511145})-[r:INTERACTS_WITH]-() WITH g, count(r) AS d "
+        "ORDER BY d DESC SKIP 100 LIMIT 600 RETURN collect(g.id) AS ids")
+    sel = Selection(resolve_organism("ecoli"), source="biogrid", dataset="precise278_sample",
+                    genes=genes)
+    from genekg.gne.model import GNEConfig
+
+    rep = evaluate_protocol(sample_db, sel, ["node2vec", "deepwalk", "fastrp",
+                                             "node2vec+expr", "expr-corr", "pa"],
+                            seeds=[3], negatives=["uniform"], cfg=GNEConfig(dim=32))
+    by = {r["method"]: r for r in rep.rows}
+    assert set(by) == {"node2vec", "deepwalk", "fastrp", "node2vec+expr", "expr-corr", "pa"}
+    assert by["node2vec"]["auroc"] > 0.6
+    assert sample_db.scalar("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n") == 0
+
+
+def test_evaluate_cli_writes_table_and_files(sample_db: Database, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["--seed", "5", "evaluate", "-o", "ecoli", "--source", "biogrid",
+                            "--methods", "gne,spectral,pa", "--negatives", "uniform,degree",
+                            "--out", str(tmp_path), *FAST])
+    assert r.exit_code == 0, r.output
+    assert "preferenti" in r.output and "AUROC" in r.output and "degree" in r.output
+    df = pd.read_csv(tmp_path / "results.csv")
+    assert set(df["method"]) == {"gne", "spectral", "pa"} and len(df) == 6
+    for f in ("roc_uniform.png", "pr_degree.png", "results.json"):
+        assert (tmp_path / f).stat().st_size > 1000
+
+
+def test_too_small_selection_is_a_clear_error(sample_db: Database) -> None:
+    r = runner.invoke(app, ["train", "-o", "ecoli", "--source", "biogrid", "--genes",
+                            "dnaA,dnaN,recF", *FAST])
+    assert r.exit_code == 1
+    assert "too small to split" in r.output or "no INTERACTS_WITH" in r.output
+
+
+def test_predict_idempotent_coexisting_runs_and_delete(
+    sample_db: Database, trained: dict[str, str], runs: Path
+) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    a, b = trained["1"], trained["2"]
+    r = runner.invoke(app, ["predict", "--run", a, "--top-k", "300"], env=env)
+    assert r.exit_code == 0, r.output
+    assert pred_count(sample_db, a) == 300
+    r = runner.invoke(app, ["predict", "--run", a, "--top-k", "300"], env=env)
+    assert r.exit_code == 0 and pred_count(sample_db, a) == 300  # replaced, not added
+    r = runner.invoke(app, ["predict", "--run", b, "--per-gene", "2", "--top-k", "200"],
+                      env=env)
+    assert r.exit_code == 0, r.output
+    assert pred_count(sample_db, b) == 200 and pred_count(sample_db, a) == 300
+    # no predicted edge duplicates a known interaction, and each pair is stored once
+    assert sample_db.scalar("MATCH (x)-[:PREDICTED_INTERACTION]->(y) "
+                            "WHERE EXISTS { (x)-[:INTERACTS_WITH]-(y) } OR x.id > y.id "
+                            "RETURN count(*) AS n") == 0
+    props = sample_db.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $r, rank: 1}]->() "
+                          "RETURN properties(p) AS p", {"r": a})[0]["p"]
+    assert {"score", "rank", "model", "run_id", "created_at", "shared_partners",
+            "shares_pathway", "shares_drug_target"} <= set(props)
+    r = runner.invoke(app, ["predictions", "list"])
+    assert r.exit_code == 0 and a[:10] in r.output
+    r = runner.invoke(app, ["predictions", "delete", "--run", b])
+    assert r.exit_code == 0 and pred_count(sample_db, b) == 0 and pred_count(sample_db, a) == 300
+
+
+def test_dry_run_and_output_write_nothing(sample_db: Database, trained: dict[str, str],
+                                          runs: Path, tmp_path: Path) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    before = pred_count(sample_db)
+    r = runner.invoke(app, ["predict", "--run", trained["2"], "--top-k", "20", "--dry-run"],
+                      env=env)
+    assert r.exit_code == 0 and r.output.count("\n") >= 21
+    out = tmp_path / "p.tsv"
+    r = runner.invoke(app, ["predict", "--run", trained["2"], "--min-score", "0.99",
+                            "--output", str(out)], env=env)
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out, sep="\t")
+    assert len(df) > 0 and (df["score"] >= 0.99).all()
+    assert pred_count(sample_db) == before
+
+
+def test_predict_bad_input(sample_db: Database, trained: dict[str, str], runs: Path) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    r = runner.invoke(app, ["predict", "--run", "no-such-run"], env=env)
+    assert r.exit_code == 1 and "no training run" in r.output
+    r = runner.invoke(app, ["predict", "--run", trained["1"], "--genes", "notagene"], env=env)
+    assert r.exit_code == 1 and "not in run" in r.output
+    # a run whose genes belong to another database
+    other = runs / "other-db-run"
+    shutil.copytree(runs / trained["1"], other)
+    emb = pd.read_parquet(other / "embeddings.parquet")
+    emb["gene_id"] = "999:" + emb["gene_id"]
+    emb.to_parquet(other / "embeddings.parquet")
+    before = pred_count(sample_db)
+    r = runner.invoke(app, ["predict", "--run", str(other)], env=env)
+    assert r.exit_code == 1 and "not in this database" in r.output
+    assert pred_count(sample_db) == before
+
+
+def test_predict_for_genes(sample_db: Database, trained: dict[str, str], runs: Path) -> None:
+    r = runner.invoke(app, ["predict", "--run", trained["2"], "--genes", "dnaA,recA",
+                            "--top-k", "10", "--dry-run"], env={"GENEKG_RUNS_DIR": str(runs)})
+    assert r.exit_code == 0, r.output
+    rows = [ln.split("\t") for ln in r.output.splitlines() if ln.startswith(("1\t", "2\t"))]
+    assert rows and all("511145:dnaA" in x or "511145:recA" in x for x in rows)
+
+
+def test_every_library_query_explains_and_runs(sample_db: Database, trained: dict[str, str],
+                                               runs: Path) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    a = trained["1"]
+    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "300"], env=env).exit_code == 0
+    top = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r, rank: 1}]->(y) "
+                        "RETURN x.symbol AS a, y.symbol AS b, p.score AS s", {"r": a})[0]
+    params = {
+        "top_partners": {"gene": top["a"], "limit": 5, "run": a},
+        "confirmed_by_release": {"run": a, "tag": "biogrid@gne-2019", "limit": 5},
+        "predicted_in_pathway": {"pathway": "path:hsa04010", "limit": 5},
+        "drug_target_partners": {"drug": "imatinib", "limit": 5},
+        "cell_line_mutated_predictions": {"cell_line": "MCF7", "limit": 5},
+        "compare_runs": {"run_a": a, "run_b": trained["2"], "limit": 5},
+        "score_histogram": {"run": a, "tag": "biogrid@gne-2019"},
+        "runs": {},
+    }
+    names = [n.removeprefix("queries/") for n in query_names("queries/")]
+    assert sorted(names) == sorted(params)
+    for name in names:
+        q = load_query(name)
+        assert q.doc, f"{name} lacks a header comment"
+        sample_db.run("EXPLAIN " + q.text, params[name])
+        rows = sample_db.run(q.text, params[name])
+        if name == "top_partners":
+            assert rows[0]["score"] == pytest.approx(top["s"], abs=1e-4)
+        if name == "runs":
+            assert any(r["run_id"] == a and r["edges"] == 300 for r in rows)
+        if name == "score_histogram":
+            assert sum(r["predictions"] for r in rows) == 300
+            assert all(r["fraction_confirmed"] == 0 for r in rows)  # known pairs excluded
+        if name == "compare_runs":
+            assert rows and rows[0]["found_in"] in ("both", "only a", "only b")
+    r = runner.invoke(app, ["query", "top_partners", "-p", f"gene={top['a']}", "-p",
+                            f"run={a}"])
+    assert r.exit_code == 0 and top["b"] in r.output
+    r = runner.invoke(app, ["query", "top_partners"])
+    assert r.exit_code == 1 and "needs parameter" in r.output
+
+
+def test_browser_http_endpoint_returns_predicted_edges(
+    sample_db: Database, server: ServerManager, trained: dict[str, str], runs: Path
+) -> None:
+    runner.invoke(app, ["predict", "--run", trained["1"], "--top-k", "50"],
+                  env={"GENEKG_RUNS_DIR": str(runs)})
+    pw = sample_db.settings.password or ""
+    body = json.dumps({"statements": [{"statement": "MATCH (a)-[p:PREDICTED_INTERACTION]->(b) "
+                                       "RETURN a.symbol, b.symbol, p.score LIMIT 10"}]}).encode()
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{server.config.http_port}/db/neo4j/tx/commit", data=body,
+        headers={"Content-Type": "application/json",
+                 "Authorization": "Basic " + base64.b64encode(f"neo4j:{pw}".encode()).decode()})
+    with urllib.request.urlopen(req, timeout=20) as resp:
+        data = json.loads(resp.read())
+    assert not data["errors"]
+    assert len(data["results"][0]["data"]) == 10
