@@ -11,7 +11,7 @@ export GENEKG_HOME="${GENEKG_TEST_HOME:-$PWD/.genekg-test/neo4j}"
 export GENEKG_RUNS_DIR="$PWD/.genekg-test/runs"
 unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 .venv/bin/genekg server install
-.venv/bin/ruff check genekg loaders cypher tests benchmarks
+.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts
 .venv/bin/mypy genekg loaders
 .venv/bin/python -m pytest "$@"
 echo "test command finished in $(( $(date +%s) - t0 )) s"

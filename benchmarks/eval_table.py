@@ -1,0 +1,78 @@
+"""The paper's Table 4 on this machine: every method, both negative modes, N seeds.
+
+Usage: .venv/bin/python benchmarks/eval_table.py ecoli|yeast|human [--seeds 5]
+       [--methods ...] [--dataset precise278]   (loads what it needs from ../shared/data)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pandas as pd
+from common import RESULTS, require_shared, save, server_db
+from genekg.loaders import LoadOptions, get_loader
+
+from genekg.gne.model import GNEConfig
+from genekg.gne.pipeline import Selection, evaluate_protocol
+from genekg.ingest import ingest_bundle
+from genekg.organisms import resolve_organism
+
+NETWORKS = {
+    "ecoli": ("gne/ecoli/edgelist_biogrid_name.csv", [], "gne-2019"),
+    "yeast": ("biogrid/GreenCUBIC_BioGRID-PPI/"
+              "Saccharomyces_cerevisiae_S288c-3.5.187_ID_559292_positive_interactions.tsv",
+              ["id_mapping/yeast_uniprot_orf_gene_derived.tsv"], None),
+    "human": ("biogrid/GreenCUBIC_BioGRID-PPI/"
+              "Homo_sapiens-4.2.192_ID_9606_c2_positive_interactions.tsv",
+              ["id_mapping/uniprot_human_reviewed_gene_names.tab.gz"], None),
+}
+DATASETS = {
+    "precise278": ("ecoli", "expression/ecoli_precise278/log_tpm.csv.gz",
+                   ["expression/ecoli_precise278/gene_table.csv"]),
+    "gasch2000": ("yeast", "expression/yeast_gasch2000/gasch2000_stress_expr.tsv.gz", []),
+    "spellman1998": ("yeast", "expression/yeast_spellman1998/spellman1998_cellcycle_expr.tsv.gz",
+                     []),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("organism", choices=sorted(NETWORKS))
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--methods", default="gne,spectral,node2vec,deepwalk,fastrp,pa,cn,aa,ra")
+    ap.add_argument("--dataset", default=None)
+    ap.add_argument("--negatives", default="uniform,degree")
+    ap.add_argument("--lam", type=float, default=1.0)
+    ap.add_argument("--tag", default="")
+    args = ap.parse_args()
+    data = require_shared()
+    db = server_db()
+    org = resolve_organism(args.organism)
+    path, maps, release = NETWORKS[args.organism]
+    b = get_loader("biogrid").load(data / path, LoadOptions(
+        organism=org, release=release, id_maps=[data / m for m in maps]))
+    ingest_bundle(db, b)
+    if args.dataset:
+        dorg, dpath, dmaps = DATASETS[args.dataset]
+        assert dorg == args.organism
+        ingest_bundle(db, get_loader("expression").load(data / dpath, LoadOptions(
+            organism=org, id_maps=[data / m for m in dmaps], extra={"dataset": args.dataset})))
+    sel = Selection(org, source="biogrid", release=b.release, dataset=args.dataset)
+    t0 = time.time()
+    rep = evaluate_protocol(db, sel, args.methods.split(","), seeds=list(range(1, args.seeds + 1)),
+                            negatives=args.negatives.split(","), cfg=GNEConfig(lam=args.lam),
+                            on_step=lambda m: print(m, flush=True))
+    name = f"table_{args.organism}{'_' + args.dataset if args.dataset else ''}{args.tag}"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rep.rows).to_csv(RESULTS / f"{name}_rows.csv", index=False)
+    save(name, {"network": rep.network, "seeds": args.seeds, "seconds": round(time.time() - t0),
+                "summary": rep.summary()})
+
+
+if __name__ == "__main__":
+    main()
