@@ -8,13 +8,14 @@ from genekg.loaders.cell_lines import CellLinesLoader
 from genekg.loaders.drugs import DrugsLoader
 from genekg.loaders.expression import ExpressionLoader
 from genekg.loaders.kegg import KeggDrugTargetLoader, KgmlLoader
+from genekg.loaders.lincs import LincsLoader
 
 from genekg.errors import GenekgError
 
 REGISTRY: dict[str, type[Loader]] = {
     cls.name: cls  # type: ignore[misc]
     for cls in (BioGridLoader, KgmlLoader, KeggDrugTargetLoader, DrugsLoader, CellLinesLoader,
-                ExpressionLoader)
+                ExpressionLoader, LincsLoader)
 }
 
 

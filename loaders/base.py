@@ -28,7 +28,7 @@ NODE_LABELS = frozenset(
 REL_TYPES = frozenset(
     {
         "INTERACTS_WITH", "IN_PATHWAY", "TARGETS", "HAS_MUTATION", "HAS_PROFILE", "IN_DATASET",
-        "KEGG_RELATION",
+        "KEGG_RELATION", "PROFILED_IN",
     }
 )
 

@@ -88,6 +88,9 @@ def ingest(
                                      "ignore."),
     online: str = typer.Option(None, help="KEGG: comma-separated pathway ids to download."),
     base_url: str = typer.Option(None, help="KEGG: REST base URL (default rest.kegg.jp)."),
+    cell: str = typer.Option(None, help="LINCS: keep signatures of this cell line."),
+    landmark: bool = typer.Option(False, "--landmark", help="LINCS: keep landmark genes."),
+    chunk: int = typer.Option(10_000, min=1, help="LINCS GCTX: signatures per read."),
     batch_size: int = typer.Option(20_000, min=100, help="Rows per UNWIND batch."),
 ) -> None:
     """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
@@ -121,7 +124,8 @@ def ingest(
         extra={k: v for k, v in {
             "id_type": id_type, "interaction_type": interaction_type, "dataset": dataset,
             "orientation": orientation, "id_column": id_column, "drop_columns": drop_columns,
-            "online": online, "base_url": base_url}.items() if v is not None},
+            "online": online, "base_url": base_url, "cell": cell,
+            "landmark": landmark or None, "chunk": chunk}.items() if v is not None},
     )
     report = run_load(ctx, source, path or Path("."), options, batch_size)
     print_report(report)

@@ -36,7 +36,7 @@ DEFAULT_METHODS = ("gne", "spectral", "pa", "cn", "aa", "ra")
 LABELS = {
     "gne": "GNE, topology only", "gne+expr": "GNE, with expression",
     "spectral": "spectral (SVD of norm. adjacency)", "spectral+expr": "spectral + expression",
-    "node2vec": "node2vec (GDS)", "node2vec+expr": "node2vec + expression",
+    "node2vec": "node2vec (GDS, p=1 q=0.5)", "node2vec+expr": "node2vec + expression",
     "deepwalk": "DeepWalk (GDS node2vec p=q=1)", "fastrp": "FastRP (GDS)",
     "pa": "preferential attachment", "cn": "common neighbours", "aa": "Adamic-Adar",
     "ra": "resource allocation", "expr-corr": "expression correlation",

@@ -35,9 +35,12 @@ def drop_graph(db: Database, name: str) -> None:
 
 def gds_embedding(
     db: Database, graph: str, genes: list[str], method: str, *, dim: int = 128, seed: int = 0,
-    concurrency: int = 1, p: float = 1.0, q: float = 1.0,
+    concurrency: int = 1, p: float = 1.0, q: float = 0.5,
 ) -> np.ndarray:
-    """node2vec / deepwalk (node2vec with p=q=1) / fastrp, as a (M, dim) array."""
+    """node2vec (p=1, q=0.5: walks biased outwards) / deepwalk (p=q=1) / fastrp.
+
+    concurrency 1 by default: GDS random walks are reproducible under a seed only then.
+    """
     if method in ("node2vec", "deepwalk"):
         if method == "deepwalk":
             p = q = 1.0

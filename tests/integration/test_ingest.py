@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from genekg.loaders import LoadOptions, get_loader
 from typer.testing import CliRunner
@@ -228,3 +230,51 @@ def test_ingest_list_cli() -> None:
     assert result.exit_code == 0
     for name in ("biogrid", "kegg", "drugs", "cell-lines", "expression", "sample"):
         assert name in result.output
+
+
+def test_lincs_gctx_streamed_to_parquet(clean_db: Database, shared_data: Path,
+                                        tmp_path: Path) -> None:
+    f = shared_data / "lincs/l1ktools/modzs_n272x978.gctx"
+    results = {}
+    for chunk in (7, 10_000):  # chunked streaming gives the same matrix
+        store = tmp_path / f"c{chunk}"
+        bundle = get_loader("lincs").load(f, LoadOptions(extra={
+            "cell": "MCF7", "chunk": chunk, "store": str(store), "dataset": "modzs_mcf7"}))
+        results[chunk] = pd.read_parquet(store / "modzs_mcf7.parquet")
+    assert results[7].shape == (25, 978)
+    assert results[7].equals(results[10_000])
+    added = ingest_bundle(clean_db, bundle).added
+    assert added["(:Dataset)"] == 1
+    ds = clean_db.run("MATCH (d:Dataset {id: 'lincs:modzs_mcf7'}) RETURN d.n_signatures AS n, "
+                      "d.cells AS c")[0]
+    assert ds == {"n": 25, "c": ["MCF7"]}
+    assert added["(:Drug)-[:PROFILED_IN]->(:Dataset)"] == clean_db.scalar(
+        "MATCH (:Drug)-[r:PROFILED_IN]->() RETURN count(r) AS n") > 0
+
+
+def test_lincs_gct_text_level3(shared_data: Path, tmp_path: Path) -> None:
+    f = shared_data / "lincs/cmapPy_tests/test_l1000.gct"
+    b = get_loader("lincs").load(f, LoadOptions(extra={"store": str(tmp_path),
+                                                       "dataset": "ljp"}))
+    m = pd.read_parquet(tmp_path / "ljp.parquet")
+    assert m.shape == (377, 978)
+    assert b.nodes["Dataset"]["lincs:ljp"]["cells"] == ["A375"]
+    gctx = get_loader("lincs").load(shared_data / "lincs/cmapPy_tests/"
+                                    "test_l1000_highprecision.gctx",
+                                    LoadOptions(extra={"store": str(tmp_path), "dataset": "h"}))
+    h = pd.read_parquet(tmp_path / "h.parquet")
+    assert h.shape == (377, 978) and gctx.nodes["Dataset"]["lincs:h"]["n_signatures"] == 377
+    # same plate: same genes and signatures in the same order (values differ: the GCT is
+    # level-3 log expression, the high-precision GCTX holds other values)
+    assert list(m.columns) == list(h.columns)
+    assert (pd.read_parquet(tmp_path / "ljp.signatures.parquet")["id"]
+            == pd.read_parquet(tmp_path / "h.signatures.parquet")["id"]).all()
+    assert 5 < float(np.nanmedian(m.to_numpy())) < 15
+
+
+def test_lincs_unknown_cell_line(shared_data: Path, tmp_path: Path) -> None:
+    from genekg.errors import InputError
+
+    with pytest.raises(InputError, match="no signature for cell line 'NOPE'"):
+        get_loader("lincs").load(shared_data / "lincs/l1ktools/modzs_n272x978.gctx",
+                                 LoadOptions(extra={"cell": "NOPE", "store": str(tmp_path)}))

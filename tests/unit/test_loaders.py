@@ -21,7 +21,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 def test_registry_lists_every_source_and_unknown_name_helps() -> None:
     assert set(REGISTRY) == {"biogrid", "kegg", "kegg-drugs", "drugs", "cell-lines",
-                             "expression"}
+                             "expression", "lincs"}
     with pytest.raises(Exception, match="unknown source") as info:
         get_loader("nope")
     assert "biogrid" in (info.value.hint or "")  # type: ignore[attr-defined]
@@ -135,3 +135,13 @@ def test_bundle_list_props_accumulate() -> None:
     assert b.edges[("KEGG_RELATION", "Gene", "Gene")][("x", "y")]["pathways"] == ["p1", "p2"]
     # directed types keep their direction
     assert b.edge("KEGG_RELATION", ("Gene", "y"), ("Gene", "x"))
+
+
+def test_biogrid_tab3_layout() -> None:
+    f = FIX / "BIOGRID-ORGANISM-Escherichia_coli_K12_MG1655-4.4.999.tab3.txt"
+    b = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("ecoli")))
+    edges = b.edges[("INTERACTS_WITH", "Gene", "Gene")]
+    assert list(edges) == [("511145:thrA", "511145:thrL")]
+    assert edges[("511145:thrA", "511145:thrL")]["pubmed"] == "PUBMED:1"
+    assert b.issues.skipped == {"not physical": 1}
+    assert b.release == "4.4.999"
