@@ -82,3 +82,74 @@ def spectral_embedding(a: sp.csr_matrix, dim: int = 128, seed: int = 0) -> np.nd
     u, s, _ = svds(norm.astype(np.float64), k=dim, v0=v0, random_state=seed)
     order = np.argsort(-s)
     return (u[:, order] * np.sqrt(s[order])).astype(np.float32)
+
+
+def relative_entropy(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """Relative-entropy structural dissimilarity (Zhang, Li & Deng 2018; Al taweraqi & King).
+
+    Node i's local network is i and its neighbours; P(i) is their degrees normalised to sum
+    to 1, sorted in decreasing order (zero beyond Degree(i) + 1). For a pair,
+    D_KL(P(i)||P(j)) = Σ_{k=1}^{m'} P(i,k) ln(P(i,k)/P(j,k)), m' = min(deg i, deg j) + 1,
+    and S(i, j) = D_KL(P(i)||P(j)) + D_KL(P(j)||P(i)). Small S = structurally similar.
+    Isolated nodes get NaN (no distribution).
+    """
+    k = np.asarray(a.sum(axis=1)).ravel()
+    a = a.tocsr()
+
+    def dist(i: int) -> np.ndarray:
+        local = np.concatenate([[k[i]], k[a.indices[a.indptr[i] : a.indptr[i + 1]]]])
+        total = local.sum()
+        return np.sort(local / total)[::-1] if total > 0 else np.zeros(0)
+
+    cache: dict[int, np.ndarray] = {}
+    out = np.full(len(pairs), np.nan)
+    for n, (i, j) in enumerate(pairs):
+        pi = cache.setdefault(int(i), dist(int(i)))
+        pj = cache.setdefault(int(j), dist(int(j)))
+        if k[i] == 0 or k[j] == 0:
+            continue
+        m = int(min(k[i], k[j])) + 1
+        x, y = pi[:m], pj[:m]
+        out[n] = float(np.sum(x * np.log(x / y)) + np.sum(y * np.log(y / x)))
+    return out
+
+
+def laplacian_eigenmaps(a: sp.csr_matrix, dim: int = 32, seed: int = 0) -> np.ndarray:
+    """Belkin & Niyogi: the `dim` smallest non-trivial eigenvectors of the normalised
+    Laplacian of the (0/1-weighted) graph, computed sparsely (shift-invert free)."""
+    from scipy.sparse.linalg import eigsh
+
+    k = np.asarray(a.sum(axis=1)).ravel()
+    inv = np.zeros_like(k)
+    inv[k > 0] = 1.0 / np.sqrt(k[k > 0])
+    # Largest eigenvectors of D^-1/2 A D^-1/2 = smallest of L = I - D^-1/2 A D^-1/2.
+    norm = sp.diags(inv) @ a @ sp.diags(inv)
+    n = a.shape[0]
+    dim = min(dim, n - 2)
+    v0 = np.random.default_rng(seed).uniform(-1, 1, n)
+    vals, vecs = eigsh(norm.astype(np.float64), k=dim + 1, which="LA", v0=v0)
+    order = np.argsort(-vals)[1:]  # drop the trivial eigenvector
+    return (vecs[:, order] * inv[:, None]).astype(np.float32)
+
+
+def locally_linear_embedding(a: sp.csr_matrix, dim: int = 16, n_neighbors: int = 10,
+                             seed: int = 0) -> np.ndarray:
+    """LLE (Roweis & Saul) on nodes described by a 64-dim truncated SVD of the adjacency
+    (so the k-nearest-neighbour search never needs the dense M×M adjacency).
+
+    Structurally equivalent nodes (same neighbours) have identical coordinates and make
+    the LLE weight system singular; LLE runs on the distinct points and equivalent nodes
+    share one embedding.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.manifold import LocallyLinearEmbedding
+
+    comps = min(64, a.shape[0] - 1)
+    x = TruncatedSVD(n_components=comps, random_state=seed).fit_transform(a.astype(np.float64))
+    uniq, inverse = np.unique(np.round(x, 8), axis=0, return_inverse=True)
+    k = min(max(n_neighbors, dim + 1), len(uniq) - 1)
+    lle = LocallyLinearEmbedding(n_components=min(dim, comps - 1, k - 1), n_neighbors=k,
+                                 random_state=seed, reg=1e-2,
+                                 eigen_solver="dense" if len(uniq) < 1000 else "arpack")
+    emb = lle.fit_transform(uniq)
+    return emb[inverse.ravel()].astype(np.float32)

@@ -213,3 +213,19 @@ class LincsLoader:
         pd.DataFrame(sig_meta).to_parquet(store / f"{dataset}.signatures.parquet", index=False)
         tmp.replace(final)
         return final
+
+
+def read_signatures(path: Path, cell: str | None, landmark: bool = True, chunk: int = 10_000
+                    ) -> tuple[list[tuple[str, str]], dict[str, list[str]], np.ndarray]:
+    """(genes as (Entrez, symbol), signature metadata, signatures × genes matrix)."""
+    loader = LincsLoader()
+    require_file(path)
+    if path.suffix == ".gctx":
+        genes, meta, blocks = loader._gctx(path, cell, landmark, chunk)
+    else:
+        genes, meta, blocks = loader._gct(path, cell, landmark)
+    parts = list(blocks)
+    if not meta.get("id") or not parts:
+        raise InputError(f"no signature for cell line {cell!r}", path=str(path),
+                         hint="Check --cell against the file's cell_id values.")
+    return genes, meta, np.vstack(parts)

@@ -6,6 +6,7 @@ import typer
 
 from genekg import __version__
 from genekg.cli import doctor as doctor_mod
+from genekg.cli import expression as expression_mod
 from genekg.cli import gne as gne_mod
 from genekg.cli import ingest as ingest_mod
 from genekg.cli import predict as predict_mod
@@ -57,6 +58,8 @@ app.add_typer(gne_mod.emb_app, name="embeddings")
 app.command("predict")(predict_mod.predict)
 app.add_typer(predict_mod.preds_app, name="predictions")
 app.command("query")(predict_mod.query)
+app.command("features")(expression_mod.features)
+app.add_typer(expression_mod.expr_app, name="expression")
 
 
 def main() -> None:

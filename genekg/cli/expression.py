@@ -1,0 +1,170 @@
+"""`genekg features` and `genekg expression evaluate`."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
+
+
+def features(
+    ctx: typer.Context,
+    sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v", help="Feature sets to compute."),
+    dim: int = typer.Option(32, help="Embedding dimension."),
+    out: Path = typer.Option(Path("runs/features"), help="Folder for Parquet output."),
+    write_graph: bool = typer.Option(False, "--write-graph", help="Also store embeddings "
+                                     "on nodes as `kg_<set>` (+ `kg_<set>_params`)."),
+    seed: int = typer.Option(None),
+) -> None:
+    """Compute the seven graph feature sets on the KEGG + super-node subgraph.
+
+    Embedding sets → one vector per node; pairwise sets → S(super node, gene) for every
+    drug and cell line against every gene. Parquet files in --out; times and memory
+    printed per set.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
+
+    s = seed if seed is not None else (state(ctx).seed or 0)
+    names = [x.strip() for x in sets.split(",") if x.strip()]
+    unknown = [n for n in names if n not in FEATURE_SETS]
+    if unknown:
+        from genekg.errors import GenekgError
+
+        raise GenekgError(f"unknown feature set(s) {unknown}", hint=", ".join(FEATURE_SETS))
+    out.mkdir(parents=True, exist_ok=True)
+    table = Table(title="graph feature sets")
+    for c in ("set", "nodes", "edges", "seconds", "peak RSS MiB", "output"):
+        table.add_column(c)
+    with open_db(ctx) as db:
+        with err_console.status("pulling the KEGG + super-node subgraph …"):
+            kg = pull_kg(db)
+        genes = [i for i, lab in enumerate(kg.labels) if lab == "Gene"]
+        supers = [i for i, lab in enumerate(kg.labels) if lab in ("Drug", "CellLine")]
+        for name in names:
+            t0 = time.monotonic()
+            with err_console.status(f"computing {name} …"):
+                fs = compute(kg, name, dim=dim, seed=s, db=db)
+                if fs.embedding is not None:
+                    frame = pd.DataFrame({"node_id": kg.nodes, "label": kg.labels,
+                                          "embedding": list(fs.embedding)})
+                    path = out / f"{name}_embedding.parquet"
+                    frame.to_parquet(path, index=False)
+                    if write_graph:
+                        _write_nodes(db, kg, name, fs.embedding, dim, s)
+                else:
+                    pairs = np.array([[a, b] for a in supers for b in genes], dtype=np.int64)
+                    vals = fs.pair(pairs) if len(pairs) else np.zeros(0)
+                    path = out / f"{name}_supernode_gene.parquet"
+                    pd.DataFrame({"node": [kg.nodes[a] for a in pairs[:, 0]],
+                                  "gene": [kg.nodes[b] for b in pairs[:, 1]],
+                                  "score": vals}).to_parquet(path, index=False)
+            table.add_row(name, f"{len(kg.nodes):,}", f"{kg.adj.nnz // 2:,}",
+                          f"{time.monotonic() - t0:.1f}",
+                          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
+                          str(path))
+    console.print(table)
+
+
+def _write_nodes(db: object, kg: object, name: str, emb: object, dim: int, seed: int) -> None:
+    rows = [[n, lab, list(map(float, v))] for n, lab, v in
+            zip(kg.nodes, kg.labels, emb, strict=True)]  # type: ignore[attr-defined, call-overload]
+    for label in ("Gene", "Pathway", "Drug", "CellLine"):
+        sub = [[r[0], r[2]] for r in rows if r[1] == label]
+        for i in range(0, len(sub), 5000):
+            db.run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r[0]}}) "  # type: ignore[attr-defined]
+                   f"SET n.kg_{name} = r[1], n.kg_{name}_params = $params",
+                   {"rows": sub[i:i + 5000], "params": json.dumps({"dim": dim, "seed": seed})})
+
+
+expr_app = typer.Typer(cls=GenekgGroup, help="Gene-expression prediction (MTRS + graph "
+                       "features).", no_args_is_help=True)
+
+
+@expr_app.command("evaluate")
+def evaluate(
+    ctx: typer.Context,
+    lincs: Path = typer.Option(..., "--lincs", help="LINCS GCTX/GCT file."),
+    cell: str = typer.Option(..., "--cell", help="Cell line (cell_id), e.g. A375, MCF7."),
+    genes: str = typer.Option(None, help="Target genes (symbols, comma-separated)."),
+    n_genes: int = typer.Option(50, help="Random landmark genes in the graph if --genes "
+                                "is not given."),
+    sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
+    trees: int = typer.Option(300, help="Trees per random forest (paper: 300)."),
+    test_frac: float = typer.Option(0.25),
+    dim: int = typer.Option(32),
+    seed: int = typer.Option(None),
+    out: Path = typer.Option(Path("runs/expression"), help="Output folder."),
+) -> None:
+    """Baseline MTRS vs MTRS + each graph feature set vs stacking: R² per gene, wins,
+    sign/Wilcoxon tests, top contributing genes (CSV + PNG)."""
+    import pandas as pd
+
+    from genekg.expression_pred import run_expression_experiment
+
+    s = seed if seed is not None else (state(ctx).seed or 0)
+    out.mkdir(parents=True, exist_ok=True)
+    with open_db(ctx) as db, err_console.status("…") as status:
+        rep = run_expression_experiment(
+            db, lincs, cell=cell, genes=[g.strip() for g in genes.split(",")] if genes else None,
+            n_genes=n_genes, sets=tuple(x.strip() for x in sets.split(",") if x.strip()),
+            test_frac=test_frac, n_trees=trees, seed=s, dim=dim,
+            progress=lambda m: status.update(m))
+    r2 = pd.DataFrame(rep.r2, index=rep.genes)
+    r2.index.name = "gene"
+    r2.to_csv(out / "r2_per_gene.csv")
+    pd.DataFrame(rep.top_contributors).to_csv(out / "top_contributors.csv", index=False)
+    (out / "summary.json").write_text(json.dumps(
+        {"comparison": rep.comparison, "timings_s": rep.timings, "memory_mib": rep.memory_mib,
+         "n_train": rep.n_train, "n_test": rep.n_test, "drugs_in_graph": rep.drugs_in_graph,
+         "genes": rep.genes, "seed": s, "trees": trees}, indent=2))
+    table = Table(title=f"expression prediction — {cell}, {len(rep.genes)} genes, "
+                  f"{rep.n_train} train / {rep.n_test} test signatures")
+    for c in ("model", "mean R²", "median R²", "best for", "wins vs baseline",
+              "sign p", "Wilcoxon p", "s"):
+        table.add_column(c, justify="left" if c == "model" else "right")
+    for m, row in rep.comparison.items():
+        table.add_row(m, f"{row['mean_r2']:.3f}", f"{row['median_r2']:.3f}",
+                      str(row["best_count"]),
+                      f"{row.get('wins_vs_baseline', '')}" if m != "baseline" else "",
+                      f"{row['sign_test_p']:.2g}" if "sign_test_p" in row else "",
+                      f"{row['wilcoxon_p']:.2g}" if "wilcoxon_p" in row else "",
+                      f"{rep.timings.get(m, 0):.0f}")
+    console.print(table)
+    _plot(rep, out / "comparison.png")
+    console.print(f"written: {out}/r2_per_gene.csv, top_contributors.csv, summary.json, "
+                  "comparison.png")
+
+
+def _plot(rep: object, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    comp = rep.comparison  # type: ignore[attr-defined]
+    names = list(comp)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    axes[0].bar(names, [comp[n]["best_count"] for n in names], color="#4C8EDA")
+    axes[0].set_title("genes where the model is best")
+    others = [n for n in names if n != "baseline"]
+    axes[1].bar(others, [comp[n]["wins_vs_baseline"] for n in others], color="#8DCC93",
+                label="wins")
+    axes[1].bar(others, [-comp[n]["losses_vs_baseline"] for n in others], color="#F16667",
+                label="losses")
+    axes[1].axhline(0, color="black", lw=0.5)
+    axes[1].set_title("vs baseline (R² per gene)")
+    axes[1].legend()
+    for ax in axes:
+        ax.tick_params(axis="x", rotation=45)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,139 @@
+"""The seven graph feature sets of Al taweraqi & King (2022) on the knowledge graph.
+
+Subgraph (default): human genes linked by KEGG relations (as undirected edges), plus the
+super nodes — Pathway (IN_PATHWAY), Drug (TARGETS) and CellLine (HAS_MUTATION) — so that
+genes with no gene–gene edge still have a place in the graph.
+
+Sets: `cn` common neighbours, `lpi` local path index (A² + βA³), `ent` relative entropy,
+`le` Laplacian eigenmaps, `lle` locally linear embedding, `dw` DeepWalk (GDS node2vec
+p=q=1), `n2v` node2vec (GDS, p=1 q=0.5). Pairwise sets give S(x, y) for requested pairs;
+embedding sets give a vector per node, and the pair feature is their cosine.
+
+Join rule (how a similarity becomes a feature of one experiment row, which the paper
+leaves open): an L1000 experiment perturbs cell line c with drug d; for the model of
+target gene g its graph features are [S(d, g), S(c, g)] — the drug's and the cell line's
+super-node relation to g. A drug absent from the graph gets NaN, imputed with the column
+median of the training rows.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from genekg import features as F
+from genekg.db import Database
+from genekg.errors import GenekgError
+
+FEATURE_SETS = ("cn", "lpi", "ent", "le", "lle", "dw", "n2v")
+EMBEDDING_SETS = ("le", "lle", "dw", "n2v")
+
+
+@dataclass
+class KG:
+    nodes: list[str]  # node ids: genes '9606:TP53', 'path:…', drug ids, 'COSMIC:…'
+    labels: list[str]
+    adj: sp.csr_matrix
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+
+
+def pull_kg(db: Database, taxon: int = 9606) -> KG:
+    """Genes of one organism with KEGG relations + pathway, drug and cell-line super nodes."""
+    rows = db.scalar(
+        "CALL () { "
+        "  MATCH (a:Gene {organism: $t})-[:KEGG_RELATION]-(b:Gene) "
+        "  RETURN a.id AS s, 'Gene' AS sl, b.id AS e, 'Gene' AS el "
+        "  UNION MATCH (a:Gene {organism: $t})-[:IN_PATHWAY]->(p:Pathway) "
+        "  RETURN a.id AS s, 'Gene' AS sl, p.id AS e, 'Pathway' AS el "
+        "  UNION MATCH (d:Drug)-[:TARGETS]->(a:Gene {organism: $t}) "
+        "  RETURN d.id AS s, 'Drug' AS sl, a.id AS e, 'Gene' AS el "
+        "  UNION MATCH (c:CellLine)-[:HAS_MUTATION]->(a:Gene {organism: $t}) "
+        "  RETURN c.id AS s, 'CellLine' AS sl, a.id AS e, 'Gene' AS el "
+        "} RETURN collect([s, sl, e, el]) AS r", {"t": taxon}) or []
+    if not rows:
+        raise GenekgError("the knowledge graph has no KEGG/drug/cell-line edges for this "
+                          "organism", hint="genekg ingest kegg …, drugs …, cell-lines …")
+    label_of = {r[0]: r[1] for r in rows} | {r[2]: r[3] for r in rows}
+    nodes = sorted(label_of)
+    idx = {n: i for i, n in enumerate(nodes)}
+    edges = np.array([[idx[r[0]], idx[r[2]]] for r in rows if r[0] != r[2]])
+    return KG(nodes, [label_of[n] for n in nodes], F.adjacency(edges, len(nodes)))
+
+
+@dataclass
+class FeatureSet:
+    name: str
+    seconds: float
+    embedding: np.ndarray | None = None  # (N, dim) for embedding sets
+    kg: KG | None = None
+
+    def pair(self, pairs: np.ndarray, beta: float = 0.01) -> np.ndarray:
+        """Feature value for index pairs (NaN where an endpoint is missing: index -1)."""
+        out = np.full(len(pairs), np.nan)
+        ok = (pairs >= 0).all(axis=1)
+        p = pairs[ok]
+        if not len(p):
+            return out
+        if self.embedding is not None:
+            x, y = self.embedding[p[:, 0]], self.embedding[p[:, 1]]
+            den = np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1)
+            out[ok] = np.where(den > 0, (x * y).sum(1) / np.where(den > 0, den, 1), 0.0)
+            return out
+        assert self.kg is not None
+        a = self.kg.adj
+        if self.name == "cn":
+            out[ok] = F.common_neighbours(a, p)
+        elif self.name == "lpi":
+            out[ok] = F.local_path_index(a, p, beta)
+        else:
+            out[ok] = F.relative_entropy(a, p)
+        return out
+
+
+def compute(kg: KG, name: str, *, dim: int = 32, seed: int = 0, db: Database | None = None
+            ) -> FeatureSet:
+    if name not in FEATURE_SETS:
+        raise GenekgError(f"unknown feature set {name!r}", hint=", ".join(FEATURE_SETS))
+    t0 = time.monotonic()
+    emb = None
+    if name == "le":
+        emb = F.laplacian_eigenmaps(kg.adj, dim, seed)
+    elif name == "lle":
+        emb = F.locally_linear_embedding(kg.adj, min(dim, 16), seed=seed)
+    elif name in ("dw", "n2v"):
+        if db is None:
+            raise GenekgError("DeepWalk/node2vec run in GDS and need a database")
+        emb = _gds_walk(db, kg, name, dim, seed)
+    return FeatureSet(name, time.monotonic() - t0, emb, kg)
+
+
+def _gds_walk(db: Database, kg: KG, name: str, dim: int, seed: int) -> np.ndarray:
+    from genekg.gne.gds_baselines import drop_graph, gds_embedding
+
+    graph = f"genekg_kg_{uuid.uuid4().hex[:8]}"
+    # Element ids per label first (indexed lookups), then project by element id.
+    eid: dict[str, str] = {}
+    for label in sorted(set(kg.labels)):
+        assert label in ("Gene", "Pathway", "Drug", "CellLine")
+        ids = [n for n, lab in zip(kg.nodes, kg.labels, strict=True) if lab == label]
+        for nid, e in db.scalar(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
+                                "RETURN collect([n.id, elementId(n)]) AS r", {"ids": ids}):
+            eid[nid] = e
+    coo = sp.triu(kg.adj).tocoo()
+    rows = [[eid[kg.nodes[i]], eid[kg.nodes[j]]] for i, j in zip(coo.row, coo.col, strict=True)]
+    db.run("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] "
+           "MATCH (b) WHERE elementId(b) = r[1] "
+           "WITH gds.graph.project($g, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g "
+           "RETURN g.nodeCount AS n", {"rows": rows, "g": graph})
+    try:
+        return gds_embedding(db, graph, kg.nodes, "deepwalk" if name == "dw" else "node2vec",
+                             dim=dim, seed=seed)
+    finally:
+        drop_graph(db, graph)
