@@ -40,6 +40,13 @@ class MTRS:
     min_samples: int = 30
     history: list[str] = field(default_factory=list)
 
+    @staticmethod
+    def _predict(rf: RandomForestRegressor, x: np.ndarray) -> np.ndarray:
+        # Threaded predict sums tree outputs in arbitrary order (1e-16 noise); one thread
+        # keeps results bit-identical under a seed. Fitting stays parallel.
+        rf.set_params(n_jobs=1)
+        return np.asarray(rf.predict(x))
+
     def _forest(self, salt: int) -> RandomForestRegressor:
         return RandomForestRegressor(n_estimators=self.n_trees, random_state=self.seed + salt,
                                      n_jobs=self.n_jobs, max_depth=None)
@@ -72,8 +79,9 @@ class MTRS:
         for j in range(g):
             xj = feats(j, True)
             for k, (a, b) in enumerate(kf.split(xj)):
-                oof[b, j] = self._forest(1000 * k + j).fit(xj[a], y_tr[a, j]).predict(xj[b])
-            s1_te[:, j] = self._forest(j).fit(xj, y_tr[:, j]).predict(feats(j, False))
+                oof[b, j] = self._predict(self._forest(1000 * k + j).fit(xj[a], y_tr[a, j]),
+                                          xj[b])
+            s1_te[:, j] = self._predict(self._forest(j).fit(xj, y_tr[:, j]), feats(j, False))
             if progress:
                 progress(f"stage 1: gene {j + 1}/{g}")
         pred = np.zeros((len(x_te), g))
@@ -83,7 +91,7 @@ class MTRS:
             xtr = np.hstack([feats(j, True), oof[:, others]])
             xte = np.hstack([feats(j, False), s1_te[:, others]])
             rf = self._forest(7919 + j).fit(xtr, y_tr[:, j])
-            pred[:, j] = rf.predict(xte)
+            pred[:, j] = self._predict(rf, xte)
             imp[j, others] = rf.feature_importances_[-len(others):] if others else []
             if progress:
                 progress(f"stage 2: gene {j + 1}/{g}")

@@ -43,9 +43,14 @@ def open_db(ctx: typer.Context) -> Any:
 
 
 def render_error(exc: GenekgError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    # soft_wrap: one line per message, so logs stay greppable
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                      soft_wrap=True)
     if exc.hint:
-        err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+        err_console.print(f"[yellow]hint:[/] {escape(exc.hint)}", highlight=False,
+                          soft_wrap=True)
 
 
 class GenekgGroup(TyperGroup):
