@@ -47,16 +47,27 @@ def main() -> None:
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
     wait = WebDriverWait(driver, 60)
     try:
-        driver.get(f"{cfg.browser_url}?dbms=neo4j://127.0.0.1:{cfg.bolt_port}"
-                   "&preselectAuthMethod=BASIC")
-        pw = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR,
-                                                        "[data-testid='password']")))
+        driver.get(cfg.browser_url)
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR,
+                                                   "[data-testid='password']")))
+        time.sleep(7)  # the login frame re-renders after first paint; typing earlier is lost
+        pw = driver.find_element(By.CSS_SELECTOR, "[data-testid='password']")
+        from selenium.webdriver.support.ui import Select
+
+        # bolt:// (direct); the default neo4j:// asks for a routing table first
+        Select(driver.find_element(By.CSS_SELECTOR, "[data-testid='bolt-scheme-select']")
+               ).select_by_visible_text("bolt://")
+        addr = driver.find_element(By.CSS_SELECTOR, "[data-testid='boltaddress']")
+        if addr.get_attribute("value") != f"127.0.0.1:{cfg.bolt_port}":
+            addr.send_keys(Keys.CONTROL, "a")
+            addr.send_keys(f"127.0.0.1:{cfg.bolt_port}")
         user = driver.find_element(By.CSS_SELECTOR, "[data-testid='username']")
-        user.clear()
         user.send_keys(conn.user)
         pw.send_keys(conn.password or "")
         driver.find_element(By.CSS_SELECTOR, "[data-testid='connect']").click()
-        time.sleep(4)  # the Browser swaps the login frame for the editor
+        wait.until(ec.presence_of_element_located(
+            (By.XPATH, "//*[contains(text(), 'You are connected as user')]")))
+        time.sleep(2)
 
         def run(text: str, settle: float) -> None:
             editor = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR,
@@ -75,10 +86,13 @@ def main() -> None:
         # Values travel as Browser parameters, not inside the query text.
         run(f":param gene => {args.gene!r}", 2)
         run(f":param limit => {int(args.limit)}", 2)
+        # The gene and its best predicted partners; the Browser also draws the known
+        # INTERACTS_WITH edges among the shown genes (its "connect result nodes").
         run("MATCH (g:Gene {symbol: $gene})-[p:PREDICTED_INTERACTION]-(x:Gene) "
-            "WITH g, p, x ORDER BY p.score DESC LIMIT $limit "
-            "OPTIONAL MATCH (x)-[i:INTERACTS_WITH]-(y:Gene)<-[:PREDICTED_INTERACTION]-(g) "
-            "RETURN g, p, x, i, y", 8)
+            "WITH g, p, x ORDER BY p.score DESC LIMIT $limit RETURN g, p, x", 8)
+        for close in driver.find_elements(By.XPATH, "//*[contains(text(), 'collect "
+                                          "information')]/following::button[1]"):
+            close.click()
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg g.node")))
         time.sleep(3)
         args.out.parent.mkdir(parents=True, exist_ok=True)
