@@ -63,7 +63,7 @@ def main() -> None:
         print(name, sets[name], flush=True)
     out["feature_sets"] = sets
     gct = d / "lincs/cmapPy_tests/test_l1000.gct"
-    lg, meta, mat = read_signatures(gct, "A375")
+    _, meta, mat = read_signatures(gct, "A375")
     x, _ = standard_features(meta)
     scaling = {}
     for g in [int(v) for v in args.scaling.split(",")]:
