@@ -27,12 +27,21 @@ def adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:
     return a
 
 
+CHUNK = 20_000  # pairs per block: bounds memory when rows of A² are dense (super nodes)
+
+
+def _chunked(pairs: np.ndarray, fn: object) -> np.ndarray:
+    out = np.empty(len(pairs))
+    for s in range(0, len(pairs), CHUNK):
+        out[s : s + CHUNK] = fn(pairs[s : s + CHUNK])  # type: ignore[operator]
+    return out
+
+
 def _weighted_common(a: sp.csr_matrix, pairs: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Σ_z A_xz w_z A_zy for each (x, y), row by row without forming A W A."""
     aw = a.multiply(w[np.newaxis, :]).tocsr()
-    left = aw[pairs[:, 0]]
-    right = a[pairs[:, 1]]
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return _chunked(pairs, lambda p: np.asarray(
+        aw[p[:, 0]].multiply(a[p[:, 1]]).sum(axis=1)).ravel())
 
 
 def common_neighbours(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
@@ -66,8 +75,11 @@ def _rowdot(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
 def local_path_index(a: sp.csr_matrix, pairs: np.ndarray, beta: float = 0.01) -> np.ndarray:
     """(A²)_xy + β (A³)_xy. A is symmetric, so column y of A is row y:
     (A²)_xy = A[x]·A[y] and (A³)_xy = (A²)[x]·A[y], computed for the requested rows only."""
-    ax, ay = a[pairs[:, 0]], a[pairs[:, 1]]
-    return _rowdot(ax, ay) + beta * _rowdot((ax @ a).tocsr(), ay)
+    def block(p: np.ndarray) -> np.ndarray:
+        ax, ay = a[p[:, 0]], a[p[:, 1]]
+        return _rowdot(ax, ay) + beta * _rowdot((ax @ a).tocsr(), ay)
+
+    return _chunked(pairs, block)
 
 
 def spectral_embedding(a: sp.csr_matrix, dim: int = 128, seed: int = 0) -> np.ndarray:
