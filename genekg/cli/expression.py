@@ -21,6 +21,8 @@ def features(
     write_graph: bool = typer.Option(False, "--write-graph", help="Also store embeddings "
                                      "on nodes as `kg_<set>` (+ `kg_<set>_params`)."),
     seed: int = typer.Option(None),
+    pairs_of: str = typer.Option("cell-lines", "--pairs", help="Pairwise sets: export "
+                                 "S(node, gene) for cell-lines, drugs or both (all)."),
 ) -> None:
     """Compute the seven graph feature sets on the KEGG + super-node subgraph.
 
@@ -48,7 +50,13 @@ def features(
         with err_console.status("pulling the KEGG + super-node subgraph …"):
             kg = pull_kg(db)
         genes = [i for i, lab in enumerate(kg.labels) if lab == "Gene"]
-        supers = [i for i, lab in enumerate(kg.labels) if lab in ("Drug", "CellLine")]
+        wanted = {"cell-lines": ("CellLine",), "drugs": ("Drug",),
+                  "all": ("CellLine", "Drug")}.get(pairs_of)
+        if wanted is None:
+            from genekg.errors import GenekgError
+
+            raise GenekgError(f"--pairs must be cell-lines, drugs or all, not {pairs_of!r}")
+        supers = [i for i, lab in enumerate(kg.labels) if lab in wanted]
         for name in names:
             t0 = time.monotonic()
             with err_console.status(f"computing {name} …"):
