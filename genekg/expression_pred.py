@@ -22,7 +22,7 @@ from sklearn.metrics import r2_score
 
 from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.kgfeatures import FEATURE_SETS, KG, compute, pull_kg
+from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
 from genekg.mtrs import MTRS, compare, impute_median
 
 ProgressFn = Callable[[str], None]
@@ -76,43 +76,16 @@ def run_expression_experiment(
     dim: int = 32,
     progress: ProgressFn | None = None,
 ) -> ExpressionReport:
-    from genekg.loaders.lincs import brd, read_signatures
 
     say = progress or (lambda _m: None)
-    say("reading signatures")
-    lincs_genes, meta, matrix = read_signatures(lincs_path, cell, landmark=True)
-    say("pulling the knowledge graph")
-    kg = pull_kg(db)
-    sym_col = {s: i for i, (_, s) in enumerate(lincs_genes)}
-    if genes:
-        absent = [g for g in genes if f"9606:{g}" not in kg.index or g not in sym_col]
-        if absent:
-            raise GenekgError(f"gene(s) absent from the graph or the LINCS file: "
-                              f"{', '.join(absent)}",
-                              hint="Load KEGG/drug/cell-line sources, or choose other genes.")
-        targets = list(genes)
-    else:
-        pool = sorted(s for s in sym_col if f"9606:{s}" in kg.index)
-        if len(pool) < 2:
-            raise GenekgError("fewer than 2 measured genes are in the graph")
-        rng = np.random.default_rng(seed)
-        targets = sorted(rng.choice(pool, size=min(n_genes, len(pool)), replace=False).tolist())
-    y = matrix[:, [sym_col[g] for g in targets]].astype(float)
-    x, _ = standard_features(meta)
-    n = len(y)
+    say("reading signatures and the knowledge graph")
+    prep = _prepare(db, lincs_path, cell, genes, n_genes, seed)
+    kg, targets, x, y, n = prep["kg"], prep["targets"], prep["x"], prep["y"], prep["n"]
     rng = np.random.default_rng(seed)
     perm = rng.permutation(n)
     n_te = max(1, round(test_frac * n))
     te, tr = perm[:n_te], perm[n_te:]
-    # graph node of each experiment's drug and cell line, and of each target gene
-    broad = dict(db.scalar("MATCH (d:Drug) WHERE d.broad_ids IS NOT NULL UNWIND d.broad_ids AS b "
-                           "RETURN collect([b, d.id]) AS r") or [])
-    drug_idx = np.array([kg.index.get(broad.get(brd(p), brd(p)), -1)
-                         for p in meta.get("pert_id", [""] * n)])
-    cell_ids = db.scalar("MATCH (c:CellLine) WHERE c.name = $c OR replace(c.name, '-', '') = $c "
-                         "RETURN collect(c.id) AS r", {"c": cell}) or []
-    cell_idx = kg.index.get(cell_ids[0], -1) if cell_ids else -1
-    gene_idx = np.array([kg.index[f"9606:{g}"] for g in targets])
+    drug_idx = prep["drug_idx"]
     mtrs = MTRS(n_trees=n_trees, seed=seed)
     report = ExpressionReport(targets, {}, {}, [], n_train=len(tr), n_test=len(te),
                               drugs_in_graph=float((drug_idx >= 0).mean()))
@@ -129,11 +102,7 @@ def run_expression_experiment(
         t0 = time.monotonic()
         fs = compute(kg, name, dim=dim, seed=seed, db=db)
         feat_s = time.monotonic() - t0
-        per_gene = []
-        for gi in gene_idx:
-            d = fs.pair(np.column_stack([drug_idx, np.full(n, gi)]))
-            c = fs.pair(np.array([[cell_idx, gi]] * n))
-            per_gene.append(np.column_stack([d, c]))
+        per_gene = _gene_features(fs, prep)
         gx_tr, gx_te = [], []
         for f in per_gene:
             a, b = impute_median(f[tr], f[te])
@@ -162,5 +131,93 @@ def run_expression_experiment(
     return report
 
 
-def kg_for_features(db: Database) -> KG:
-    return pull_kg(db)
+def train_expression_models(
+    db: Database,
+    lincs_path: Path,
+    out: Path,
+    *,
+    cell: str,
+    genes: list[str] | None = None,
+    n_genes: int = 50,
+    sets: tuple[str, ...] = FEATURE_SETS,
+    n_trees: int = 300,
+    seed: int = 0,
+    dim: int = 32,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Fit the baseline and per-feature-set MTRS models on every signature of the cell line
+    and save them (joblib) with config, seed and data fingerprints in `out`."""
+    import hashlib
+    import json
+
+    import joblib
+
+    from genekg.gne.runs import package_versions
+
+    say = progress or (lambda _m: None)
+    prepared = _prepare(db, lincs_path, cell, genes, n_genes, seed)
+    x, y, targets = prepared["x"], prepared["y"], prepared["targets"]
+    out.mkdir(parents=True, exist_ok=True)
+    mtrs = MTRS(n_trees=n_trees, seed=seed)
+    models: dict[str, Any] = {}
+    say("baseline")
+    models["baseline"] = mtrs.fit_models(x, y, progress=say)
+    for name in sets:
+        say(f"feature set {name}")
+        fs = compute(prepared["kg"], name, dim=dim, seed=seed, db=db)
+        gx = [impute_median(f, f[:0])[0] for f in _gene_features(fs, prepared)]
+        models[name] = mtrs.fit_models(x, y, gx, progress=say)
+    joblib.dump(models, out / "models.joblib", compress=3)
+    config = {"lincs": str(lincs_path), "cell": cell, "genes": targets, "sets": list(sets),
+              "trees": n_trees, "seed": seed, "dim": dim, "n_signatures": len(y),
+              "lincs_sha256": hashlib.sha256(lincs_path.read_bytes()).hexdigest(),
+              "versions": package_versions()}
+    (out / "config.json").write_text(json.dumps(config, indent=2))
+    return config
+
+
+def _prepare(db: Database, lincs_path: Path, cell: str, genes: list[str] | None,
+             n_genes: int, seed: int) -> dict[str, Any]:
+    from genekg.loaders.lincs import brd, read_signatures
+
+    lincs_genes, meta, matrix = read_signatures(lincs_path, cell, landmark=True)
+    kg = pull_kg(db)
+    sym_col = {s: i for i, (_, s) in enumerate(lincs_genes)}
+    if genes:
+        absent = [g for g in genes if f"9606:{g}" not in kg.index or g not in sym_col]
+        if absent:
+            raise GenekgError(f"gene(s) absent from the graph or the LINCS file: "
+                              f"{', '.join(absent)}",
+                              hint="Load KEGG/drug/cell-line sources, or choose other genes.")
+        targets = list(genes)
+    else:
+        pool = sorted(s for s in sym_col if f"9606:{s}" in kg.index)
+        if len(pool) < 2:
+            raise GenekgError("fewer than 2 measured genes are in the graph")
+        rng = np.random.default_rng(seed)
+        targets = sorted(rng.choice(pool, size=min(n_genes, len(pool)), replace=False).tolist())
+    n = len(matrix)
+    broad = dict(db.scalar("MATCH (d:Drug) WHERE d.broad_ids IS NOT NULL UNWIND d.broad_ids AS b "
+                           "RETURN collect([b, d.id]) AS r") or [])
+    cell_ids = db.scalar("MATCH (c:CellLine) WHERE c.name = $c OR replace(c.name, '-', '') = $c "
+                         "RETURN collect(c.id) AS r", {"c": cell}) or []
+    x, _ = standard_features(meta)
+    return {
+        "kg": kg, "targets": targets, "x": x, "n": n,
+        "y": matrix[:, [sym_col[g] for g in targets]].astype(float),
+        "drug_idx": np.array([kg.index.get(broad.get(brd(p), brd(p)), -1)
+                              for p in meta.get("pert_id", [""] * n)]),
+        "cell_idx": kg.index.get(cell_ids[0], -1) if cell_ids else -1,
+        "gene_idx": np.array([kg.index[f"9606:{g}"] for g in targets]),
+    }
+
+
+def _gene_features(fs: Any, prep: dict[str, Any]) -> list[np.ndarray]:
+    """Per target gene: [S(drug of each experiment, g), S(cell line, g)] (the join rule)."""
+    n = prep["n"]
+    out = []
+    for gi in prep["gene_idx"]:
+        d = fs.pair(np.column_stack([prep["drug_idx"], np.full(n, gi)]))
+        c = fs.pair(np.array([[prep["cell_idx"], gi]] * n))
+        out.append(np.column_stack([d, c]))
+    return out

@@ -98,6 +98,34 @@ class MTRS:
         r2 = np.array([r2_score(y_te[:, j], pred[:, j]) for j in range(g)])
         return MTRSResult(pred, s1_te, imp, r2)
 
+    def fit_models(self, x: np.ndarray, y: np.ndarray,
+                   gene_x: list[np.ndarray] | None = None,
+                   progress: ProgressFn | None = None) -> dict[str, list[RandomForestRegressor]]:
+        """Fit stage-1 and stage-2 forests on all rows (for `genekg expression train`)."""
+        n, g = y.shape
+        if n < self.min_samples:
+            raise GenekgError(f"too few samples ({n}) for MTRS (need ≥ {self.min_samples})")
+
+        def feats(j: int) -> np.ndarray:
+            return x if gene_x is None else np.hstack([x, gene_x[j]])
+
+        oof = np.zeros_like(y, dtype=float)
+        kf = KFold(self.folds, shuffle=True, random_state=self.seed)
+        stage1 = []
+        for j in range(g):
+            xj = feats(j)
+            for k, (a, b) in enumerate(kf.split(xj)):
+                oof[b, j] = self._predict(self._forest(1000 * k + j).fit(xj[a], y[a, j]), xj[b])
+            stage1.append(self._forest(j).fit(xj, y[:, j]))
+        stage2 = []
+        for j in range(g):
+            others = [k for k in range(g) if k != j]
+            stage2.append(self._forest(7919 + j).fit(np.hstack([feats(j), oof[:, others]]),
+                                                     y[:, j]))
+            if progress:
+                progress(f"gene {j + 1}/{g}")
+        return {"stage1": stage1, "stage2": stage2}
+
 
 def impute_median(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """NaN (e.g. a drug absent from the graph) -> median of the training column (or 0)."""

@@ -176,3 +176,32 @@ def _plot(rep: object, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+@expr_app.command("train")
+def train(
+    ctx: typer.Context,
+    lincs: Path = typer.Option(..., "--lincs", help="LINCS GCTX/GCT file."),
+    cell: str = typer.Option(..., "--cell", help="Cell line (cell_id)."),
+    genes: str = typer.Option(None, help="Target genes (symbols, comma-separated)."),
+    n_genes: int = typer.Option(50),
+    sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
+    trees: int = typer.Option(300),
+    dim: int = typer.Option(32),
+    seed: int = typer.Option(None),
+    out: Path = typer.Option(None, help="Folder (default runs/expression-<cell>-s<seed>)."),
+) -> None:
+    """Fit baseline and per-feature-set MTRS models on all signatures of a cell line and
+    save them (models.joblib + config.json with seed and data fingerprint)."""
+    from genekg.expression_pred import train_expression_models
+
+    s = seed if seed is not None else (state(ctx).seed or 0)
+    out = out or Path("runs") / f"expression-{cell}-s{s}"
+    with open_db(ctx) as db, err_console.status("…") as status:
+        cfg = train_expression_models(
+            db, lincs, out, cell=cell,
+            genes=[g.strip() for g in genes.split(",")] if genes else None, n_genes=n_genes,
+            sets=tuple(x.strip() for x in sets.split(",") if x.strip()), n_trees=trees,
+            seed=s, dim=dim, progress=lambda m: status.update(m))
+    console.print(f"trained {1 + len(cfg['sets'])} MTRS models for {len(cfg['genes'])} genes "
+                  f"on {cfg['n_signatures']} signatures -> {out}")

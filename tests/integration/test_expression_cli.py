@@ -74,3 +74,19 @@ def test_expression_bad_input(kg_db: Database, shared_data: Path, tmp_path: Path
                             "--n-genes", "3", "--trees", "5", "--sets", "cn",
                             "--out", str(tmp_path)])
     assert r.exit_code == 1 and "too few training samples" in r.output
+
+
+def test_expression_train_saves_models(kg_db: Database, shared_data: Path,
+                                       tmp_path: Path) -> None:
+    import joblib
+
+    gct = shared_data / "lincs/cmapPy_tests/test_l1000.gct"
+    r = runner.invoke(app, ["expression", "train", "--lincs", str(gct), "--cell", "A375",
+                            "--genes", "TP53,BAX", "--trees", "5", "--sets", "cn,le",
+                            "--seed", "2", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    models = joblib.load(tmp_path / "models.joblib")
+    assert set(models) == {"baseline", "cn", "le"}
+    assert len(models["cn"]["stage2"]) == 2
+    cfg = json.loads((tmp_path / "config.json").read_text())
+    assert cfg["seed"] == 2 and cfg["n_signatures"] == 377 and len(cfg["lincs_sha256"]) == 64
