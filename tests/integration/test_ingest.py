@@ -278,3 +278,48 @@ def test_lincs_unknown_cell_line(shared_data: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no signature for cell line 'NOPE'"):
         get_loader("lincs").load(shared_data / "lincs/l1ktools/modzs_n272x978.gctx",
                                  LoadOptions(extra={"cell": "NOPE", "store": str(tmp_path)}))
+
+
+EXACT = [
+    ("expression", "expression/ecoli_covert2004/covert2004_gds680_rma_expr.tsv.gz", "ecoli",
+     ["id_mapping/ecoli_k12_uniprot_bnumber_gene_derived.tsv"], {"(:ExpressionProfile)": 4059}),
+    ("expression", "expression/yeast_gasch2000/gasch2000_stress_expr.tsv.gz", "yeast", [],
+     {"(:ExpressionProfile)": 6152}),
+    ("expression", "expression/yeast_spellman1998/spellman1998_cellcycle_expr.tsv.gz", "yeast",
+     [], {"(:ExpressionProfile)": 6143}),
+    ("expression", "expression/yeast_brauer2008/Brauer2008_DataSet1.tds.gz", "yeast", [],
+     {"(:ExpressionProfile)": 5536}),
+    ("cell-lines", "cell_lines/gdsc/genomic_features.tsv.gz", None, [],
+     {"(:CellLine)": 988, "(:Gene)": 47, "(:CellLine)-[:HAS_MUTATION]->(:Gene)": 1474}),
+    ("cell-lines", "cell_lines/gdsc/cosmic_info.csv.gz", None, [], {"(:CellLine)": 1001}),
+    ("cell-lines", "cell_lines/gdsc/cancer_cell_lines.csv", None, [], {"(:CellLine)": 707}),
+    ("drugs", "lincs/dhimmel_lincs/pertinfo.tsv.gz", None, [], {"(:Drug)": 20413}),
+    ("biogrid", "biogrid/GreenCUBIC_BioGRID-PPI/"
+     "Homo_sapiens-4.2.192_ID_9606_c2_positive_interactions.tsv", None,
+     ["id_mapping/uniprot_human_reviewed_gene_names.tab.gz"],
+     {"(:Gene)": 6362, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 16723}),
+    ("biogrid", "biogrid/GreenCUBIC_BioGRID-PPI/"
+     "Escherichia_coli_K12_MG1655-3.5.187_ID_511145_positive_interactions.tsv", None,
+     ["id_mapping/ecoli_k12_uniprot_bnumber_gene_derived.tsv"],
+     {"(:Gene)": 1138, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 1705}),
+    ("kegg", "kegg/kgml_KEGGgraph_2008", None, ["lincs/dhimmel_lincs/geneinfo.tsv.gz"],
+     {"(:Gene)": 868, "(:Pathway)": 13, "(:Gene)-[:IN_PATHWAY]->(:Pathway)": 1296,
+      "(:Gene)-[:KEGG_RELATION]->(:Gene)": 4041}),
+    ("kegg-drugs", "kegg/drug_targets_PyDTI/e_admat_dgc.txt", None,
+     ["lincs/dhimmel_lincs/geneinfo.tsv.gz"],
+     {"(:Drug)": 445, "(:Gene)": 662, "(:Drug)-[:TARGETS]->(:Gene)": 2924}),
+]
+
+
+@pytest.mark.parametrize(("source", "rel", "organism", "maps", "expected"), EXACT,
+                         ids=[e[1].split("/")[-1][:40] for e in EXACT])
+def test_exact_counts_per_source(clean_db: Database, shared_data: Path, source: str, rel: str,
+                                 organism: str | None, maps: list[str],
+                                 expected: dict[str, int]) -> None:
+    kw: dict[str, object] = {"id_maps": [shared_data / m for m in maps]}
+    if organism:
+        kw["organism"] = organism
+    added = load(clean_db, source, shared_data / rel, **kw)
+    assert {k: added[k] for k in expected} == expected
+    again = load(clean_db, source, shared_data / rel, **kw)
+    assert sum(again.values()) == 0
