@@ -24,7 +24,7 @@ from genekg.errors import GenekgError
 from genekg.gne.data import Network, Profiles
 from genekg.gne.model import GNEConfig
 from genekg.gne.split import EdgeSplit
-from genekg.gne.train import train_gne
+from genekg.gne.train import TrainResult, train_gne
 
 EMBEDDING_METHODS = ("gne", "gne+expr", "spectral", "spectral+expr", "node2vec",
                      "node2vec+expr", "deepwalk", "fastrp")
@@ -84,6 +84,17 @@ class EdgeClassifier:
         return np.asarray(self.lr.predict_proba(self.scaler.transform(hadamard(emb, pairs)))[:, 1])
 
 
+def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
+                   profiles: Profiles | None, device: str = "auto",
+                   on_epoch: Callable[[int, float, float], None] | None = None) -> TrainResult:
+    """GNE topology-only (`gne`, λ forced to 0) or with expression (`gne+expr`, cfg.lam)."""
+    lam = cfg.lam if method == "gne+expr" else 0.0
+    c = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
+    return train_gne(split, c, seed=seed, attributes=profiles.matrix if profiles else None,
+                     has_attributes=profiles.has_profile if profiles else None,
+                     device=device, on_epoch=on_epoch)
+
+
 def with_expression(emb: np.ndarray, profiles: Profiles | None) -> np.ndarray:
     if profiles is None:
         raise GenekgError("this method needs expression profiles", hint="pass --dataset")
@@ -132,12 +143,8 @@ def run_methods(
             else:
                 base = m.removesuffix("+expr")
                 if base == "gne":
-                    lam = cfg.lam if m == "gne+expr" else 0.0
-                    c = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
-                    tr = train_gne(split, c, seed=seed,
-                                   attributes=profiles.matrix if profiles else None,
-                                   has_attributes=profiles.has_profile if profiles else None,
-                                   device=device, on_epoch=on_epoch)
+                    tr = fit_gne_method(m, split, cfg, seed=seed, profiles=profiles,
+                                        device=device, on_epoch=on_epoch)
                     emb = tr.embeddings
                     extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
                              "val_auroc": tr.best_val_auroc,

@@ -17,7 +17,6 @@ from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
 from genekg.gne.model import GNEConfig
 from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
 from genekg.gne.split import canonical_pairs, split_edges
-from genekg.gne.train import train_gne
 from genekg.organisms import Organism
 
 TRAINABLE = ("gne", "gne+expr", "spectral")
@@ -87,12 +86,9 @@ def train_run(
     run = Run.create(new_run_id(method, sel.organism.short, seed), base)
     extra: dict[str, Any] = {}
     if method.startswith("gne"):
-        lam = cfg.lam if method == "gne+expr" else 0.0
-        cfg = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
-        tr = train_gne(split, cfg, seed=seed,
-                       attributes=prof.matrix if prof else None,
-                       has_attributes=prof.has_profile if prof else None,
-                       device=device, on_epoch=on_epoch)
+        tr = E.fit_gne_method(method, split, cfg, seed=seed, profiles=prof, device=device,
+                              on_epoch=on_epoch)
+        cfg = GNEConfig(**{**cfg.to_dict(), "lam": cfg.lam if method == "gne+expr" else 0.0})  # type: ignore[arg-type]
         emb = tr.embeddings
         assert tr.model is not None
         import torch
