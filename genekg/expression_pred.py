@@ -123,7 +123,7 @@ def run_expression_experiment(
                                           for j in range(len(targets))])
         contributions /= len(preds)
         for j, g in enumerate(targets):
-            order = np.argsort(-contributions[j])[:5]
+            order = [o for o in np.argsort(-contributions[j]) if o != j][:5]
             report.top_contributors.append(
                 {"gene": g, **{f"top{k + 1}": targets[o] for k, o in enumerate(order)},
                  "top1_importance": float(contributions[j, order[0]])})

@@ -111,6 +111,8 @@ def evaluate(
     dim: int = typer.Option(32),
     seed: int = typer.Option(None),
     out: Path = typer.Option(Path("runs/expression"), help="Output folder."),
+    to_graph: bool = typer.Option(False, "--to-graph", help="Also write each gene's top "
+                                  "contributing genes as HELPS_PREDICT edges."),
 ) -> None:
     """Baseline MTRS vs MTRS + each graph feature set vs stacking: R² per gene, wins,
     sign/Wilcoxon tests, top contributing genes (CSV + PNG)."""
@@ -148,6 +150,20 @@ def evaluate(
                       f"{rep.timings.get(m, 0):.0f}")
     console.print(table)
     _plot(rep, out / "comparison.png")
+    if to_graph and rep.top_contributors:
+        rows = [{"src": f"9606:{t[f'top{k}']}", "dst": f"9606:{t['gene']}", "rank": k}
+                for t in rep.top_contributors for k in range(1, 6) if f"top{k}" in t]
+        with open_db(ctx) as db, db.session() as session, \
+                session.begin_transaction() as tx:
+            # Replace this cell line's edges in one transaction.
+            tx.run("MATCH ()-[h:HELPS_PREDICT {cell_line: $cell}]->() DELETE h",
+                   cell=cell).consume()
+            n = tx.run("UNWIND $rows AS r MATCH (a:Gene {id: r.src}) MATCH (b:Gene {id: r.dst}) "
+                       "CREATE (a)-[h:HELPS_PREDICT {rank: r.rank, cell_line: $cell, "
+                       "model: 'mtrs-stage2', seed: $seed}]->(b) RETURN count(h) AS n",
+                       rows=rows, cell=cell, seed=s).single()
+            tx.commit()
+        console.print(f"wrote {n['n'] if n else 0} HELPS_PREDICT edges (cell line {cell})")
     console.print(f"written: {out}/r2_per_gene.csv, top_contributors.csv, summary.json, "
                   "comparison.png")
 

@@ -56,8 +56,12 @@ def test_expression_evaluate_a375(kg_db: Database, shared_data: Path, tmp_path: 
     assert (tmp_path / "comparison.png").stat().st_size > 1000
     again = runner.invoke(app, ["expression", "evaluate", "--lincs", str(gct), "--cell",
                                 "A375", "--n-genes", "4", "--trees", "10", "--sets",
-                                "cn,ent,le", "--seed", "3", "--out", str(tmp_path / "b")])
-    assert again.exit_code == 0
+                                "cn,ent,le", "--seed", "3", "--out", str(tmp_path / "b"),
+                                "--to-graph"])
+    assert again.exit_code == 0, again.output
+    helps = kg_db.scalar("MATCH (a:Gene)-[h:HELPS_PREDICT {cell_line: 'A375'}]->(b:Gene) "
+                         "RETURN count(h) AS n")
+    assert helps == 4 * 3  # top-5 lists hold the 3 other target genes each
     assert pd.read_csv(tmp_path / "b" / "r2_per_gene.csv", index_col=0).equals(r2)
 
 
