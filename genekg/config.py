@@ -54,7 +54,10 @@ class ConnectionSettings:
 def resolve_connection(
     uri: str | None = None, user: str | None = None, password: str | None = None
 ) -> ConnectionSettings:
-    uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+    # Without an explicit URI, talk to the local server on its configured Bolt port.
+    local = f"bolt://127.0.0.1:{os.environ['GENEKG_BOLT_PORT']}" \
+        if os.environ.get("GENEKG_BOLT_PORT") else DEFAULT_URI
+    uri = uri or os.environ.get("NEO4J_URI") or local
     user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
     password = password or os.environ.get("NEO4J_PASSWORD")
     if password is None:

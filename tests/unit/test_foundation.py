@@ -18,6 +18,7 @@ def test_connection_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("GENEKG_HOME", str(tmp_path))
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.delenv("GENEKG_BOLT_PORT", raising=False)
     assert resolve_connection().uri == "bolt://127.0.0.1:7687"
     assert resolve_connection().password is None
     (tmp_path / "conf").mkdir()
@@ -26,6 +27,8 @@ def test_connection_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("NEO4J_PASSWORD", "from-env")
     assert resolve_connection().password == "from-env"
     assert resolve_connection(password="cli").password == "cli"
+    monkeypatch.setenv("GENEKG_BOLT_PORT", "7699")
+    assert resolve_connection().uri == "bolt://127.0.0.1:7699"
     monkeypatch.setenv("NEO4J_URI", "bolt://db.example:7687")
     assert resolve_connection().uri == "bolt://db.example:7687"
 
