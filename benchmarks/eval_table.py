@@ -49,6 +49,7 @@ def main() -> None:
     ap.add_argument("--negatives", default="uniform,degree")
     ap.add_argument("--lam", type=float, default=1.0)
     ap.add_argument("--tag", default="")
+    ap.add_argument("--epochs", type=int, default=20)
     args = ap.parse_args()
     data = require_shared()
     db = server_db()
@@ -65,7 +66,7 @@ def main() -> None:
     sel = Selection(org, source="biogrid", release=b.release, dataset=args.dataset)
     t0 = time.time()
     rep = evaluate_protocol(db, sel, args.methods.split(","), seeds=list(range(1, args.seeds + 1)),
-                            negatives=args.negatives.split(","), cfg=GNEConfig(lam=args.lam),
+                            negatives=args.negatives.split(","), cfg=GNEConfig(lam=args.lam, epochs=args.epochs),
                             on_step=lambda m: print(m, flush=True))
     name = f"table_{args.organism}{'_' + args.dataset if args.dataset else ''}{args.tag}"
     RESULTS.mkdir(parents=True, exist_ok=True)
