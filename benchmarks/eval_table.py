@@ -65,8 +65,9 @@ def main() -> None:
             organism=org, id_maps=[data / m for m in dmaps], extra={"dataset": args.dataset})))
     sel = Selection(org, source="biogrid", release=b.release, dataset=args.dataset)
     t0 = time.time()
+    cfg = GNEConfig(lam=args.lam, epochs=args.epochs)
     rep = evaluate_protocol(db, sel, args.methods.split(","), seeds=list(range(1, args.seeds + 1)),
-                            negatives=args.negatives.split(","), cfg=GNEConfig(lam=args.lam, epochs=args.epochs),
+                            negatives=args.negatives.split(","), cfg=cfg,
                             on_step=lambda m: print(m, flush=True))
     name = f"table_{args.organism}{'_' + args.dataset if args.dataset else ''}{args.tag}"
     RESULTS.mkdir(parents=True, exist_ok=True)
