@@ -7,7 +7,8 @@ from pathlib import Path
 
 RES = Path(__file__).resolve().parent / "results"
 LABELS = {
-    "gne": "GNE, topology only", "gne+expr": "GNE, with expression", "spectral": "spectral",
+    "gne": "GNE, topology only", "gne+expr": "GNE, with expression", "spectral": "spectral (SVD)",
+    "spectral-pos": "spectral (positive eigenvectors)",
     "spectral+expr": "spectral + expression", "node2vec": "node2vec (GDS, p=1 q=0.5)",
     "node2vec+expr": "node2vec + expression", "deepwalk": "DeepWalk (GDS)",
     "fastrp": "FastRP (GDS)", "pa": "preferential attachment", "cn": "common neighbours",

@@ -32,11 +32,15 @@ def _selection(organism: str, source: str | None, release: str | None, dataset: 
 
 
 def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negatives_k: int,
-         dropout: float) -> Any:
+         dropout: float, weight_decay: float) -> Any:
     from genekg.gne.model import GNEConfig
 
     return GNEConfig(dim=dim, lam=lam, lr=lr, batch_size=batch_size, epochs=epochs,
-                     negatives=negatives_k, dropout=dropout)
+                     negatives=negatives_k, dropout=dropout, weight_decay=weight_decay)
+
+
+WD_HELP = "L2 weight decay of GNE (Adam)."
+WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
 
 def _epoch_progress() -> Progress:
@@ -53,7 +57,7 @@ def train(
     dataset: str = typer.Option(None, help="Expression dataset for gne+expr."),
     pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
     genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
-    method: str = typer.Option("gne", help="gne, gne+expr or spectral."),
+    method: str = typer.Option("gne", help="gne, gne+expr, spectral or spectral-pos."),
     seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
                                    "the validation fraction (for predicting new pairs)."),
@@ -61,17 +65,18 @@ def train(
     negatives: str = typer.Option("uniform", help="uniform or degree (non-edge sampling)."),
     dim: int = typer.Option(128), lam: float = typer.Option(1.0, help="λ for gne+expr."),
     lr: float = typer.Option(0.001), batch_size: int = typer.Option(256),
-    epochs: int = typer.Option(20), negatives_k: int = typer.Option(10, help="Noise genes per "
+    epochs: int = typer.Option(30), negatives_k: int = typer.Option(10, help="Noise genes per "
                                                                      "positive."),
     dropout: float = typer.Option(0.5), device: str = typer.Option("auto", help="auto, cpu, "
                                                                     "cuda."),
+    weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
 ) -> None:
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
     from genekg.gne.pipeline import train_run
 
     s = _seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, pathway, genes)
-    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout)
+    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
     with open_db(ctx) as db, _epoch_progress() as progress:
         task = progress.add_task(f"training {method}", total=cfg.epochs, info="")
 
@@ -95,9 +100,10 @@ def evaluate(
     organism: str = typer.Option(..., "--organism", "-o"),
     source: str = typer.Option(None), release: str = typer.Option(None),
     dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
-    methods: str = typer.Option("gne,spectral,pa,cn,aa,ra", help="Comma-separated; all: "
-                                "gne, gne+expr, spectral, spectral+expr, node2vec, "
-                                "node2vec+expr, deepwalk, fastrp, pa, cn, aa, ra, expr-corr."),
+    methods: str = typer.Option("gne,spectral,spectral-pos,pa,cn,aa,ra", help="Comma-separated;"
+                                " all: gne, gne+expr, spectral, spectral+expr, spectral-pos, "
+                                "node2vec, node2vec+expr, deepwalk, fastrp, pa, cn, aa, ra, "
+                                "expr-corr."),
     seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
     seed: int = typer.Option(None),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
@@ -110,8 +116,9 @@ def evaluate(
     old_release: str = typer.Option(None, help="Temporal: older release."),
     new_release: str = typer.Option(None, help="Temporal: newer release."),
     dim: int = typer.Option(128), lam: float = typer.Option(1.0), lr: float = typer.Option(0.001),
-    batch_size: int = typer.Option(256), epochs: int = typer.Option(20),
+    batch_size: int = typer.Option(256), epochs: int = typer.Option(30),
     negatives_k: int = typer.Option(10), dropout: float = typer.Option(0.5),
+    weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
     device: str = typer.Option("auto"),
     out: Path = typer.Option(None, help="Output folder (default runs/eval-<time>)."),
 ) -> None:
@@ -121,7 +128,7 @@ def evaluate(
 
     s0 = _seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, None, None)
-    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout)
+    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
     modes = [m.strip() for m in negatives.split(",") if m.strip()]
     out = out or runs_dir() / f"eval-{datetime.now(UTC):%Y%m%d-%H%M%S}-{organism}-{experiment}"

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.preprocessing import StandardScaler
 
 from genekg import features as F
 from genekg.db import Database
@@ -26,7 +25,7 @@ from genekg.gne.model import GNEConfig
 from genekg.gne.split import EdgeSplit
 from genekg.gne.train import TrainResult, train_gne
 
-EMBEDDING_METHODS = ("gne", "gne+expr", "spectral", "spectral+expr", "node2vec",
+EMBEDDING_METHODS = ("gne", "gne+expr", "spectral", "spectral+expr", "spectral-pos", "node2vec",
                      "node2vec+expr", "deepwalk", "fastrp")
 SCORE_METHODS = ("pa", "cn", "aa", "ra", "expr-corr")
 ALL_METHODS = EMBEDDING_METHODS + SCORE_METHODS
@@ -36,6 +35,7 @@ DEFAULT_METHODS = ("gne", "spectral", "pa", "cn", "aa", "ra")
 LABELS = {
     "gne": "GNE, topology only", "gne+expr": "GNE, with expression",
     "spectral": "spectral (SVD of norm. adjacency)", "spectral+expr": "spectral + expression",
+    "spectral-pos": "spectral (top positive eigenvectors)",
     "node2vec": "node2vec (GDS, p=1 q=0.5)", "node2vec+expr": "node2vec + expression",
     "deepwalk": "DeepWalk (GDS node2vec p=q=1)", "fastrp": "FastRP (GDS)",
     "pa": "preferential attachment", "cn": "common neighbours", "aa": "Adamic-Adar",
@@ -64,24 +64,51 @@ def hadamard(emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return emb[pairs[:, 0]] * emb[pairs[:, 1]]
 
 
+C_GRID = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+
+
 @dataclass
 class EdgeClassifier:
-    """Hadamard features -> standardised -> logistic regression."""
+    """Hadamard features -> logistic regression, its L2 strength picked on validation.
 
-    scaler: StandardScaler
+    The classifier is fitted on training edges, which are in the graph the embedding saw,
+    and scored on held-out pairs, which are not, so how hard it may fit matters: on the
+    E. coli spectral embedding the test AUROC goes 0.954 (C=1) -> 0.969 (C=1e-4), on GNE
+    the other way. Every method therefore gets C from C_GRID by AUROC on the validation
+    pairs (held out of the graph like the test pairs, never used for the test metrics).
+    Features are divided by one global RMS (not standardised per dimension: that gives
+    weak, near-noise dimensions full weight).
+    """
+
+    scale: float
     lr: LogisticRegression
+    c: float = 1.0
 
     @classmethod
-    def fit(cls, emb: np.ndarray, split: EdgeSplit, seed: int) -> EdgeClassifier:
+    def fit(cls, emb: np.ndarray, split: EdgeSplit, seed: int,
+            grid: tuple[float, ...] = C_GRID) -> EdgeClassifier:
         x = np.vstack([hadamard(emb, split.train), hadamard(emb, split.train_neg)])
         y = np.r_[np.ones(len(split.train)), np.zeros(len(split.train_neg))]
-        scaler = StandardScaler().fit(x)
-        lr = LogisticRegression(max_iter=2000, random_state=seed)
-        lr.fit(scaler.transform(x), y)
-        return cls(scaler, lr)
+        rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+        scale = rms if rms > 0 else 1.0
+        x = x / scale
+        have_val = len(split.val_pos) > 0 and len(split.val_neg) > 0
+        best: tuple[float, float, LogisticRegression] | None = None
+        for c in (grid if have_val else (1.0,)):
+            lr = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, y)
+            clf = cls(scale, lr, c)
+            auc = 0.0
+            if have_val:
+                vp = np.vstack([split.val_pos, split.val_neg])
+                vy = np.r_[np.ones(len(split.val_pos)), np.zeros(len(split.val_neg))]
+                auc = float(roc_auc_score(vy, clf.predict(emb, vp)))
+            if best is None or auc > best[0]:
+                best = (auc, c, lr)
+        assert best is not None
+        return cls(scale, best[2], best[1])
 
     def predict(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-        return np.asarray(self.lr.predict_proba(self.scaler.transform(hadamard(emb, pairs)))[:, 1])
+        return np.asarray(self.lr.predict_proba(hadamard(emb, pairs) / self.scale)[:, 1])
 
 
 def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
@@ -149,8 +176,9 @@ def run_methods(
                     extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
                              "val_auroc": tr.best_val_auroc,
                              "seconds_per_epoch": tr.seconds_per_epoch}
-                elif base == "spectral":
-                    emb = F.spectral_embedding(a_train, cfg.dim, seed)
+                elif base in ("spectral", "spectral-pos"):
+                    emb = F.spectral_embedding(a_train, cfg.dim, seed, spectrum="positive"
+                                               if base == "spectral-pos" else "magnitude")
                 else:
                     assert db is not None
                     from genekg.gne import gds_baselines as G

@@ -19,7 +19,7 @@ from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
 from genekg.gne.split import canonical_pairs, split_edges
 from genekg.organisms import Organism
 
-TRAINABLE = ("gne", "gne+expr", "spectral")
+TRAINABLE = ("gne", "gne+expr", "spectral", "spectral-pos")
 
 
 @dataclass
@@ -99,7 +99,9 @@ def train_run(
     else:
         from genekg import features as F
 
-        emb = F.spectral_embedding(F.adjacency(split.train, split.n_nodes), cfg.dim, seed)
+        emb = F.spectral_embedding(F.adjacency(split.train, split.n_nodes), cfg.dim, seed,
+                                   spectrum="positive" if method == "spectral-pos"
+                                   else "magnitude")
     clf = E.EdgeClassifier.fit(emb, split, seed)
     metrics: dict[str, Any] = {"method": method, **extra}
     if len(split.test_pos):

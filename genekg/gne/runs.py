@@ -54,8 +54,8 @@ class Classifier:
 
     @classmethod
     def from_edge_classifier(cls, clf: EdgeClassifier) -> Classifier:
-        coef = clf.lr.coef_.ravel() / clf.scaler.scale_
-        b = float(clf.lr.intercept_[0] - np.dot(coef, clf.scaler.mean_))
+        coef = clf.lr.coef_.ravel() / clf.scale
+        b = float(clf.lr.intercept_[0])
         return cls(coef.astype(np.float64), b)
 
     def logits_block(self, emb: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -51,7 +51,6 @@ def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_00
     regression fitted on a seeded subsample of training edges + non-edges), AUROC on the
     validation pairs. Never flipped when below 0.5 (a defect of the original code)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
     if len(split.val_pos) == 0:
         return float("nan")
@@ -60,10 +59,9 @@ def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_00
     neg = split.train_neg[rng.permutation(len(split.train_neg))[:max_fit]]
     x = np.vstack([emb[pos[:, 0]] * emb[pos[:, 1]], emb[neg[:, 0]] * emb[neg[:, 1]]])
     y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-    scaler = StandardScaler().fit(x)
-    lr = LogisticRegression(max_iter=500).fit(scaler.transform(x), y)
+    lr = LogisticRegression(max_iter=1000).fit(x, y)
     vp = np.vstack([split.val_pos, split.val_neg])
-    vx = scaler.transform(emb[vp[:, 0]] * emb[vp[:, 1]])
+    vx = emb[vp[:, 0]] * emb[vp[:, 1]]
     vy = np.r_[np.ones(len(split.val_pos)), np.zeros(len(split.val_neg))]
     return float(roc_auc_score(vy, lr.predict_proba(vx)[:, 1]))
 
@@ -86,7 +84,7 @@ def train_gne(
         assert has_attributes is not None
         model.set_attributes(attributes, has_attributes)
     model.to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     # Both directions of every training edge: i's neighbour j and j's neighbour i.
     tr = torch.as_tensor(split.train, dtype=torch.long)
     src_all = torch.cat([tr[:, 0], tr[:, 1]])

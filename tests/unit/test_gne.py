@@ -167,3 +167,30 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     assert all(7 in (i, j) for _, i, j in rows)
     with pytest.raises(GenekgError, match="choose what to keep"):
         score_candidates(emb, w, b, known, PredictOptions(top_k=None))
+
+
+@pytest.mark.parametrize(("spectrum", "dim"), [("positive", 5), ("magnitude", 6)])
+def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int) -> None:
+    # Ring of 6 triangles joined by single edges: N has negative eigenvalues too; the
+    # embedding must span the largest algebraic ones (not the largest in magnitude).
+    edges = [(3 * c + i, 3 * c + j) for c in range(6) for i, j in ((0, 1), (1, 2), (0, 2))]
+    edges += [(3 * c + 2, (3 * c + 3) % 18) for c in range(6)]
+    a = F.adjacency(np.array(edges), 18)
+    emb = F.spectral_embedding(a, dim, seed=0, spectrum=spectrum)
+    k = np.asarray(a.sum(axis=1)).ravel()
+    n = a.toarray() / np.sqrt(np.outer(k, k))
+    w, u = np.linalg.eigh(n)
+    # λ: 1, .921 x2, .722 x2, -.667, -.636 x2, ...: the 6th by magnitude is negative;
+    # the cut never falls inside a tied pair (Gram matrices are then unique).
+    order = np.argsort(-np.abs(w) if spectrum == "magnitude" else -w)[:dim]
+    top = u[:, order] * np.sqrt(np.abs(w[order]))
+    # Compare Gram matrices: invariant to eigenvector signs and rotations within ties.
+    assert emb @ emb.T == pytest.approx(top @ top.T, abs=1e-5)
+    assert np.array_equal(emb, F.spectral_embedding(a, dim, seed=0, spectrum=spectrum))
+
+
+def test_cli_weight_decay_default_matches_the_model() -> None:
+    from genekg.cli.gne import WD_DEFAULT
+    from genekg.gne.model import GNEConfig
+
+    assert GNEConfig().weight_decay == WD_DEFAULT
