@@ -59,9 +59,10 @@ def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_00
     neg = split.train_neg[rng.permutation(len(split.train_neg))[:max_fit]]
     x = np.vstack([emb[pos[:, 0]] * emb[pos[:, 1]], emb[neg[:, 0]] * emb[neg[:, 1]]])
     y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-    lr = LogisticRegression(max_iter=1000).fit(x, y)
+    scale = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) or 1.0
+    lr = LogisticRegression(max_iter=1000).fit(x / scale, y)
     vp = np.vstack([split.val_pos, split.val_neg])
-    vx = emb[vp[:, 0]] * emb[vp[:, 1]]
+    vx = emb[vp[:, 0]] * emb[vp[:, 1]] / scale
     vy = np.r_[np.ones(len(split.val_pos)), np.zeros(len(split.val_neg))]
     return float(roc_auc_score(vy, lr.predict_proba(vx)[:, 1]))
 
