@@ -10,7 +10,27 @@ PY=.venv/bin/python
 $PY benchmarks/bench_ingest.py
 $PY benchmarks/bench_gne.py
 $PY benchmarks/eval_table.py ecoli --seeds "${SEEDS:-5}"
-$PY benchmarks/eval_table.py ecoli --seeds 3 --dataset precise278 \
-    --methods gne,gne+expr,node2vec,node2vec+expr,spectral+expr,expr-corr
 $PY benchmarks/eval_table.py yeast --seeds "${SEEDS:-5}"
 $PY benchmarks/eval_table.py human --seeds "${SEEDS:-5}"
+# +expression methods; GNE topology-only, spectral and node2vec rows for the same seeds
+# (same seeds = same splits) come from the tables above.
+XM=gne+expr,node2vec+expr,spectral+expr,expr-corr
+$PY benchmarks/eval_table.py ecoli --seeds 3 --dataset precise278 --methods $XM
+$PY benchmarks/eval_table.py yeast --seeds 3 --dataset gasch2000 --methods $XM
+# Experiments through the CLI (the tables above loaded the data they need).
+D=../shared/data/biogrid/GreenCUBIC_BioGRID-PPI
+G=.venv/bin/genekg
+R=benchmarks/results
+for r in 4.2.191 4.3.195; do
+  $G ingest biogrid "$D/Saccharomyces_cerevisiae_S288c-${r}_ID_559292_c2_positive_interactions.tsv" \
+    -o yeast --id-map ../shared/data/id_mapping/yeast_uniprot_orf_gene_derived.tsv
+done
+$G evaluate -o yeast --source biogrid --experiment temporal --old-release 4.2.191 \
+  --new-release 4.3.195 --methods gne,spectral,spectral-pos,node2vec,fastrp,pa,cn,aa,ra \
+  --seed 1 --out $R/exp_temporal_yeast
+$G evaluate -o yeast --source biogrid --release 3.5.187 --dataset gasch2000 \
+  --experiment lambda --lambdas 0,0.2,0.5,1,2,10 --seed 1 --out $R/exp_lambda_yeast_gasch
+$G evaluate -o yeast --source biogrid --release 3.5.187 --experiment sparsity \
+  --train-fracs 0.1,0.2,0.4,0.6,0.8 --methods gne,spectral,pa,aa --negatives uniform \
+  --seed 1 --out $R/exp_sparsity_yeast
+$PY benchmarks/report.py

@@ -16,7 +16,7 @@ from genekg.gne import evaluate as E
 from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
 from genekg.gne.model import GNEConfig
 from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
-from genekg.gne.split import canonical_pairs, split_edges
+from genekg.gne.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.organisms import Organism
 
 TRAINABLE = ("gne", "gne+expr", "spectral", "spectral-pos")
@@ -193,35 +193,45 @@ def evaluate_protocol(
     return report
 
 
+def temporal_split(
+    db: Database, organism: Organism, source: str, old: str, new: str, *, seed: int,
+    negatives: str = "uniform", val_frac: float = 0.1,
+) -> tuple[Network, EdgeSplit]:
+    """Split for the temporal hold-out: train/validation edges from the older release;
+    test positives = pairs between its genes present only in the newer release."""
+    old_net = pull_network(db, organism, source=source, release=old)
+    new_net = pull_network(db, organism, source=source, release=new)
+    n = len(old_net.genes)
+    idx = old_net.index
+    new_pairs = np.array([(idx[new_net.genes[a]], idx[new_net.genes[b]])
+                          for a, b in new_net.edges
+                          if new_net.genes[a] in idx and new_net.genes[b] in idx],
+                         dtype=np.int64).reshape(-1, 2)
+    new_pairs = canonical_pairs(new_pairs)
+    added = new_pairs[~np.isin(encode(new_pairs, n), encode(old_net.edges, n))]
+    if len(added) < 10:
+        raise GenekgError(f"only {len(added)} new pairs between genes of release {old}",
+                          hint="Temporal hold-out needs two releases with new interactions.")
+    split = split_edges(old_net.edges, n, seed=seed, val_frac=val_frac,
+                        test_frac=0.0, train_frac=1.0 - val_frac, negatives=negatives)
+    rng = np.random.default_rng(seed + 1)
+    all_known = np.vstack([old_net.edges, added])
+    forbidden = np.concatenate([encode(all_known, n), encode(split.train_neg, n),
+                                encode(split.val_neg, n)])
+    degree = np.bincount(all_known.ravel(), minlength=n)
+    split.test_pos = added
+    split.test_neg = sample_non_edges(n, len(added), forbidden, rng, mode=negatives,
+                                      degree=degree)
+    return old_net, split
+
+
 def temporal_holdout(
     db: Database, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
     seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
     device: str = "auto",
 ) -> list[E.MethodResult]:
     """Train on the older release, test on pairs present only in the newer one."""
-    old_net = pull_network(db, organism, source=source, release=old)
-    new_net = pull_network(db, organism, source=source, release=new)
-    idx = old_net.index
-    old_codes = set(map(tuple, old_net.edges.tolist()))
-    new_pairs = [(idx[new_net.genes[a]], idx[new_net.genes[b]]) for a, b in new_net.edges
-                 if new_net.genes[a] in idx and new_net.genes[b] in idx]
-    added = canonical_pairs(np.array([p for p in new_pairs if tuple(sorted(p)) not in old_codes]
-                                     or np.zeros((0, 2)), dtype=np.int64))
-    if len(added) < 10:
-        raise GenekgError(f"only {len(added)} new pairs between genes of release {old}",
-                          hint="Temporal hold-out needs two releases with new interactions.")
-    split = split_edges(old_net.edges, len(old_net.genes), seed=seed, val_frac=val_frac,
-                        test_frac=0.0, train_frac=1.0 - val_frac, negatives=negatives)
-    from genekg.gne.split import encode, sample_non_edges
-
-    rng = np.random.default_rng(seed + 1)
-    all_known = np.vstack([old_net.edges, added])
-    forbidden = np.concatenate([encode(all_known, len(old_net.genes)),
-                                encode(split.train_neg, len(old_net.genes)),
-                                encode(split.val_neg, len(old_net.genes))])
-    degree = np.bincount(all_known.ravel(), minlength=len(old_net.genes))
-    split.test_pos = added
-    split.test_neg = sample_non_edges(len(old_net.genes), len(added), forbidden, rng,
-                                      mode=negatives, degree=degree)
+    old_net, split = temporal_split(db, organism, source, old, new, seed=seed,
+                                    negatives=negatives, val_frac=val_frac)
     return E.run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
                          device=device)

@@ -59,6 +59,22 @@ def test_split_is_seeded(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
     assert not np.array_equal(a.test_pos, c.test_pos)
 
 
+def test_sparsity_split_fixes_test_and_nests_training(
+    ecoli_sub: tuple[list[str], np.ndarray],
+) -> None:
+    genes, edges = ecoli_sub
+    n, m = len(genes), len(edges)
+    small = split_edges(edges, n, seed=2, test_frac=0.1, train_frac=0.2)
+    large = split_edges(edges, n, seed=2, test_frac=0.1, train_frac=0.8)
+    assert np.array_equal(small.test_pos, large.test_pos)
+    assert np.array_equal(small.val_pos, large.val_pos)
+    assert len(small.test_pos) == round(0.1 * m) and len(small.train) == round(0.2 * m)
+    assert len(large.train) == m - len(large.val_pos) - len(large.test_pos)
+    assert set(encode(small.train, n).tolist()) <= set(encode(large.train, n).tolist())
+    with pytest.raises(GenekgError, match="exceed the edge set"):
+        split_edges(edges, n, seed=2, test_frac=0.5, train_frac=0.8)
+
+
 def test_degree_negatives_remove_degree_signal(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
     genes, edges = ecoli_sub
     from sklearn.metrics import roc_auc_score
