@@ -7,6 +7,7 @@ Usage: .venv/bin/python benchmarks/eval_table.py ecoli|yeast|human [--seeds 5]
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,9 @@ def main() -> None:
     ap.add_argument("--lam", type=float, default=1.0)
     ap.add_argument("--tag", default="")
     ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--append", action="store_true",
+                    help="Add these methods' rows to the existing table (same seeds, same "
+                    "splits), replacing earlier rows of the same methods.")
     args = ap.parse_args()
     data = require_shared()
     db = server_db()
@@ -72,8 +76,15 @@ def main() -> None:
                             on_step=lambda m: print(m, flush=True))
     name = f"table_{args.organism}{'_' + args.dataset if args.dataset else ''}{args.tag}"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rep.rows).to_csv(RESULTS / f"{name}_rows.csv", index=False)
-    save(name, {"network": rep.network, "seeds": args.seeds, "seconds": round(time.time() - t0),
+    seconds = round(time.time() - t0)
+    rows_csv = RESULTS / f"{name}_rows.csv"
+    if args.append and rows_csv.exists():
+        old = pd.read_csv(rows_csv)
+        old = old[~old["method"].isin(set(pd.DataFrame(rep.rows)["method"]))]
+        rep.rows = old.to_dict("records") + rep.rows
+        seconds += int(json.loads((RESULTS / f"{name}.json").read_text())["seconds"])
+    pd.DataFrame(rep.rows).to_csv(rows_csv, index=False)
+    save(name, {"network": rep.network, "seeds": args.seeds, "seconds": seconds,
                 "summary": rep.summary()})
 
 

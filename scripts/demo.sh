@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: on a fresh machine, set up genekg, install and start the local
-# Neo4j + GDS, load the bundled real sample, train GNE on the E. coli BioGRID network,
-# evaluate it against baselines, write the top predictions back, and print a summary.
+# Neo4j + GDS, load the bundled real sample, evaluate GNE against the baselines on the
+# E. coli BioGRID network, train the default method (the spectral embedding, best across
+# the measured tables; `--method gne` for GNE), write the top predictions back, summarise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
@@ -14,7 +15,7 @@ $G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods gne,spect
    --negatives uniform,degree --out runs/demo-eval
 mkdir -p runs
 $G --seed "$SEED" train --organism ecoli --source biogrid --all-edges | tee runs/demo-train.txt
-RUN=$(ls -t runs | grep -- '-gne-ecoli-' | head -1)
+RUN=$(ls -t runs | grep -E -- '-ecoli-s[0-9]+$' | head -1)
 $G predict --run "$RUN" --per-gene 5 --top-k 2000 --min-score 0.5
 $G query top_partners --param gene=dnaA --param run="$RUN" --param limit=10
 $G predictions list

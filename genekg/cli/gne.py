@@ -40,6 +40,7 @@ def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negative
 
 
 WD_HELP = "L2 weight decay of GNE (Adam)."
+DEFAULT_METHOD = "spectral"  # = pipeline.DEFAULT_METHOD (no torch import for --help)
 WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
 
@@ -57,7 +58,9 @@ def train(
     dataset: str = typer.Option(None, help="Expression dataset for gne+expr."),
     pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
     genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
-    method: str = typer.Option("gne", help="gne, gne+expr, spectral or spectral-pos."),
+    method: str = typer.Option(DEFAULT_METHOD, help="spectral (default: best on the measured "
+                               "tables, see README), spectral-reg, spectral-pos, gne or "
+                               "gne+expr."),
     seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
                                    "the validation fraction (for predicting new pairs)."),
@@ -102,8 +105,8 @@ def evaluate(
     dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
     methods: str = typer.Option("gne,spectral,spectral-pos,pa,cn,aa,ra", help="Comma-separated;"
                                 " all: gne, gne+expr, spectral, spectral+expr, spectral-pos, "
-                                "node2vec, node2vec+expr, deepwalk, fastrp, pa, cn, aa, ra, "
-                                "expr-corr."),
+                                "spectral-reg, node2vec, node2vec+expr, deepwalk, fastrp, pa, "
+                                "cn, aa, ra, expr-corr."),
     seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
     seed: int = typer.Option(None),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),

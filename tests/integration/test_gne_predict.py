@@ -49,7 +49,7 @@ def trained(sample_db: Database, runs: Path) -> dict[str, str]:
     ids = {}
     for seed in (1, 2):
         r = runner.invoke(app, ["--seed", str(seed), "train", "-o", "ecoli", "--source",
-                                "biogrid", "--all-edges", *FAST],
+                                "biogrid", "--all-edges", "--method", "gne", *FAST],
                           env={"GENEKG_RUNS_DIR": str(runs)})
         assert r.exit_code == 0, r.output
         ids[str(seed)] = next(p.name for p in runs.iterdir() if p.name.endswith(f"s{seed}"))
@@ -74,6 +74,19 @@ def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -
     assert meta["server"]["gds"] == "2.13.9" and meta["versions"]["torch"]
     emb = pd.read_parquet(d / "embeddings.parquet")
     assert len(emb) == 3973 and len(emb["embedding"].iloc[0]) == 32
+
+
+def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["--seed", "5", "train", "-o", "ecoli", "--source", "biogrid",
+                            "--dim", "16"], env={"GENEKG_RUNS_DIR": str(tmp_path)})
+    assert r.exit_code == 0, r.output
+    (run,) = list(tmp_path.iterdir())
+    assert "-spectral-ecoli-s5" in run.name
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
+    r = runner.invoke(app, ["predict", "--run", str(run), "--top-k", "20", "--dry-run"])
+    assert r.exit_code == 0, r.output
+    assert pred_count(sample_db, run.name) == 0
 
 
 def test_gds_projection_holds_training_edges_only(sample_db: Database) -> None:

@@ -185,15 +185,18 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
         score_candidates(emb, w, b, known, PredictOptions(top_k=None))
 
 
-@pytest.mark.parametrize(("spectrum", "dim"), [("positive", 5), ("magnitude", 6)])
-def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int) -> None:
+@pytest.mark.parametrize(("spectrum", "dim", "tau"),
+                         [("positive", 5, 0.0), ("magnitude", 6, 0.0), ("magnitude", 3, 0.25)])
+def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int,
+                                                         tau: float) -> None:
     # Ring of 6 triangles joined by single edges: N has negative eigenvalues too; the
     # embedding must span the largest algebraic ones (not the largest in magnitude).
     edges = [(3 * c + i, 3 * c + j) for c in range(6) for i, j in ((0, 1), (1, 2), (0, 2))]
     edges += [(3 * c + 2, (3 * c + 3) % 18) for c in range(6)]
     a = F.adjacency(np.array(edges), 18)
-    emb = F.spectral_embedding(a, dim, seed=0, spectrum=spectrum)
+    emb = F.spectral_embedding(a, dim, seed=0, spectrum=spectrum, tau=tau)
     k = np.asarray(a.sum(axis=1)).ravel()
+    k = k + tau * k.mean()  # regularised: D + τ·mean(degree)
     n = a.toarray() / np.sqrt(np.outer(k, k))
     w, u = np.linalg.eigh(n)
     # λ: 1, .921 x2, .722 x2, -.667, -.636 x2, ...: the 6th by magnitude is negative;
@@ -202,11 +205,30 @@ def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int
     top = u[:, order] * np.sqrt(np.abs(w[order]))
     # Compare Gram matrices: invariant to eigenvector signs and rotations within ties.
     assert emb @ emb.T == pytest.approx(top @ top.T, abs=1e-5)
-    assert np.array_equal(emb, F.spectral_embedding(a, dim, seed=0, spectrum=spectrum))
+    assert np.array_equal(emb, F.spectral_embedding(a, dim, seed=0, spectrum=spectrum, tau=tau))
 
 
-def test_cli_weight_decay_default_matches_the_model() -> None:
-    from genekg.cli.gne import WD_DEFAULT
+def test_cli_defaults_match_the_library() -> None:
+    from genekg.cli.gne import DEFAULT_METHOD, WD_DEFAULT
     from genekg.gne.model import GNEConfig
+    from genekg.gne.pipeline import DEFAULT_METHOD as LIB_DEFAULT
+    from genekg.gne.pipeline import TRAINABLE
 
     assert GNEConfig().weight_decay == WD_DEFAULT
+    assert DEFAULT_METHOD == LIB_DEFAULT and DEFAULT_METHOD in TRAINABLE
+
+
+def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    from genekg.gne.evaluate import TAU_GRID, spectral_method
+
+    genes, edges = ecoli_sub
+    s = split_edges(edges, len(genes), seed=4)
+    a = F.adjacency(s.train, s.n_nodes)
+    _, plain, _ = spectral_method("spectral", a, s, 16, 4)
+    emb, clf, extra = spectral_method("spectral-reg", a, s, 16, 4)
+    assert extra["tau"] in TAU_GRID
+    assert clf.val_auroc >= plain.val_auroc  # τ = 0 is in the grid
+    assert np.array_equal(emb, F.spectral_embedding(a, 16, 4, tau=extra["tau"]))
+    no_val = split_edges(edges, len(genes), seed=4, val_frac=0.0, test_frac=0.5,
+                         train_frac=0.5)
+    assert spectral_method("spectral-reg", a, no_val, 16, 4)[2] == {"tau": 0.0}
