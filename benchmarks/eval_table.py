@@ -46,7 +46,8 @@ def main() -> None:
     ap.add_argument("organism", choices=sorted(NETWORKS))
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--methods",
-                    default="gne,spectral,spectral-pos,node2vec,deepwalk,fastrp,pa,cn,aa,ra")
+                    default="gne,spectral,spectral-pos,spectral-reg,node2vec,deepwalk,fastrp,pa,"
+                            "cn,aa,ra")
     ap.add_argument("--dataset", default=None)
     ap.add_argument("--negatives", default="uniform,degree")
     ap.add_argument("--lam", type=float, default=1.0)

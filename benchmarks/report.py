@@ -9,6 +9,7 @@ RES = Path(__file__).resolve().parent / "results"
 LABELS = {
     "gne": "GNE, topology only", "gne+expr": "GNE, with expression", "spectral": "spectral (SVD)",
     "spectral-pos": "spectral (positive eigenvectors)",
+    "spectral-reg": "spectral, regularised (τ on validation)",
     "spectral+expr": "spectral + expression", "node2vec": "node2vec (GDS, p=1 q=0.5)",
     "node2vec+expr": "node2vec + expression", "deepwalk": "DeepWalk (GDS)",
     "fastrp": "FastRP (GDS)", "pa": "preferential attachment", "cn": "common neighbours",
@@ -42,10 +43,16 @@ def table(name: str) -> str:
     data = json.loads((RES / f"{name}.json").read_text())
     rows = data["summary"] + topology_rows(name)
     modes = sorted({r["negatives"] for r in rows}, key=lambda m: m != "uniform")
-    methods = list(dict.fromkeys(r["method"] for r in rows))
+    order = list(LABELS)
+    methods = sorted(dict.fromkeys(r["method"] for r in rows),
+                     key=lambda m: order.index(m.rstrip("*")) if m.rstrip("*") in order else 99)
     by = {(r["method"], r["negatives"]): r for r in rows}
     head = "| method | " + " | ".join(f"{m} AUROC | {m} AUPR" for m in modes) + " | s/run |"
-    lines = [f"### {name} — {data['network']}, {data['seeds']} seeds", "", head,
+    net = data["network"]
+    desc = f"{net['genes']:,} genes, {net['edges']:,} pairs"
+    if net.get("genes_with_profile") is not None:
+        desc += f", {net['genes_with_profile']:,} genes with a profile"
+    lines = [f"### {name} — {desc}, {data['seeds']} seeds", "", head,
              "|" + "---|" * (2 * len(modes) + 2)]
     for meth in methods:
         cells = []

@@ -40,7 +40,7 @@ def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negative
 
 
 WD_HELP = "L2 weight decay of GNE (Adam)."
-DEFAULT_METHOD = "spectral"  # = pipeline.DEFAULT_METHOD (no torch import for --help)
+DEFAULT_METHOD = "spectral-reg"  # = pipeline.DEFAULT_METHOD (no torch import for --help)
 WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
 
@@ -58,8 +58,8 @@ def train(
     dataset: str = typer.Option(None, help="Expression dataset for gne+expr."),
     pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
     genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
-    method: str = typer.Option(DEFAULT_METHOD, help="spectral (default: best on the measured "
-                               "tables, see README), spectral-reg, spectral-pos, gne or "
+    method: str = typer.Option(DEFAULT_METHOD, help="spectral-reg (default: best on the "
+                               "measured tables, see README), spectral, spectral-pos, gne or "
                                "gne+expr."),
     seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
@@ -103,7 +103,8 @@ def evaluate(
     organism: str = typer.Option(..., "--organism", "-o"),
     source: str = typer.Option(None), release: str = typer.Option(None),
     dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
-    methods: str = typer.Option("gne,spectral,spectral-pos,pa,cn,aa,ra", help="Comma-separated;"
+    methods: str = typer.Option("gne,spectral,spectral-reg,spectral-pos,pa,cn,aa,ra",
+                                help="Comma-separated;"
                                 " all: gne, gne+expr, spectral, spectral+expr, spectral-pos, "
                                 "spectral-reg, node2vec, node2vec+expr, deepwalk, fastrp, pa, "
                                 "cn, aa, ra, expr-corr."),

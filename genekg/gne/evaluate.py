@@ -32,7 +32,6 @@ SCORE_METHODS = ("pa", "cn", "aa", "ra", "expr-corr")
 ALL_METHODS = EMBEDDING_METHODS + SCORE_METHODS
 GDS_METHODS = ("node2vec", "node2vec+expr", "deepwalk", "fastrp")
 EXPR_METHODS = ("gne+expr", "spectral+expr", "node2vec+expr", "expr-corr")
-DEFAULT_METHODS = ("gne", "spectral", "pa", "cn", "aa", "ra")
 LABELS = {
     "gne": "GNE, topology only", "gne+expr": "GNE, with expression",
     "spectral": "spectral (SVD of norm. adjacency)", "spectral+expr": "spectral + expression",

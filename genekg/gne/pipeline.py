@@ -21,10 +21,12 @@ from genekg.organisms import Organism
 
 TRAINABLE = ("gne", "gne+expr", "spectral", "spectral-pos", "spectral-reg")
 # Default of `genekg train` (hence `genekg predict`): the method best across the measured
-# tables (benchmarks/RESULTS.md): the SVD spectral embedding is first or second in 5 of
-# the 6 network x negative-mode cells (E. coli, yeast, human); GNE is first only on E. coli
-# with degree-matched negatives. The rule: if GNE cannot win, default to the best.
-DEFAULT_METHOD = "spectral"
+# tables (README, benchmarks/RESULTS.md; E. coli, yeast, human x two negative modes): the
+# spectral embedding with τ picked on validation. It equals plain `spectral` where
+# regularising does not help (E. coli: τ = 0 on every seed) and is far better on sparse
+# networks (human). GNE wins only E. coli with degree-matched negatives; the rule:
+# if GNE cannot win, the best method is the default.
+DEFAULT_METHOD = "spectral-reg"
 
 
 @dataclass

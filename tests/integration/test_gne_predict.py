@@ -81,7 +81,7 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
                             "--dim", "16"], env={"GENEKG_RUNS_DIR": str(tmp_path)})
     assert r.exit_code == 0, r.output
     (run,) = list(tmp_path.iterdir())
-    assert "-spectral-ecoli-s5" in run.name
+    assert "-spectral-reg-ecoli-s5" in run.name
     metrics = json.loads((run / "metrics.json").read_text())
     assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
     r = runner.invoke(app, ["predict", "--run", str(run), "--top-k", "20", "--dry-run"])
