@@ -26,11 +26,11 @@ for r in 4.2.191 4.3.195; do
     -o yeast --id-map ../shared/data/id_mapping/yeast_uniprot_orf_gene_derived.tsv
 done
 $G evaluate -o yeast --source biogrid --experiment temporal --old-release 4.2.191 \
-  --new-release 4.3.195 --methods gne,spectral,spectral-pos,fastrp,pa,cn,aa,ra \
+  --new-release 4.3.195 --methods gne,spectral,spectral-reg,spectral-pos,fastrp,node2vec,pa,cn,aa,ra \
   --seed 1 --out $R/exp_temporal_yeast
 $G evaluate -o yeast --source biogrid --release 3.5.187 --dataset gasch2000 \
   --experiment lambda --lambdas 0,0.5,1,10 --negatives uniform --seed 1 --out $R/exp_lambda_yeast_gasch
 $G evaluate -o yeast --source biogrid --release 3.5.187 --experiment sparsity \
-  --train-fracs 0.1,0.2,0.4,0.6,0.8 --methods gne,spectral,pa,aa --negatives uniform \
+  --train-fracs 0.1,0.2,0.4,0.6,0.8 --methods gne,spectral,spectral-reg,pa,aa --negatives uniform \
   --seed 1 --out $R/exp_sparsity_yeast
 $PY benchmarks/report.py

@@ -152,10 +152,18 @@ def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
                      device=device, on_epoch=on_epoch)
 
 
+def _unit_rms(x: np.ndarray) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+    return x / rms if rms > 0 else x
+
+
 def with_expression(emb: np.ndarray, profiles: Profiles | None) -> np.ndarray:
+    """[embedding, profile], each block scaled to unit RMS: z-scored profiles are ~100x
+    larger than spectral coordinates, and unscaled they would swamp the classifier's
+    features (E. coli + PRECISE: spectral+expr 0.69 AUROC vs 0.97 for spectral alone)."""
     if profiles is None:
         raise GenekgError("this method needs expression profiles", hint="pass --dataset")
-    return np.hstack([emb, profiles.matrix]).astype(np.float32)
+    return np.hstack([_unit_rms(emb), _unit_rms(profiles.matrix)]).astype(np.float32)
 
 
 def score(y: np.ndarray, s: np.ndarray) -> tuple[float, float]:

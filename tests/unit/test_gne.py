@@ -232,3 +232,17 @@ def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.nda
     no_val = split_edges(edges, len(genes), seed=4, val_frac=0.0, test_frac=0.5,
                          train_frac=0.5)
     assert spectral_method("spectral-reg", a, no_val, 16, 4)[2] == {"tau": 0.0}
+
+
+def test_with_expression_scales_each_block() -> None:
+    from genekg.gne.data import Profiles
+    from genekg.gne.evaluate import with_expression
+
+    emb = np.full((4, 3), 0.01, dtype=np.float32)  # spectral-sized coordinates
+    mat = np.array([[1.0, -1.0], [2.0, 0.0], [0.0, 0.0], [-1.0, 3.0]], dtype=np.float32)
+    prof = Profiles("d", mat, np.array([True, True, False, True]), 2)
+    out = with_expression(emb, prof)
+    assert out.shape == (4, 5)
+    for block in (out[:, :3], out[:, 3:]):
+        assert np.sqrt(np.mean(block.astype(np.float64) ** 2)) == pytest.approx(1.0, rel=1e-5)
+    assert (out[2, 3:] == 0).all()  # no profile stays zero
