@@ -80,8 +80,25 @@ def experiment(name: str) -> str:
     where = f"{sel['organism']} {sel['source'] or ''} {sel['release'] or ''}".strip()
     if sel.get("dataset"):
         where += f" + {sel['dataset']}"
-    key = {"lambda": "lambda", "sparsity": "train_frac", "temporal": "method"}[kind]
-    cols = ["method"] if kind == "sparsity" else []
+    if kind == "temporal":
+        where += (f" {meta.get('old_release')} -> {meta.get('new_release')} (train on the older,"
+                  " test on pairs new in the newer)")
+    if kind == "sparsity":  # one row per training fraction, one column per method
+        g = df.groupby(["train_frac", "method", "negatives"], sort=False)[["auroc", "aupr"]]
+        m = g.mean().reset_index()
+        methods = list(dict.fromkeys(m["method"]))
+        lines = [f"### {name} — sparsity (test = 10% of edges), {where}, seeds {meta['seeds']}",
+                 "", "| train fraction | negatives | " + " | ".join(
+                     f"{LABELS.get(x, x)} AUROC / AUPR" for x in methods) + " |",
+                 "|" + "---|" * (2 + len(methods))]
+        for (tf, neg), grp in m.groupby(["train_frac", "negatives"], sort=False):
+            by = {r["method"]: r for r in grp.to_dict("records")}
+            cells = [f"{by[x]['auroc']:.3f} / {by[x]['aupr']:.3f}" if x in by else ""
+                     for x in methods]
+            lines.append(f"| {tf:g} | {neg} | " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    key = {"lambda": "lambda", "temporal": "method"}[kind]
+    cols: list[str] = []
     g = df.groupby([key, *cols, "negatives"], sort=False)[["auroc", "aupr"]].mean()
     wide = g.unstack("negatives")
     modes = list(dict.fromkeys(df["negatives"]))

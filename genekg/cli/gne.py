@@ -197,6 +197,8 @@ def evaluate(
     pd.DataFrame(rows).to_csv(out / "results.csv", index=False)
     (out / "results.json").write_text(json.dumps(
         {"experiment": experiment, "selection": sel.to_dict(), "seeds": seed_list,
+         **({"old_release": old_release, "new_release": new_release}
+            if experiment == "temporal" else {}),
          "negatives": modes, "gne": cfg.to_dict(), "rows": rows}, indent=2, default=float))
     console.print(f"results: {out}/results.csv, results.json"
                   + (", roc_*.png, pr_*.png" if experiment == "protocol" else ""))

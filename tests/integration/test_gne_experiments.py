@@ -88,6 +88,7 @@ def test_temporal_cli(yeast_db: Database, tmp_path: Path) -> None:
     df, meta = _evaluate(tmp_path, "--experiment", "temporal", "--old-release", "4.2.191",
                          "--new-release", "4.3.195", "--methods", "pa,cn,spectral")
     assert meta["experiment"] == "temporal"
+    assert (meta["old_release"], meta["new_release"]) == ("4.2.191", "4.3.195")
     assert set(df["method"]) == {"pa", "cn", "spectral"}
     assert set(df["negatives"]) == {"uniform", "degree"}
     assert df["auroc"].between(0, 1).all()
