@@ -155,7 +155,11 @@ def evaluate(
             rows = rep.rows
             summary = rep.summary()
             _plots(rep.curves, out)
-            _print_summary(summary, modes, f"{organism}: {rep.network}", method_list)
+            net = rep.network
+            desc = f"{organism}: {net['genes']:,} genes, {net['edges']:,} pairs" + (
+                f", {net['genes_with_profile']:,} with a profile"
+                if net.get("genes_with_profile") is not None else "")
+            _print_summary(summary, modes, desc, method_list)
         elif experiment == "lambda":
             if not dataset:
                 raise GenekgError("the λ sweep needs --dataset")
