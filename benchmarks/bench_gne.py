@@ -19,12 +19,12 @@ from genekg.loaders import LoadOptions, get_loader
 
 from genekg.gne import gds_baselines as G
 from genekg.gne.data import pull_network
-from genekg.gne.evaluate import EdgeClassifier
 from genekg.gne.model import GNEConfig
 from genekg.gne.runs import Classifier
 from genekg.gne.split import split_edges
 from genekg.gne.train import train_gne
 from genekg.ingest import ingest_bundle
+from genekg.linkpred.evaluate import EdgeClassifier
 from genekg.organisms import resolve_organism
 from genekg.predict import (
     Prediction,

@@ -8,6 +8,7 @@ Definitions (Γ(x) = neighbours of x, k_x = |Γ(x)|, A = adjacency):
 * resource allocation      RA(x, y) = Σ_{z ∈ Γ(x)∩Γ(y)} 1 / k_z
 * preferential attachment  PA(x, y) = k_x · k_y
 * local path index         LP(x, y) = (A²)_xy + β (A³)_xy
+(formulas and more scores — L3, A³, Jaccard — in `genekg.linkpred.scores`)
 """
 
 from __future__ import annotations
@@ -17,70 +18,16 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-
-def adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:
-    """Symmetric 0/1 CSR adjacency of an undirected edge list."""
-    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    rows = np.concatenate([e[:, 0], e[:, 1]])
-    cols = np.concatenate([e[:, 1], e[:, 0]])
-    a = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n, n))
-    a.data[:] = 1.0  # duplicates collapse to 1
-    return a
-
-
-CHUNK = 20_000  # pairs per block: bounds memory when rows of A² are dense (super nodes)
-
-
-def _chunked(pairs: np.ndarray, fn: object) -> np.ndarray:
-    out = np.empty(len(pairs))
-    for s in range(0, len(pairs), CHUNK):
-        out[s : s + CHUNK] = fn(pairs[s : s + CHUNK])  # type: ignore[operator]
-    return out
-
-
-def _weighted_common(a: sp.csr_matrix, pairs: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Σ_z A_xz w_z A_zy for each (x, y), row by row without forming A W A."""
-    aw = a.multiply(w[np.newaxis, :]).tocsr()
-    return _chunked(pairs, lambda p: np.asarray(
-        aw[p[:, 0]].multiply(a[p[:, 1]]).sum(axis=1)).ravel())
-
-
-def common_neighbours(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
-    return _weighted_common(a, pairs, np.ones(a.shape[0]))
-
-
-def adamic_adar(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
-    k = np.asarray(a.sum(axis=1)).ravel()
-    w = np.zeros_like(k)
-    ok = k > 1
-    w[ok] = 1.0 / np.log(k[ok])
-    return _weighted_common(a, pairs, w)
-
-
-def resource_allocation(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
-    k = np.asarray(a.sum(axis=1)).ravel()
-    w = np.zeros_like(k)
-    w[k > 0] = 1.0 / k[k > 0]
-    return _weighted_common(a, pairs, w)
-
-
-def preferential_attachment(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
-    k = np.asarray(a.sum(axis=1)).ravel()
-    return k[pairs[:, 0]] * k[pairs[:, 1]]
-
-
-def _rowdot(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel()
-
-
-def local_path_index(a: sp.csr_matrix, pairs: np.ndarray, beta: float = 0.01) -> np.ndarray:
-    """(A²)_xy + β (A³)_xy. A is symmetric, so column y of A is row y:
-    (A²)_xy = A[x]·A[y] and (A³)_xy = (A²)[x]·A[y], computed for the requested rows only."""
-    def block(p: np.ndarray) -> np.ndarray:
-        ax, ay = a[p[:, 0]], a[p[:, 1]]
-        return _rowdot(ax, ay) + beta * _rowdot((ax @ a).tocsr(), ay)
-
-    return _chunked(pairs, block)
+# The pair scores live in genekg.linkpred.scores (one copy); re-exported here for the
+# expression feature sets and older imports.
+from genekg.linkpred.scores import (
+    adamic_adar,
+    adjacency,
+    common_neighbours,
+    local_path_index,
+    preferential_attachment,
+    resource_allocation,
+)
 
 
 def spectral_embedding(a: sp.csr_matrix, dim: int = 128, seed: int = 0,
@@ -198,3 +145,8 @@ def locally_linear_embedding(a: sp.csr_matrix, dim: int = 16, n_neighbors: int =
                                  eigen_solver="dense" if len(uniq) < 1000 else "arpack")
     emb = lle.fit_transform(uniq)
     return emb[inverse.ravel()].astype(np.float32)
+
+
+__all__ = ["adamic_adar", "adjacency", "common_neighbours", "laplacian_eigenmaps",
+           "local_path_index", "locally_linear_embedding", "preferential_attachment",
+           "relative_entropy", "resource_allocation", "spectral_embedding"]

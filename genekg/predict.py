@@ -6,8 +6,11 @@ product against all genes — memory O(block · M), never M×M, and the BLAS use
 Known interactions (any INTERACTS_WITH in the graph between the run's genes) and
 self-pairs are excluded.
 
-Write-back: `(:Gene)-[:PREDICTED_INTERACTION {score, rank, model, run_id, created_at,
-shared_partners, shares_pathway, shares_drug_target}]->(:Gene)`, stored once per pair
+Scores are the run's calibrated probabilities (Platt scaling fitted on validation pairs,
+`genekg.linkpred.calibrate`); `percentile` places a pair among random candidate pairs.
+
+Write-back: `(:Gene)-[:PREDICTED_INTERACTION {score, percentile, rank, model, run_id,
+created_at, shared_partners, shares_pathway, shares_drug_target}]->(:Gene)`, stored once per pair
 (lower id first). Replacing a run's edges happens in one transaction: an interrupted
 write leaves the old set or the new one, and other runs' edges are never touched.
 """
@@ -29,7 +32,8 @@ from genekg import features as F
 from genekg.db import Database
 from genekg.errors import GenekgError
 from genekg.gne.runs import Run
-from genekg.gne.split import canonical_pairs
+from genekg.gne.split import canonical_pairs, encode
+from genekg.linkpred.calibrate import Calibrator
 
 ProgressFn = Callable[[int, int], None]
 
@@ -43,6 +47,7 @@ class Prediction:
     shared_partners: int = 0
     shares_pathway: bool = False
     shares_drug_target: bool = False
+    percentile: float = 0.0
 
 
 @dataclass
@@ -85,12 +90,14 @@ def score_candidates(
     opts: PredictOptions,
     rows: np.ndarray | None = None,
     progress: ProgressFn | None = None,
+    calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[list[tuple[float, int, int]], int]:
     """Blockwise scoring of pairs (i, j), i in `rows` (default all genes), j any gene.
 
     Returns (probability, i, j) with i < j for the selected pairs and the number of
     distinct candidate pairs scored. Selection: per-gene top-K (both directions of a
-    pair count for each gene), global top-k, minimum probability.
+    pair count for each gene), global top-k, minimum probability (after `calibrate`,
+    the run's Platt scaling, when given).
     """
     if not (opts.top_k or opts.per_gene or opts.min_score is not None):
         raise GenekgError("choose what to keep: --top-k, --per-gene or --min-score")
@@ -110,6 +117,8 @@ def score_candidates(
     for start in range(0, len(rows), opts.block):
         blk = rows[start : start + opts.block]
         probs = 1.0 / (1.0 + np.exp(-(ew[blk] @ embt + b).astype(np.float64)))
+        if calibrate is not None:
+            probs = calibrate(probs)
         valid = cols[None, :] != blk[:, None]
         kr = known_adj[blk].tocoo()
         valid[kr.row, kr.col] = False
@@ -182,16 +191,110 @@ def predict(
                               hint="Use gene symbols or ids of the run's organism.")
         rows = np.array(sorted(idx[by_symbol[g]] for g in opts.genes))
     known = known_pairs(db, genes)
+    cal = Calibrator(**cfg["calibration"]) if "calibration" in cfg else None
     t0 = time.monotonic()
-    selected, scored = score_candidates(emb, clf.w, clf.b, known, opts, rows, progress)
+    if cfg.get("scorer") == "stack":
+        scorer = _stack_scorer(db, run, genes, emb, clf)
+        # Stage 1: the run's spectral-reg embedding proposes each gene's best candidates
+        # (bilinear, blockwise); stage 2: the stack re-ranks them.
+        stage1 = PredictOptions(top_k=None, per_gene=max(STACK_CANDIDATES,
+                                                         5 * (opts.per_gene or 0)),
+                                block=opts.block)
+        cands, scored = score_candidates(emb, clf.w, clf.b, known, stage1, rows, progress)
+        pairs = np.array([[i, j] for _, i, j in cands], dtype=np.int64).reshape(-1, 2)
+        prob = scorer(pairs)
+        selected = select_pairs(prob if cal is None else cal(prob), pairs, opts, rows)
+    else:
+        def scorer(p: np.ndarray) -> np.ndarray:
+            z = np.einsum("ij,ij->i", emb[p[:, 0]] * clf.w, emb[p[:, 1]]) + clf.b
+            return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+        selected, scored = score_candidates(emb, clf.w, clf.b, known, opts, rows, progress,
+                                            calibrate=cal)
+    # Per-run percentile: where a pair's probability falls among uniformly drawn candidate
+    # pairs scored by the same run (20,000 of them, seeded by the run's seed).
+    sample = _random_pairs(len(genes), known, int(cfg.get("seed", 0)))
+    ref = np.sort(scorer(sample) if cal is None else cal(scorer(sample)))
     seconds = time.monotonic() - t0
     a = F.adjacency(known, len(genes))
     pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
     shared = F.common_neighbours(a, pairs).astype(int) if len(pairs) else np.array([], int)
-    preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c))
-             for r, ((s, i, j), c) in enumerate(zip(selected, shared, strict=True))]
+    pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
+        len(ref), 1)
+    preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c),
+                        percentile=float(q))
+             for r, ((s, i, j), c, q) in enumerate(zip(selected, shared, pct, strict=True))]
     _annotate(db, preds)
-    return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known))
+    return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
+                         extra={"chosen": cfg.get("chosen", cfg["method"])})
+
+
+STACK_CANDIDATES = 50  # stage-1 partners per gene that a stack run re-ranks
+
+
+def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    i, j = rng.integers(0, m, count), rng.integers(0, m, count)
+    p = np.sort(np.stack([i, j], axis=1)[i != j], axis=1)
+    return p[~np.isin(encode(p, m), encode(known, m))] if len(known) else p
+
+
+def select_pairs(prob: np.ndarray, pairs: np.ndarray, opts: PredictOptions,
+                 rows: np.ndarray | None = None) -> list[tuple[float, int, int]]:
+    """(probability, i, j) of the pairs kept by per-gene top-K, global top-k, min score."""
+    keep = np.ones(len(pairs), dtype=bool)
+    if opts.min_score is not None:
+        keep &= prob >= opts.min_score
+    idx = np.flatnonzero(keep)
+    if opts.per_gene:
+        chosen: set[int] = set()
+        allowed = None if rows is None else set(np.asarray(rows).tolist())
+        for col in (0, 1):
+            order = idx[np.lexsort((-prob[idx], pairs[idx, col]))]
+            genes_o = pairs[order, col]
+            starts = np.r_[0, np.flatnonzero(np.diff(genes_o)) + 1]
+            rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+            for k in order[rank < opts.per_gene].tolist():
+                if allowed is None or int(pairs[k, col]) in allowed:
+                    chosen.add(k)
+        idx = np.array(sorted(chosen), dtype=np.int64)
+    items = sorted(((float(prob[k]), int(pairs[k, 0]), int(pairs[k, 1])) for k in idx),
+                   reverse=True)
+    return items[: opts.top_k] if opts.top_k else items
+
+
+def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
+                  clf: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """The run's stack as a pair scorer: boosters + features rebuilt from the run's
+    training graph (split.npz), the database's KG context and the spectral member."""
+    import joblib
+
+    from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
+    from genekg.linkpred.kgcontext import pull_context
+    from genekg.linkpred.stack import PairFeatures
+
+    model = joblib.load(run.path / "stack.joblib")
+    train = np.load(run.path / "split.npz")["train"]
+
+    def spectral(p: np.ndarray) -> np.ndarray:
+        z = np.einsum("ij,ij->i", emb[p[:, 0]] * clf.w, emb[p[:, 1]]) + clf.b
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    names = set(model.feature_names)
+    kg = pull_context(db, genes) if names & set(KG_FEATURES) else None
+    profiles = None
+    if "expr_corr" in names:
+        from genekg.gne.data import pull_profiles
+
+        profiles = pull_profiles(db, run.config["selection"]["dataset"], genes).matrix
+    feats = PairFeatures(F.adjacency(train, len(genes)), {"spectral-reg": spectral}, kg,
+                         profiles)
+    feats.drop = tuple(n for n in feats.names if n not in names)
+    if feats.names != model.feature_names:
+        raise GenekgError(f"run {run.id}: its stack expects features {model.feature_names}, "
+                          f"this database gives {feats.names}",
+                          hint="Predict against the database the run was trained on.")
+    return lambda p: model.predict(feats(p))
 
 
 def _annotate(db: Database, preds: list[Prediction]) -> None:
@@ -222,10 +325,12 @@ def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) 
                 "UNWIND $rows AS r MATCH (a:Gene {id: r.a}) MATCH (b:Gene {id: r.b}) "
                 "CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, "
                 "model: $model, run_id: $run, created_at: datetime($now), "
-                "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd}]->(b)",
+                "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd, "
+                "percentile: r.pct}]->(b)",
                 rows=[{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
                        "shared": p.shared_partners, "sp": p.shares_pathway,
-                       "sd": p.shares_drug_target} for p in chunk],
+                       "sd": p.shares_drug_target, "pct": round(p.percentile, 3)}
+                      for p in chunk],
                 model=result.model, run=result.run_id, now=now).consume()
             written += summary.counters.relationships_created
         tx.commit()
@@ -235,10 +340,11 @@ def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) 
 
 
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
-    yield ["rank", "gene_a", "gene_b", "score", "shared_partners", "shares_pathway",
-           "shares_drug_target", "model", "run_id"]
+    yield ["rank", "gene_a", "gene_b", "score", "percentile", "shared_partners",
+           "shares_pathway", "shares_drug_target", "model", "run_id"]
     for p in result.predictions:
-        yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", str(p.shared_partners),
+        yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", f"{p.percentile:.3f}",
+               str(p.shared_partners),
                str(p.shares_pathway).lower(), str(p.shares_drug_target).lower(),
                result.model, result.run_id]
 

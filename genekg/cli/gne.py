@@ -13,6 +13,7 @@ from rich.table import Table
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
 from genekg.errors import GenekgError
+from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, labels
 
 DEFAULT_SEED = 42
 
@@ -40,7 +41,6 @@ def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negative
 
 
 WD_HELP = "L2 weight decay of GNE (Adam)."
-DEFAULT_METHOD = "spectral-reg"  # = pipeline.DEFAULT_METHOD (no torch import for --help)
 WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
 
@@ -58,9 +58,9 @@ def train(
     dataset: str = typer.Option(None, help="Expression dataset for gne+expr."),
     pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
     genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
-    method: str = typer.Option(DEFAULT_METHOD, help="spectral-reg (default: best on the "
-                               "measured tables, see README), spectral, spectral-pos, gne or "
-                               "gne+expr."),
+    method: str = typer.Option(DEFAULT_METHOD, help="One of " + ", ".join(TRAINABLE) + ". "
+                               "auto (default) fits the candidates and keeps the best by "
+                               "validation AUROC (`genekg methods` lists them all)."),
     seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
                                    "the validation fraction (for predicting new pairs)."),
@@ -90,8 +90,14 @@ def train(
                                  negatives=negatives, all_edges=all_edges, device=device,
                                  on_epoch=on_epoch)
     table = Table(title=f"run {run.id}", show_header=False)
+    table.add_row("run id", run.id)
     table.add_row("directory", str(run.path))
-    for k in ("test_auroc", "test_aupr", "best_val_auroc", "best_epoch", "seconds_per_epoch"):
+    if method == "auto":
+        cands = ", ".join(f"{k.split(':', 1)[1]} {v:.4f}" for k, v in metrics.items()
+                          if k.startswith("val_auroc:"))
+        table.add_row("auto chose", f"{metrics['chosen']} (validation AUROC: {cands})")
+    for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
+              "seconds_per_epoch"):
         if k in metrics:
             v = metrics[k]
             table.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
@@ -103,11 +109,8 @@ def evaluate(
     organism: str = typer.Option(..., "--organism", "-o"),
     source: str = typer.Option(None), release: str = typer.Option(None),
     dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
-    methods: str = typer.Option("gne,spectral,spectral-reg,spectral-pos,pa,cn,aa,ra",
-                                help="Comma-separated;"
-                                " all: gne, gne+expr, spectral, spectral+expr, spectral-pos, "
-                                "spectral-reg, node2vec, node2vec+expr, deepwalk, fastrp, pa, "
-                                "cn, aa, ra, expr-corr."),
+    methods: str = typer.Option("auto,stack,l3,spectral-reg,gne,pa",
+                                help="Comma-separated, from: " + ", ".join(METHODS) + "."),
     seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
     seed: int = typer.Option(None),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
@@ -204,19 +207,19 @@ def evaluate(
          **({"old_release": old_release, "new_release": new_release}
             if experiment == "temporal" else {}),
          "negatives": modes, "gne": cfg.to_dict(), "rows": rows}, indent=2, default=float))
-    console.print(f"results: {out}/results.csv, results.json"
-                  + (", roc_*.png, pr_*.png" if experiment == "protocol" else ""))
+    plots = ", roc_*.png, pr_*.png, reliability_*.png" if experiment == "protocol" else ""
+    console.print(f"results: {out}/results.csv, results.json{plots}")
 
 
 def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
                    order: list[str]) -> None:
-    from genekg.gne.evaluate import LABELS
-
+    names = labels()
     table = Table(title=f"link prediction — {title}")
     table.add_column("method")
     for m in modes:
         table.add_column(f"{m} AUROC", justify="right")
         table.add_column(f"{m} AUPR", justify="right")
+        table.add_column(f"{m} Brier", justify="right")
     table.add_column("s/run", justify="right")
     by = {(r["method"], r["negatives"]): r for r in summary}
     methods = [m for m in order if any(r["method"] == m for r in summary)]
@@ -227,14 +230,28 @@ def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
         for m in modes:
             r = by.get((meth, m))
             if r is None:
-                cells += ["", ""]
+                cells += ["", "", ""]
                 continue
             star = "[bold green]" if r["auroc_mean"] == best[m] else ""
             sd = r["seeds"] > 1
             cells.append(f"{star}{r['auroc_mean']:.3f}" + (f" ± {r['auroc_sd']:.3f}" if sd else ""))
             cells.append(f"{r['aupr_mean']:.3f}" + (f" ± {r['aupr_sd']:.3f}" if sd else ""))
+            cells.append(f"{r['brier']:.3f}" if r["brier"] == r["brier"] else "")
         secs = max(by[(meth, m)]["seconds"] for m in modes if (meth, m) in by)
-        table.add_row(LABELS.get(meth, meth), *cells, f"{secs:.1f}")
+        table.add_row(names.get(meth, meth), *cells, f"{secs:.1f}")
+    console.print(table)
+
+
+def methods() -> None:
+    """List the link-prediction methods: what each needs and whether it can be trained."""
+    table = Table(title="link-prediction methods (genekg.linkpred.methods.METHODS)")
+    for c in ("name", "what it is", "needs", "train/predict"):
+        table.add_column(c, no_wrap=c == "name")
+    for m in METHODS.values():
+        needs = ", ".join(n for n, f in (("expression (--dataset)", m.needs_expression),
+                                         ("GDS", m.needs_gds), ("KG context", m.uses_kg)) if f)
+        table.add_row(m.name + (" (default)" if m.name == DEFAULT_METHOD else ""), m.label,
+                      needs or "-", "yes" if m.trainable else "evaluate only")
     console.print(table)
 
 
@@ -255,18 +272,17 @@ def _plots(curves: dict[str, list[Any]], out: Path) -> None:
     import matplotlib.pyplot as plt
     from sklearn.metrics import precision_recall_curve, roc_curve
 
-    from genekg.gne.evaluate import LABELS
-
+    names = labels()
     for mode, results in curves.items():
         for kind in ("roc", "pr"):
             fig, ax = plt.subplots(figsize=(6, 5))
             for r in results:
                 if kind == "roc":
                     x, y, _ = roc_curve(r.y_true, r.y_score)
-                    ax.plot(x, y, label=f"{LABELS.get(r.method, r.method)} ({r.auroc:.3f})")
+                    ax.plot(x, y, label=f"{names.get(r.method, r.method)} ({r.auroc:.3f})")
                 else:
                     p, rc, _ = precision_recall_curve(r.y_true, r.y_score)
-                    ax.plot(rc, p, label=f"{LABELS.get(r.method, r.method)} ({r.aupr:.3f})")
+                    ax.plot(rc, p, label=f"{names.get(r.method, r.method)} ({r.aupr:.3f})")
             ax.set_xlabel("false positive rate" if kind == "roc" else "recall")
             ax.set_ylabel("true positive rate" if kind == "roc" else "precision")
             ax.set_title(f"{kind.upper()} — {mode} negatives")
@@ -274,6 +290,31 @@ def _plots(curves: dict[str, list[Any]], out: Path) -> None:
             fig.tight_layout()
             fig.savefig(out / f"{kind}_{mode}.png", dpi=110)
             plt.close(fig)
+        _reliability_plot(results, mode, out)
+
+
+def _reliability_plot(results: list[Any], mode: str, out: Path) -> None:
+    """Calibrated probability (Platt, fitted on validation) vs observed edge frequency."""
+    import matplotlib.pyplot as plt
+
+    from genekg.linkpred.calibrate import reliability
+
+    names = labels()
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+    for r in results:
+        if r.y_prob is None:
+            continue
+        pred, obs, cnt = reliability(r.y_true, r.y_prob)
+        ok = cnt > 0
+        ax.plot(pred[ok], obs[ok], marker="o", ms=3, label=names.get(r.method, r.method))
+    ax.set_xlabel("calibrated probability (test pairs)")
+    ax.set_ylabel("fraction that are interactions")
+    ax.set_title(f"reliability — {mode} negatives")
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(out / f"reliability_{mode}.png", dpi=110)
+    plt.close(fig)
 
 
 emb_app = typer.Typer(cls=GenekgGroup, help="Gene embeddings of a run.", no_args_is_help=True)

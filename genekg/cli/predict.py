@@ -54,7 +54,8 @@ def predict(
         err_console.print(f"scored {result.candidates_scored:,} candidate pairs in "
                           f"{result.seconds_scoring:.1f} s ({rate:,.0f} pairs/s); "
                           f"{result.known_excluded:,} known interactions excluded; "
-                          f"{len(result.predictions):,} selected")
+                          f"{len(result.predictions):,} selected (method "
+                          f"{result.extra.get('chosen', result.model)})")
         if output:
             write_tsv(result, output)
             err_console.print(f"wrote {output}")
@@ -71,12 +72,13 @@ def predict(
 
 def _top_table(preds: list[Any], run_id: str) -> None:
     table = Table(title=f"top predictions — {run_id}")
-    for c in ("rank", "gene a", "gene b", "score", "shared partners", "pathway", "drug"):
-        table.add_column(c, justify="right" if c in ("rank", "score", "shared partners")
-                         else "left")
+    for c in ("rank", "gene a", "gene b", "score", "percentile", "shared partners", "pathway",
+              "drug"):
+        table.add_column(c, justify="right" if c in ("rank", "score", "percentile",
+                                                     "shared partners") else "left")
     for p in preds:
         table.add_row(str(p.rank), p.a.split(":", 1)[-1], p.b.split(":", 1)[-1],
-                      f"{p.score:.4f}", str(p.shared_partners),
+                      f"{p.score:.4f}", f"{p.percentile:.2f}", str(p.shared_partners),
                       "yes" if p.shares_pathway else "", "yes" if p.shares_drug_target else "")
     console.print(table)
 

@@ -12,22 +12,19 @@ import numpy as np
 
 from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.gne import evaluate as E
 from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
 from genekg.gne.model import GNEConfig
 from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
 from genekg.gne.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
+from genekg.linkpred import evaluate as E
+from genekg.linkpred.calibrate import Calibrator
+from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, Context, get_method
+from genekg.linkpred.protocol import MethodResult, run_methods
 from genekg.organisms import Organism
 
-TRAINABLE = ("gne", "gne+expr", "spectral", "spectral-pos", "spectral-reg")
-# Default of `genekg train` (hence `genekg predict`): the method best across the measured
-# tables (README, benchmarks/RESULTS.md; E. coli, yeast, human x two negative modes): the
-# spectral embedding with τ picked on validation. It equals plain `spectral` where
-# regularising does not help (E. coli: τ = 0 on every seed) and is far better on sparse
-# networks (human). GNE wins only E. coli with degree-matched negatives; the issue's rule:
-# if GNE cannot win, the best method is the default.
-DEFAULT_METHOD = "spectral-reg"
-
+# The method table (names, labels, what each needs, which can be trained) and the default
+# of `genekg train` / `genekg predict` live in the registry (genekg.linkpred.methods).
+__all__ = ["DEFAULT_METHOD", "TRAINABLE", "Selection", "evaluate_protocol", "train_run"]
 
 @dataclass
 class Selection:
@@ -61,7 +58,7 @@ def train_run(
     db: Database,
     sel: Selection,
     *,
-    method: str = "gne",
+    method: str = DEFAULT_METHOD,
     cfg: GNEConfig | None = None,
     seed: int = 42,
     val_frac: float = 0.1,
@@ -77,10 +74,10 @@ def train_run(
     training, half held out for the test metrics). `all_edges`: train on every edge but
     the validation fraction, for prediction of new interactions (test metrics = none).
     """
-    if method not in TRAINABLE:
+    if not get_method(method).trainable:
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
-    if method == "gne+expr" and not sel.dataset:
-        raise GenekgError("gne+expr needs --dataset")
+    if get_method(method).needs_expression and not sel.dataset:
+        raise GenekgError(f"{method} needs --dataset")
     cfg = cfg or GNEConfig()
     t0 = time.monotonic()
     net, prof = sel.pull(db)
@@ -91,35 +88,50 @@ def train_run(
         split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
                             negatives=negatives)
     run = Run.create(new_run_id(method, sel.organism.short, seed), base)
-    extra: dict[str, Any] = {}
-    if method.startswith("gne"):
-        tr = E.fit_gne_method(method, split, cfg, seed=seed, profiles=prof, device=device,
-                              on_epoch=on_epoch)
-        cfg = GNEConfig(**{**cfg.to_dict(), "lam": cfg.lam if method == "gne+expr" else 0.0})  # type: ignore[arg-type]
-        emb = tr.embeddings
-        assert tr.model is not None
+    ctx = Context(net, split, seed, cfg, prof, db, device, on_epoch)
+    fitted = ctx.fit(method)
+    chosen = str(fitted.extra.get("chosen", method))
+    if chosen.startswith("gne"):
+        cfg = GNEConfig(**{**cfg.to_dict(), "lam": cfg.lam if chosen == "gne+expr" else 0.0})  # type: ignore[arg-type]
+    scorer = "stack" if chosen.startswith("stack") else "embedding"
+    # Embedding runs score with their own embedding; stack runs keep the spectral-reg
+    # embedding as the candidate generator of `predict` and re-rank with the boosters.
+    emb_fit = fitted if scorer == "embedding" else ctx.fit("spectral-reg")
+    emb, clf = emb_fit.embedding, emb_fit.classifier
+    assert emb is not None and clf is not None
+    extra: dict[str, Any] = dict(fitted.extra)
+    if chosen.startswith("gne"):
         import torch
 
+        tr = fitted.model
         torch.save(tr.model.state_dict(), run.path / "model.pt")
-        extra = {"history": tr.history, "best_epoch": tr.best_epoch,
-                 "best_val_auroc": tr.best_val_auroc, "seconds_per_epoch": tr.seconds_per_epoch}
-    else:
-        from genekg import features as F
+        extra.update({"history": tr.history, "best_epoch": tr.best_epoch,
+                      "best_val_auroc": tr.best_val_auroc,
+                      "seconds_per_epoch": tr.seconds_per_epoch})
+    if scorer == "stack":
+        import joblib
 
-        emb, clf, extra = E.spectral_method(method, F.adjacency(split.train, split.n_nodes),
-                                            split, cfg.dim, seed)
-    if method in ("gne", "gne+expr"):
-        clf = E.EdgeClassifier.fit(emb, split, seed)
-    metrics: dict[str, Any] = {"method": method, **extra}
+        joblib.dump(fitted.model[0], run.path / "stack.joblib")
+    val_s, val_y = fitted.validation(split)
+    cal = Calibrator.fit(val_s, val_y)
+    metrics: dict[str, Any] = {"method": method, "chosen": chosen,
+                               "val_auroc": fitted.val_auroc(split), **extra}
     if len(split.test_pos):
         pairs, y = E.held_out_pairs(split)
-        metrics["test_auroc"], metrics["test_aupr"] = E.score(y, clf.predict(emb, pairs))
+        s = fitted.score(pairs)
+        metrics["test_auroc"], metrics["test_aupr"] = E.score(y, s)
+        from genekg.linkpred.calibrate import brier
+
+        metrics["test_brier"] = brier(y, cal(s))
+    if scorer == "stack":
+        metrics["feature_importance"] = fitted.model[0].importances
     symbols = _symbols(db, net.genes)
     run.save_embeddings(net.genes, symbols, emb)
     run.save_classifier(Classifier.from_edge_classifier(clf))
     run.save_split(split)
     run.write_json("config.json", {
-        "run_id": run.id, "method": method, "seed": seed, "selection": sel.to_dict(),
+        "run_id": run.id, "method": method, "chosen": chosen, "scorer": scorer,
+        "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
         "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
                                          "all_edges": all_edges},
         "device": device,
@@ -146,17 +158,20 @@ def _symbols(db: Database, genes: list[str]) -> list[str | None]:
 @dataclass
 class EvalReport:
     rows: list[dict[str, Any]] = field(default_factory=list)  # one per method/mode/seed
-    curves: dict[str, list[E.MethodResult]] = field(default_factory=dict)
+    curves: dict[str, list[MethodResult]] = field(default_factory=dict)
     network: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> list[dict[str, Any]]:
         import pandas as pd
 
         df = pd.DataFrame(self.rows)
+        if "brier" not in df:
+            df["brier"] = float("nan")
         g = df.groupby(["method", "negatives"]).agg(
             auroc_mean=("auroc", "mean"), auroc_sd=("auroc", "std"),
             aupr_mean=("aupr", "mean"), aupr_sd=("aupr", "std"),
-            seconds=("seconds", "mean"), seeds=("seed", "count")).reset_index()
+            brier=("brier", "mean"), seconds=("seconds", "mean"),
+            seeds=("seed", "count")).reset_index()
         return [{str(k): v for k, v in r.items()} for r in g.fillna(0.0).to_dict("records")]
 
 
@@ -187,7 +202,7 @@ def evaluate_protocol(
                 if on_step:
                     on_step(f"{n} seed {s}: {m}")
 
-            results = E.run_methods(net, split, methods, seed=seed, profiles=prof,
+            results = run_methods(net, split, methods, seed=seed, profiles=prof,
                                     gne_config=cfg, db=db, device=device, on_epoch=on_epoch,
                                     on_method=step)
             for r in results:
@@ -236,9 +251,9 @@ def temporal_holdout(
     db: Database, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
     seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
     device: str = "auto",
-) -> list[E.MethodResult]:
+) -> list[MethodResult]:
     """Train on the older release, test on pairs present only in the newer one."""
     old_net, split = temporal_split(db, organism, source, old, new, seed=seed,
                                     negatives=negatives, val_frac=val_frac)
-    return E.run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
+    return run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
                          device=device)

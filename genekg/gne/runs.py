@@ -26,8 +26,8 @@ import pandas as pd
 from genekg import __version__
 from genekg.config import runs_dir
 from genekg.errors import GenekgError
-from genekg.gne.evaluate import EdgeClassifier
 from genekg.gne.split import EdgeSplit
+from genekg.linkpred.evaluate import EdgeClassifier
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:

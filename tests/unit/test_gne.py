@@ -10,11 +10,12 @@ import pytest
 
 from genekg import features as F
 from genekg.errors import GenekgError
-from genekg.gne.evaluate import EdgeClassifier, held_out_pairs, run_methods
 from genekg.gne.model import GNEConfig
 from genekg.gne.runs import Classifier
 from genekg.gne.split import encode, split_edges
 from genekg.gne.train import train_gne
+from genekg.linkpred.evaluate import EdgeClassifier, held_out_pairs
+from genekg.linkpred.protocol import run_methods
 from genekg.predict import PredictOptions, score_candidates
 from genekg.sample import sample_dir
 
@@ -219,7 +220,7 @@ def test_cli_defaults_match_the_library() -> None:
 
 
 def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
-    from genekg.gne.evaluate import TAU_GRID, spectral_method
+    from genekg.linkpred.evaluate import TAU_GRID, spectral_method
 
     genes, edges = ecoli_sub
     s = split_edges(edges, len(genes), seed=4)
@@ -236,7 +237,7 @@ def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.nda
 
 def test_with_expression_scales_each_block() -> None:
     from genekg.gne.data import Profiles
-    from genekg.gne.evaluate import with_expression
+    from genekg.linkpred.evaluate import with_expression
 
     emb = np.full((4, 3), 0.01, dtype=np.float32)  # spectral-sized coordinates
     mat = np.array([[1.0, -1.0], [2.0, 0.0], [0.0, 0.0], [-1.0, 3.0]], dtype=np.float32)

@@ -1,17 +1,16 @@
-"""The evaluation protocol: every method on the same seeded split.
+"""Embedding methods and their edge classifier.
 
-Embedding methods -> edge feature = Hadamard product y_i ⊙ y_j -> logistic regression
-fitted on training edges + as many sampled non-edges -> probabilities on the test pairs.
-Heuristic scores (PA, CN, AA, RA, expression correlation) are ranked directly (a
-logistic regression on one feature would not change the ranking). Everything that looks
-at the graph sees the training edges only.
+Embedding -> edge feature = Hadamard product y_i ⊙ y_j -> logistic regression fitted on
+training edges + as many sampled non-edges -> probabilities on held-out pairs. Everything
+that looks at the graph sees the training edges only. (The method table is
+`genekg.linkpred.methods`; the protocol loop is `genekg.linkpred.protocol`.)
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,41 +18,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from genekg import features as F
-from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.gne.data import Network, Profiles
-from genekg.gne.model import GNEConfig
+from genekg.gne.data import Profiles
 from genekg.gne.split import EdgeSplit
-from genekg.gne.train import TrainResult, train_gne
 
-EMBEDDING_METHODS = ("gne", "gne+expr", "spectral", "spectral+expr", "spectral-pos",
-                     "spectral-reg", "node2vec", "node2vec+expr", "deepwalk", "fastrp")
-SCORE_METHODS = ("pa", "cn", "aa", "ra", "expr-corr")
-ALL_METHODS = EMBEDDING_METHODS + SCORE_METHODS
-GDS_METHODS = ("node2vec", "node2vec+expr", "deepwalk", "fastrp")
-EXPR_METHODS = ("gne+expr", "spectral+expr", "node2vec+expr", "expr-corr")
-LABELS = {
-    "gne": "GNE, topology only", "gne+expr": "GNE, with expression",
-    "spectral": "spectral (SVD of norm. adjacency)", "spectral+expr": "spectral + expression",
-    "spectral-pos": "spectral (top positive eigenvectors)",
-    "spectral-reg": "spectral (regularised, τ = mean degree / 4)",
-    "node2vec": "node2vec (GDS, p=1 q=0.5)", "node2vec+expr": "node2vec + expression",
-    "deepwalk": "DeepWalk (GDS node2vec p=q=1)", "fastrp": "FastRP (GDS)",
-    "pa": "preferential attachment", "cn": "common neighbours", "aa": "Adamic-Adar",
-    "ra": "resource allocation", "expr-corr": "expression correlation",
-}
-
-
-@dataclass
-class MethodResult:
-    method: str
-    auroc: float
-    aupr: float
-    seconds: float
-    y_true: np.ndarray = field(repr=False)
-    y_score: np.ndarray = field(repr=False)
-    extra: dict[str, float] = field(default_factory=dict)
-
+if TYPE_CHECKING:
+    from genekg.gne.config import GNEConfig
+    from genekg.gne.train import TrainResult
 
 def held_out_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
     pairs = np.vstack([split.test_pos, split.test_neg])
@@ -145,6 +116,9 @@ def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
                    profiles: Profiles | None, device: str = "auto",
                    on_epoch: Callable[[int, float, float], None] | None = None) -> TrainResult:
     """GNE topology-only (`gne`, λ forced to 0) or with expression (`gne+expr`, cfg.lam)."""
+    from genekg.gne.config import GNEConfig
+    from genekg.gne.train import train_gne
+
     lam = cfg.lam if method == "gne+expr" else 0.0
     c = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
     return train_gne(split, c, seed=seed, attributes=profiles.matrix if profiles else None,
@@ -168,92 +142,3 @@ def with_expression(emb: np.ndarray, profiles: Profiles | None) -> np.ndarray:
 
 def score(y: np.ndarray, s: np.ndarray) -> tuple[float, float]:
     return float(roc_auc_score(y, s)), float(average_precision_score(y, s))
-
-
-def run_methods(
-    network: Network,
-    split: EdgeSplit,
-    methods: list[str],
-    *,
-    seed: int,
-    profiles: Profiles | None = None,
-    gne_config: GNEConfig | None = None,
-    db: Database | None = None,
-    device: str = "auto",
-    on_method: Callable[[str], None] | None = None,
-    on_epoch: Callable[[int, float, float], None] | None = None,
-) -> list[MethodResult]:
-    unknown = [m for m in methods if m not in ALL_METHODS]
-    if unknown:
-        raise GenekgError(f"unknown method(s) {unknown}", hint=f"Known: {', '.join(ALL_METHODS)}")
-    if any(m in EXPR_METHODS for m in methods) and profiles is None:
-        raise GenekgError("methods with expression need --dataset",
-                          hint=f"Expression methods: {', '.join(EXPR_METHODS)}")
-    if any(m in GDS_METHODS for m in methods) and db is None:
-        raise GenekgError("GDS methods need a database connection")
-    cfg = gne_config or GNEConfig()
-    a_train = F.adjacency(split.train, split.n_nodes)
-    pairs, y = held_out_pairs(split)
-    results: list[MethodResult] = []
-    gds_cache: dict[str, np.ndarray] = {}
-    graph_name: str | None = None
-    try:
-        for m in methods:
-            if on_method:
-                on_method(m)
-            t0 = time.monotonic()
-            extra: dict[str, float] = {}
-            if m in SCORE_METHODS:
-                s = _score_method(m, a_train, pairs, profiles)
-            else:
-                base = m.removesuffix("+expr")
-                if base == "gne":
-                    tr = fit_gne_method(m, split, cfg, seed=seed, profiles=profiles,
-                                        device=device, on_epoch=on_epoch)
-                    emb = tr.embeddings
-                    extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
-                             "val_auroc": tr.best_val_auroc,
-                             "seconds_per_epoch": tr.seconds_per_epoch}
-                elif base in F.SPECTRAL_METHODS:
-                    emb = F.spectral_embedding(a_train, cfg.dim, seed,
-                                               **F.SPECTRAL_METHODS[base])
-                elif base == "spectral-reg":
-                    emb, clf, extra = spectral_method(base, a_train, split, cfg.dim, seed)
-                else:
-                    assert db is not None
-                    from genekg.gne import gds_baselines as G
-
-                    if base not in gds_cache:
-                        if graph_name is None:
-                            graph_name = G.project_training_graph(db, network.genes, split.train)
-                        gds_cache[base] = G.gds_embedding(db, graph_name, network.genes, base,
-                                                          dim=cfg.dim, seed=seed)
-                    emb = gds_cache[base]
-                if m.endswith("+expr") and base != "gne":
-                    emb = with_expression(emb, profiles)
-                if m != "spectral-reg":
-                    clf = EdgeClassifier.fit(emb, split, seed)
-                s = clf.predict(emb, pairs)
-                extra["C"] = clf.c
-            auroc, aupr = score(y, s)
-            results.append(MethodResult(m, auroc, aupr, time.monotonic() - t0, y, s, extra))
-    finally:
-        if graph_name is not None and db is not None:
-            from genekg.gne.gds_baselines import drop_graph
-
-            drop_graph(db, graph_name)
-    return results
-
-
-def _score_method(m: str, a, pairs: np.ndarray, profiles: Profiles | None) -> np.ndarray:  # type: ignore[no-untyped-def]
-    if m == "pa":
-        return F.preferential_attachment(a, pairs)
-    if m == "cn":
-        return F.common_neighbours(a, pairs)
-    if m == "aa":
-        return F.adamic_adar(a, pairs)
-    if m == "ra":
-        return F.resource_allocation(a, pairs)
-    assert profiles is not None
-    x = profiles.matrix
-    return np.einsum("ij,ij->i", x[pairs[:, 0]], x[pairs[:, 1]]) / max(x.shape[1], 1)

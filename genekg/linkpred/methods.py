@@ -1,0 +1,300 @@
+"""The link-prediction method registry: one record per method, one table.
+
+A method is a `fit(ctx) -> Fitted` function over a `Context` (the split, the training
+graph, optional expression profiles, knowledge-graph context and database). `Fitted.score`
+ranks any index pairs; higher means more likely to interact. Adding a method is one
+function plus one line in `METHODS` (README, "Adding a method").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import roc_auc_score
+
+from genekg.db import Database
+from genekg.errors import GenekgError
+from genekg.gne.config import GNEConfig
+from genekg.gne.data import Network, Profiles
+from genekg.gne.split import EdgeSplit
+from genekg.linkpred import evaluate as E
+from genekg.linkpred import scores as S
+from genekg.linkpred.kgcontext import GeneContext, build_context, pull_context
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+
+
+def val_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
+    """Validation pairs (positives first) and their labels."""
+    pairs = np.vstack([split.val_pos, split.val_neg]).reshape(-1, 2)
+    return pairs, np.r_[np.ones(len(split.val_pos)), np.zeros(len(split.val_neg))]
+
+
+@dataclass
+class Context:
+    """What a method may look at for one split. Graph scores read `a_train` only."""
+
+    network: Network
+    split: EdgeSplit
+    seed: int
+    cfg: GNEConfig = field(default_factory=GNEConfig)
+    profiles: Profiles | None = None
+    db: Database | None = None
+    device: str = "auto"
+    on_epoch: Callable[[int, float, float], None] | None = None
+    gene_context: GeneContext | None = None
+    fitted: dict[str, Fitted] = field(default_factory=dict)  # shared within one split
+    gds_graph: str | None = None
+    _a_train: sp.csr_matrix | None = None
+
+    @property
+    def a_train(self) -> sp.csr_matrix:
+        """Adjacency of the training edges (never validation or test)."""
+        if self._a_train is None:
+            self._a_train = S.adjacency(self.split.train, self.split.n_nodes)
+        return self._a_train
+
+    def kg(self) -> GeneContext:
+        """Knowledge-graph context of the network's genes (empty without a database)."""
+        if self.gene_context is None:
+            genes = self.network.genes
+            self.gene_context = (pull_context(self.db, genes) if self.db is not None
+                                 else build_context(genes, []))
+        return self.gene_context
+
+    def fit(self, name: str) -> Fitted:
+        """Fit method `name` once for this split (a stack reuses its members' fits)."""
+        if name not in self.fitted:
+            self.fitted[name] = get_method(name).fit(self)
+        return self.fitted[name]
+
+    def close(self) -> None:
+        """Drop the GDS projection this split made, if any."""
+        if self.gds_graph is not None and self.db is not None:
+            from genekg.gne.gds_baselines import drop_graph
+
+            drop_graph(self.db, self.gds_graph)
+            self.gds_graph = None
+
+
+@dataclass
+class Fitted:
+    """A fitted method: a pair scorer plus what the run records about it."""
+
+    method: str
+    score: Scorer
+    extra: dict[str, Any] = field(default_factory=dict)
+    val_scores: np.ndarray | None = None  # honest validation scores (e.g. out-of-fold)
+    embedding: np.ndarray | None = None
+    classifier: E.EdgeClassifier | None = None
+    model: Any = None
+
+    def validation(self, split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, labels) on the validation pairs; cached."""
+        pairs, y = val_pairs(split)
+        if self.val_scores is None:
+            self.val_scores = self.score(pairs) if len(pairs) else np.empty(0)
+        return self.val_scores, y
+
+    def val_auroc(self, split: EdgeSplit) -> float:
+        """AUROC on the validation pairs (NaN without validation pairs)."""
+        s, y = self.validation(split)
+        return float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else float("nan")
+
+
+@dataclass(frozen=True)
+class Method:
+    """One link-prediction method of the registry."""
+
+    name: str
+    label: str
+    fit: Callable[[Context], Fitted]
+    needs_expression: bool = False
+    needs_gds: bool = False
+    uses_kg: bool = False
+    trainable: bool = False  # can be a `genekg train` run and feed `genekg predict`
+
+
+# ------------------------------------------------------------------ fit functions
+def _pair_score(name: str) -> Callable[[Context], Fitted]:
+    fn = S.PAIR_SCORES[name]
+
+    def fit(ctx: Context) -> Fitted:
+        a = ctx.a_train
+        return Fitted(name, lambda p: fn(a, p))
+
+    return fit
+
+
+def _expr_corr(ctx: Context) -> Fitted:
+    x = _need_profiles(ctx).matrix
+
+    def score(p: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", x[p[:, 0]], x[p[:, 1]]) / max(x.shape[1], 1)
+
+    return Fitted("expr-corr", score)
+
+
+def _need_profiles(ctx: Context) -> Profiles:
+    if ctx.profiles is None:
+        raise GenekgError("this method needs expression profiles", hint="pass --dataset")
+    return ctx.profiles
+
+
+def _embedding_fitted(name: str, emb: np.ndarray, clf: E.EdgeClassifier,
+                      extra: dict[str, Any] | None = None, model: Any = None) -> Fitted:
+    return Fitted(name, lambda p: clf.predict(emb, p), {**(extra or {}), "C": clf.c},
+                  embedding=emb, classifier=clf, model=model)
+
+
+def _spectral(name: str) -> Callable[[Context], Fitted]:
+    def fit(ctx: Context) -> Fitted:
+        base = name.removesuffix("+expr")
+        emb, clf, extra = E.spectral_method(base, ctx.a_train, ctx.split, ctx.cfg.dim, ctx.seed)
+        if name.endswith("+expr"):
+            emb = E.with_expression(emb, ctx.profiles)
+            clf = E.EdgeClassifier.fit(emb, ctx.split, ctx.seed)
+        return _embedding_fitted(name, emb, clf, extra)
+
+    return fit
+
+
+def _gne(name: str) -> Callable[[Context], Fitted]:
+    def fit(ctx: Context) -> Fitted:
+        tr = E.fit_gne_method(name, ctx.split, ctx.cfg, seed=ctx.seed, profiles=ctx.profiles,
+                              device=ctx.device, on_epoch=ctx.on_epoch)
+        clf = E.EdgeClassifier.fit(tr.embeddings, ctx.split, ctx.seed)
+        extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
+                 "val_auroc": tr.best_val_auroc, "seconds_per_epoch": tr.seconds_per_epoch}
+        return _embedding_fitted(name, tr.embeddings, clf, extra, model=tr)
+
+    return fit
+
+
+def _gds(name: str, algorithm: str) -> Callable[[Context], Fitted]:
+    def fit(ctx: Context) -> Fitted:
+        from genekg.gne import gds_baselines as G
+
+        if ctx.db is None:
+            raise GenekgError("GDS methods need a database connection")
+        key = f"gds:{algorithm}"
+        if key not in ctx.fitted:
+            if ctx.gds_graph is None:
+                ctx.gds_graph = G.project_training_graph(ctx.db, ctx.network.genes,
+                                                         ctx.split.train)
+            emb = G.gds_embedding(ctx.db, ctx.gds_graph, ctx.network.genes, algorithm,
+                                  dim=ctx.cfg.dim, seed=ctx.seed)
+            ctx.fitted[key] = Fitted(key, lambda p: np.zeros(len(p)), embedding=emb)
+        base = ctx.fitted[key].embedding
+        assert base is not None
+        emb = base
+        if name.endswith("+expr"):
+            emb = E.with_expression(emb, ctx.profiles)
+        return _embedding_fitted(name, emb, E.EdgeClassifier.fit(emb, ctx.split, ctx.seed))
+
+    return fit
+
+
+def _stack(ctx: Context) -> Fitted:
+    from genekg.linkpred.stack import fit_stack
+
+    return fit_stack(ctx)
+
+
+def _stack_cheap(ctx: Context) -> Fitted:
+    from genekg.linkpred.stack import fit_stack
+
+    return fit_stack(ctx, knowledge_graph=False, name="stack-cheap")
+
+
+def _stack_nokegg(ctx: Context) -> Fitted:
+    from genekg.linkpred.stack import fit_stack
+
+    return fit_stack(ctx, drop=("kegg_relation",), name="stack-nokegg")
+
+
+def _stack_gne(ctx: Context) -> Fitted:
+    from genekg.linkpred.stack import fit_stack
+
+    return fit_stack(ctx, embeddings=("spectral-reg", "gne"), name="stack+gne")
+
+
+def _auto(ctx: Context) -> Fitted:
+    from genekg.linkpred.auto import fit_auto
+
+    return fit_auto(ctx)
+
+
+_TABLE = (
+    Method("auto", "auto (best validation AUROC of the candidates)", _auto, uses_kg=True,
+           trainable=True),
+    Method("stack", "stack: GBM over path, embedding and knowledge-graph features", _stack,
+           uses_kg=True, trainable=True),
+    Method("stack-nokegg", "stack without the KEGG-relation feature", _stack_nokegg,
+           uses_kg=True, trainable=True),
+    Method("stack+gne", "stack with the GNE score as a feature", _stack_gne, uses_kg=True),
+    Method("stack-cheap", "cheap stack: GBM over path scores + spectral (peer)", _stack_cheap,
+           trainable=True),
+    Method("gne", "GNE, topology only", _gne("gne"), trainable=True),
+    Method("gne+expr", "GNE, with expression", _gne("gne+expr"), needs_expression=True,
+           trainable=True),
+    Method("spectral", "spectral (SVD of norm. adjacency)", _spectral("spectral"),
+           trainable=True),
+    Method("spectral+expr", "spectral + expression", _spectral("spectral+expr"),
+           needs_expression=True),
+    Method("spectral-pos", "spectral (top positive eigenvectors)", _spectral("spectral-pos"),
+           trainable=True),
+    Method("spectral-reg", "spectral (regularised, τ picked on validation)",
+           _spectral("spectral-reg"), trainable=True),
+    Method("node2vec", "node2vec (GDS, p=1 q=0.5)", _gds("node2vec", "node2vec"),
+           needs_gds=True),
+    Method("node2vec+expr", "node2vec + expression", _gds("node2vec+expr", "node2vec"),
+           needs_gds=True, needs_expression=True),
+    Method("deepwalk", "DeepWalk (GDS node2vec p=q=1)", _gds("deepwalk", "deepwalk"),
+           needs_gds=True),
+    Method("fastrp", "FastRP (GDS)", _gds("fastrp", "fastrp"), needs_gds=True),
+    Method("l3", "L3 (paths of length 3, degree-normalised)", _pair_score("l3")),
+    Method("a3", "A³ (paths of length 3)", _pair_score("a3")),
+    Method("pa", "preferential attachment", _pair_score("pa")),
+    Method("cn", "common neighbours", _pair_score("cn")),
+    Method("aa", "Adamic-Adar", _pair_score("aa")),
+    Method("ra", "resource allocation", _pair_score("ra")),
+    Method("jaccard", "Jaccard", _pair_score("jaccard")),
+    Method("expr-corr", "expression correlation", _expr_corr, needs_expression=True),
+)
+METHODS: dict[str, Method] = {m.name: m for m in _TABLE}
+# Default of `genekg train` / `genekg predict`: pick per network on validation.
+DEFAULT_METHOD = "auto"
+TRAINABLE = tuple(m.name for m in _TABLE if m.trainable)
+
+
+def get_method(name: str) -> Method:
+    """The registered method `name`; an unknown name is an error listing the valid ones."""
+    try:
+        return METHODS[name]
+    except KeyError:
+        raise GenekgError(f"unknown method {name!r}",
+                          hint=f"Known methods: {', '.join(METHODS)}") from None
+
+
+def resolve(names: list[str], *, profiles: Profiles | None, db: Database | None
+            ) -> list[Method]:
+    """Look up `names` and check that what they need is there."""
+    methods = [get_method(n) for n in names]
+    need_expr = [m.name for m in methods if m.needs_expression]
+    if need_expr and profiles is None:
+        raise GenekgError(f"method(s) {', '.join(need_expr)} need expression profiles",
+                          hint="pass --dataset")
+    need_gds = [m.name for m in methods if m.needs_gds]
+    if need_gds and db is None:
+        raise GenekgError(f"GDS method(s) {', '.join(need_gds)} need a database connection")
+    return methods
+
+
+def labels() -> dict[str, str]:
+    """Method name -> table label."""
+    return {m.name: m.label for m in _TABLE}

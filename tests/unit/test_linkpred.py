@@ -1,0 +1,178 @@
+"""Path scores, knowledge-graph pair features, the stack's leakage guards, auto, calibration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from genekg.errors import GenekgError
+from genekg.gne.data import Network
+from genekg.gne.split import encode, split_edges
+from genekg.linkpred import scores as S
+from genekg.linkpred.calibrate import Calibrator, brier
+from genekg.linkpred.kgcontext import build_context, pair_features
+from genekg.linkpred.methods import METHODS, TRAINABLE, Context, get_method, resolve
+from genekg.linkpred.protocol import run_methods
+from genekg.linkpred.stack import fit_stack
+
+
+def _square_with_tail() -> np.ndarray:
+    # 0-1, 1-2, 2-3, 3-0 (a square) and 3-4 (a tail)
+    return np.array([[0, 1], [1, 2], [2, 3], [0, 3], [3, 4]])
+
+
+def test_l3_and_a3_match_hand_computed_values() -> None:
+    a = S.adjacency(_square_with_tail(), 5)
+    k = [2, 2, 2, 3, 1]
+    # Paths of length 3 from 0 to 1: 0-3-2-1 only (0-1-?-1 revisits 1 as the end, 0-1-0-1
+    # is a walk: A³ counts walks). Walks 0→1 of length 3: 0-1-0-1, 0-1-2-1, 0-3-0-1,
+    # 0-3-2-1 → A³ = 4.
+    pairs = np.array([[0, 1], [1, 4], [0, 2]])
+    a3 = S.a3(a, pairs)
+    dense = a.toarray()
+    assert a3.tolist() == np.linalg.matrix_power(dense, 3)[pairs[:, 0], pairs[:, 1]].tolist()
+    assert a3[0] == 4
+    # L3(0,1) = Σ_{u,v} a_0u a_uv a_v1 / √(k_u k_v): (u,v) ∈ {(1,0), (1,2), (3,0), (3,2)}
+    want = 1 / math.sqrt(k[1] * k[0]) + 1 / math.sqrt(k[1] * k[2]) + \
+        1 / math.sqrt(k[3] * k[0]) + 1 / math.sqrt(k[3] * k[2])
+    assert S.l3(a, pairs)[0] == pytest.approx(want)
+    # L3(1,4): 1-u-v-4 needs v = 3: u ∈ Γ(1) ∩ Γ(3) = {0, 2}
+    assert S.l3(a, pairs)[1] == pytest.approx(2 / math.sqrt(2 * 3))
+
+
+def test_l3_chunking_equals_dense_formula() -> None:
+    rng = np.random.default_rng(0)
+    e = np.unique(np.sort(rng.integers(0, 60, (300, 2)), axis=1), axis=0)
+    e = e[e[:, 0] != e[:, 1]]
+    a = S.adjacency(e, 60)
+    d = a.toarray()
+    k = d.sum(1)
+    w = np.where(k > 0, 1 / np.sqrt(np.where(k > 0, k, 1)), 0)
+    dense_l3 = d @ np.diag(w) @ d @ np.diag(w) @ d
+    pairs = np.stack(np.triu_indices(60, 1), axis=1)
+    old = S.PATH3_CHUNK
+    S.PATH3_CHUNK = 7  # many chunks
+    try:
+        got = S.l3(a, pairs)
+    finally:
+        S.PATH3_CHUNK = old
+    assert got == pytest.approx(dense_l3[pairs[:, 0], pairs[:, 1]])
+    jac = S.jaccard(a, pairs)
+    cn = (d @ d)[pairs[:, 0], pairs[:, 1]]
+    union = k[pairs[:, 0]] + k[pairs[:, 1]] - cn
+    assert jac == pytest.approx(np.where(union > 0, cn / np.where(union > 0, union, 1), 0))
+
+
+def test_kg_pair_features_on_a_hand_made_graph() -> None:
+    genes = ["g0", "g1", "g2", "g3"]
+    rows = [
+        {"gene": "g0", "pathway": ["p1", "p2"], "drug": ["d1"], "cell_line": ["c1"],
+         "kegg": ["g1"]},
+        {"gene": "g1", "pathway": ["p1"], "drug": ["d1"], "cell_line": ["c1", "c2"],
+         "kegg": ["g0"]},
+        {"gene": "g2", "pathway": ["p2"], "drug": [], "cell_line": [], "kegg": []},
+        {"gene": "g3", "pathway": ["p3"], "drug": [], "cell_line": [], "kegg": []},
+    ]
+    ctx = build_context(genes, rows)
+    f = pair_features(ctx, np.array([[0, 1], [1, 2], [2, 3]]))
+    assert f["shared_pathways"].tolist() == [1, 0, 0]
+    assert f["pathway_jaccard"].tolist() == pytest.approx([1 / 2, 0, 0])
+    assert f["shared_drugs"].tolist() == [1, 0, 0]
+    assert f["co_mutated"].tolist() == [1, 0, 0]
+    assert f["co_mutation_jaccard"].tolist() == pytest.approx([1 / 2, 0, 0])
+    assert f["kegg_relation"].tolist() == [1, 0, 0]
+    # g1 and g2 share nothing, but g1 —p1— g0 —p2— g2: four hops; g3 is alone in p3.
+    assert f["super_hops"].tolist() == [2, 4, 6]
+    # super RA of (g0, g1): p1 has 2 genes, d1 has 2, c1 has 2 → 1/2 + 1/2 + 1/2
+    assert f["super_ra"][0] == pytest.approx(1.5)
+
+
+def _planted(n: int = 300, seed: int = 0) -> Network:
+    """Synthetic graph with community structure (unit tests only, not biology)."""
+    rng = np.random.default_rng(seed)
+    comm = rng.integers(0, 6, n)
+    i, j = rng.integers(0, n, 60_000), rng.integers(0, n, 60_000)
+    p = np.where(comm[i] == comm[j], 0.3, 0.005)
+    keep = (rng.random(len(i)) < p) & (i != j)
+    e = np.unique(np.sort(np.stack([i[keep], j[keep]], 1), axis=1), axis=0)
+    return Network(0, [f"g{k}" for k in range(n)], e)
+
+
+def test_stack_fits_on_validation_pairs_only_and_never_sees_test_edges() -> None:
+    net = _planted()
+    split = split_edges(net.edges, len(net.genes), seed=3)
+    ctx = Context(net, split, 3)
+    # No held-out edge is in the graph the features read.
+    a = ctx.a_train
+    held = np.vstack([split.val_pos, split.test_pos])
+    assert not np.asarray(a[held[:, 0], held[:, 1]]).any()
+    fitted = ctx.fit("stack")
+    model, feats = fitted.model
+    assert fitted.val_scores is not None and len(fitted.val_scores) == 2 * len(split.val_pos)
+    codes = set(encode(split.test_pos, split.n_nodes).tolist())
+    assert not codes & set(encode(split.val_pos, split.n_nodes).tolist())
+    test = np.vstack([split.test_pos, split.test_neg])
+    from sklearn.metrics import roc_auc_score
+
+    y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
+    assert roc_auc_score(y, fitted.score(test)) > 0.8
+    assert set(model.importances) == set(feats.names)
+
+
+def test_stack_with_shuffled_labels_is_at_chance() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    net = _planted(seed=1)
+    aucs = []
+    for seed in (0, 1, 2):
+        split = split_edges(net.edges, len(net.genes), seed=seed)
+        ctx = Context(net, split, seed)
+        fitted = fit_stack(ctx, shuffle_labels=True)
+        test = np.vstack([split.test_pos, split.test_neg])
+        y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
+        aucs.append(roc_auc_score(y, fitted.score(test)))
+    assert abs(np.mean(aucs) - 0.5) < 0.08, aucs
+
+
+def test_stack_is_deterministic() -> None:
+    net = _planted(seed=2)
+    split = split_edges(net.edges, len(net.genes), seed=5)
+    pairs = np.vstack([split.test_pos, split.test_neg])
+    s1 = Context(net, split, 5).fit("stack").score(pairs)
+    s2 = Context(net, split, 5).fit("stack").score(pairs)
+    assert np.array_equal(s1, s2)
+
+
+def test_auto_picks_the_best_validation_auroc_and_records_why() -> None:
+    net = _planted(seed=4)
+    split = split_edges(net.edges, len(net.genes), seed=0)
+    res = run_methods(net, split, ["spectral-reg", "stack", "auto"], seed=0)
+    by = {r.method: r for r in res}
+    chosen = by["auto"].extra["chosen"]
+    vals = {c: by["auto"].extra[f"val_auroc:{c}"] for c in ("spectral-reg", "stack")}
+    assert chosen == max(vals, key=lambda c: vals[c])
+    assert by["auto"].auroc == by[chosen].auroc
+    assert 0 <= by["auto"].extra["brier"] <= 0.25
+
+
+def test_registry_lists_and_rejects() -> None:
+    assert "l3" in METHODS and "stack" in TRAINABLE and "auto" in TRAINABLE
+    assert get_method("l3").label.startswith("L3")
+    with pytest.raises(GenekgError) as e:
+        get_method("l4")
+    assert "l3" in (e.value.hint or "")
+    with pytest.raises(GenekgError, match="expression"):
+        resolve(["gne+expr"], profiles=None, db=None)
+
+
+def test_platt_calibration_keeps_order_and_spreads_squeezed_scores() -> None:
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(500), np.zeros(500)]
+    raw = 0.5 + 0.001 * (y + rng.normal(0, 0.7, 1000))  # squeezed around 0.5
+    cal = Calibrator.fit(raw, y)
+    p = cal(raw)
+    assert np.array_equal(np.argsort(p, kind="stable"), np.argsort(raw, kind="stable"))
+    assert p.max() - p.min() > 0.5  # no longer all ≈ 0.5
+    assert brier(y, p) < brier(y, raw)
