@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: on a fresh machine, set up genekg, install and start the local
-# Neo4j + GDS, load the bundled real sample, evaluate GNE against the baselines on the
-# E. coli BioGRID network, train the default method (the regularised spectral embedding,
-# best across the measured tables; `--method gne` for GNE), write predictions back, summarise.
+# Neo4j + GDS, load the bundled real sample, evaluate the methods side by side on the
+# E. coli BioGRID network, train the default method (`auto`: the best validation AUROC of
+# spectral-reg and the stack), write calibrated predictions back, summarise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
@@ -11,7 +11,7 @@ SEED=${SEED:-42}
 $G server install
 $G server start
 $G ingest sample
-$G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods gne,spectral,spectral-reg,pa,aa \
+$G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods auto,stack,l3,spectral-reg,gne,pa \
    --negatives uniform,degree --out runs/demo-eval
 mkdir -p runs
 $G --seed "$SEED" train --organism ecoli --source biogrid --all-edges | tee runs/demo-train.txt

@@ -5,7 +5,8 @@ WHERE g.symbol = $gene OR g.id = $gene
 MATCH (g)-[p:PREDICTED_INTERACTION]-(partner:Gene)
 WHERE $run IS NULL OR p.run_id = $run
 RETURN partner.symbol AS partner, partner.id AS partner_id, round(p.score, 4) AS score,
+       p.percentile AS percentile,
        p.rank AS rank, p.shared_partners AS shared_partners, p.shares_pathway AS shares_pathway,
        p.run_id AS run_id
-ORDER BY score DESC
+ORDER BY p.score DESC
 LIMIT $limit

@@ -40,6 +40,10 @@ def predict(
 
     if top_k is None and per_gene is None and min_score is None:
         top_k = 1000
+    if output is not None and not output.parent.is_dir():
+        # Checked before minutes of scoring, not after.
+        raise GenekgError(f"--output {output}: folder {output.parent} does not exist",
+                          hint=f"mkdir -p {output.parent}")
     r = Run.open(run)
     opts = PredictOptions(top_k=top_k, per_gene=per_gene, min_score=min_score,
                           genes=[g.strip() for g in genes.split(",")] if genes else None)
@@ -71,7 +75,7 @@ def predict(
 
 
 def _top_table(preds: list[Any], run_id: str) -> None:
-    table = Table(title=f"top predictions — {run_id}")
+    table = Table(title=f"top predictions — {run_id}", title_justify="left")
     for c in ("rank", "gene a", "gene b", "score", "percentile", "shared partners", "pathway",
               "drug"):
         table.add_column(c, justify="right" if c in ("rank", "score", "percentile",
@@ -88,11 +92,12 @@ preds_app = typer.Typer(cls=GenekgGroup, help="Predicted edges in the graph.",
 
 
 @preds_app.command("list")
-def list_runs(ctx: typer.Context) -> None:
+def list_runs(ctx: typer.Context,
+              fmt: str = typer.Option("table", "--format", help="table, tsv or json.")) -> None:
     """Runs with PREDICTED_INTERACTION edges: counts and score ranges."""
     with open_db(ctx) as db:
         rows = db.run("runs")
-    _rows_table(rows, "prediction runs in the graph")
+    _rows_table(rows, "prediction runs in the graph", fmt)
 
 
 @preds_app.command("delete")
@@ -113,9 +118,13 @@ def query(
     param: list[str] = typer.Option([], "--param", "-p", help="key=value (repeatable); "
                                     "numbers are converted, 'null' is null."),
     list_queries: bool = typer.Option(False, "--list", help="List the query library."),
-    show_text: bool = typer.Option(False, "--show", help="Print the Cypher instead."),
+    show_text: bool = typer.Option(False, "--show", help="Print the Cypher instead (pastes "
+                                   "into cypher-shell or the Browser as is)."),
+    fmt: str = typer.Option("table", "--format", help="table, tsv or json."),
 ) -> None:
     """Run a named query from the Cypher library and print a table."""
+    import sys
+
     from genekg.db.cypher import load_query, query_names
 
     if list_queries or not name:
@@ -126,16 +135,25 @@ def query(
             table.add_row(q.removeprefix("queries/"), load_query(q).doc)
         console.print(table)
         return
+    library = [q.removeprefix("queries/") for q in query_names("queries/")]
+    if name not in library:
+        raise GenekgError(f"no query {name!r} in the library",
+                          hint=f"Queries: {', '.join(library)} (genekg query --list)")
     named = load_query(name)
     if show_text:
-        console.print(named.text, highlight=False, markup=False)
+        # Plain stdout: rich would wrap long lines (and comments) at the terminal width,
+        # and the pasted text would no longer parse.
+        sys.stdout.write(named.text + "\n")
         return
-    params = {}
+    params: dict[str, Any] = {}
     for item in param:
         if "=" not in item:
             raise GenekgError(f"--param {item!r} is not key=value")
         k, v = item.split("=", 1)
         params[k] = _coerce(v)
+    if "limit" in params and not (isinstance(params["limit"], int) and params["limit"] >= 0):
+        raise GenekgError(f"--param limit={params['limit']!r}: limit must be a whole number "
+                          "≥ 0", hint="e.g. --param limit=20")
     import re
 
     needed = sorted(set(re.findall(r"\$(\w+)", named.text)))
@@ -151,7 +169,21 @@ def query(
                           hint=" ".join(f"--param {m}=…" for m in missing))
     with open_db(ctx) as db:
         rows = db.run(named.text, params)
-    _rows_table(rows, name)
+    if not rows and fmt == "table":
+        err_console.print(f"{name}: no rows — {_why_empty(name, params)}", soft_wrap=True)
+        return
+    _rows_table(rows, name, fmt)
+
+
+def _why_empty(name: str, params: dict[str, Any]) -> str:
+    """A hint for an empty answer: what to run to get one."""
+    gene, run = params.get("gene"), params.get("run")
+    if name == "top_partners" and gene:
+        where = f"run {run}" if run else "any run"
+        return (f"no PREDICTED_INTERACTION edge of {gene} in {where}. The run's set holds "
+                "every gene's top partners only if it was predicted with --per-gene; add "
+                f"this gene's with: genekg predict --run {run or '<run id>'} --genes {gene}")
+    return "nothing matched these parameters (genekg predictions list shows the runs)"
 
 
 def _coerce(v: str) -> Any:
@@ -165,13 +197,29 @@ def _coerce(v: str) -> Any:
     return v
 
 
-def _rows_table(rows: list[dict[str, Any]], title: str) -> None:
+def _rows_table(rows: list[dict[str, Any]], title: str, fmt: str = "table") -> None:
+    """Print rows as a table (ids fold, never truncate), TSV or JSON."""
+    import csv
+    import json
+    import sys
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
+        return
+    if fmt == "tsv":
+        w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+        if rows:
+            w.writerow(list(rows[0]))
+        w.writerows([["" if v is None else v for v in r.values()] for r in rows])
+        return
+    if fmt != "table":
+        raise GenekgError(f"--format {fmt!r}", hint="table, tsv or json")
     if not rows:
         console.print(f"{title}: no rows")
         return
     table = Table(title=f"{title} ({len(rows)} rows)")
     for c in rows[0]:
-        table.add_column(c)
+        table.add_column(c, overflow="fold")
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r.values()])
     console.print(table)

@@ -228,6 +228,7 @@ class ServerManager:
         """Assemble the server under `home`. Returns False when it was already there."""
         if self.is_installed():
             self.write_config()  # ports/memory may have changed; the config is cheap
+            self.restrict_permissions()  # homes installed by older versions were 0755/0644
             return False
         java = find_java()
         mvn = find_maven()
@@ -334,15 +335,34 @@ class ServerManager:
             fh.write(password + "\n")
         os.chmod(pw_file, 0o600)
         env = self._env()
-        proc = subprocess.run(
-            [str(java), "-cp", str(self.home / "lib" / "*"), ADMIN_CLASS,
-             "dbms", "set-initial-password", "--", password],
-            capture_output=True, text=True, env=env, check=False,
-        )
+        # The password travels in a 0600 Java argument file (`java @file`, JDK 9+), never
+        # in argv: any user's `ps` would show an argument.
+        args_file = self.home / "run" / "set-password.args"
+        quoted = password.replace("\\", "\\\\").replace('"', '\\"')
+        fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f'{ADMIN_CLASS} dbms set-initial-password -- "{quoted}"\n')
+        try:
+            proc = subprocess.run(
+                [str(java), "-cp", str(self.home / "lib" / "*"), f"@{args_file}"],
+                capture_output=True, text=True, env=env, check=False,
+            )
+        finally:
+            args_file.unlink(missing_ok=True)
+        self.restrict_permissions()
         if proc.returncode != 0:
             # Mask the password should the tool echo its arguments.
             out = (proc.stdout + proc.stderr).replace(password, "***")
             raise ServerError(f"setting the initial password failed:\n{out[-2000:]}")
+
+    def restrict_permissions(self) -> None:
+        """Folders holding data, config, logs and secrets: 0700; files under data/dbms: 0600."""
+        for sub in ("conf", "data", "logs", "run"):
+            d = self.home / sub
+            if d.is_dir():
+                os.chmod(d, 0o700)
+                for p in d.rglob("*"):
+                    os.chmod(p, 0o700 if p.is_dir() else 0o600)
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -407,6 +427,7 @@ class ServerManager:
             proc = subprocess.Popen(
                 cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=self._env(), cwd=h, start_new_session=True,
+                umask=0o077,  # files the server creates are its own: 0600 / 0700
             )
         finally:
             log.close()

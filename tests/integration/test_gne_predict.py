@@ -81,11 +81,20 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
                             "--dim", "16"], env={"GENEKG_RUNS_DIR": str(tmp_path)})
     assert r.exit_code == 0, r.output
     (run,) = list(tmp_path.iterdir())
-    assert "-spectral-reg-ecoli-s5" in run.name
+    assert "-auto-ecoli-s5" in run.name
     metrics = json.loads((run / "metrics.json").read_text())
     assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
+    # auto recorded why: each candidate's validation AUROC, the best one chosen
+    vals = {k.split(":", 1)[1]: v for k, v in metrics.items() if k.startswith("val_auroc:")}
+    assert set(vals) == {"spectral-reg", "stack"}
+    assert metrics["chosen"] == max(vals, key=lambda k: vals[k])
+    assert "chose" in r.output and metrics["chosen"] in r.output
     r = runner.invoke(app, ["predict", "--run", str(run), "--top-k", "20", "--dry-run"])
     assert r.exit_code == 0, r.output
+    lines = [x for x in r.output.splitlines() if x.startswith("1\t")]
+    assert lines, r.output  # rank-1 TSV row: calibrated score and percentile columns
+    score, pct = float(lines[0].split("\t")[3]), float(lines[0].split("\t")[4])
+    assert 0.0 <= score <= 1.0 and 90.0 <= pct <= 100.0
     assert pred_count(sample_db, run.name) == 0
 
 
