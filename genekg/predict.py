@@ -70,6 +70,7 @@ class PredictResult:
     written: int = 0
     seconds_writing: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    scope: list[str] | None = None  # --genes: only these genes' edges are replaced
 
 
 def known_pairs(db: Database, genes: list[str]) -> np.ndarray:
@@ -225,8 +226,9 @@ def predict(
                         percentile=float(q))
              for r, ((s, i, j), c, q) in enumerate(zip(selected, shared, pct, strict=True))]
     _annotate(db, preds)
+    scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
-                         extra={"chosen": cfg.get("chosen", cfg["method"])})
+                         extra={"chosen": cfg.get("chosen", cfg["method"])}, scope=scope)
 
 
 STACK_CANDIDATES = 50  # stage-1 partners per gene that a stack run re-ranks
@@ -312,12 +314,30 @@ def _annotate(db: Database, preds: list[Prediction]) -> None:
 
 
 def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) -> int:
-    """Replace this run's PREDICTED_INTERACTION edges in one transaction."""
+    """Replace this run's PREDICTED_INTERACTION edges in one transaction.
+
+    A whole-run prediction replaces the run's set. A `--genes` prediction (result.scope)
+    adds to it: it replaces only the run's edges that touch those genes, so a re-run with
+    the same genes is idempotent and the run's global top-k stays.
+    """
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat()
     with db.session() as session, session.begin_transaction() as tx:
-        tx.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() DELETE p",
-               run=result.run_id).consume()
+        if result.scope is None:
+            tx.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() DELETE p",
+                   run=result.run_id).consume()
+        else:
+            tx.run("UNWIND $genes AS id MATCH (:Gene {id: id})-[p:PREDICTED_INTERACTION "
+                   "{run_id: $run}]-() DELETE p", run=result.run_id,
+                   genes=result.scope).consume()
+            # Pairs already in the run's set (touching other genes too) are not doubled.
+            keys = {(p.a, p.b) for p in result.predictions}
+            have = tx.run("UNWIND $a AS x MATCH (g:Gene {id: x})-[p:PREDICTED_INTERACTION "
+                          "{run_id: $run}]->(h:Gene) WHERE h.id IN $b RETURN g.id AS a, "
+                          "h.id AS b", run=result.run_id, a=sorted({k[0] for k in keys}),
+                          b=sorted({k[1] for k in keys})).data()
+            dup = {(r["a"], r["b"]) for r in have}
+            result.predictions = [p for p in result.predictions if (p.a, p.b) not in dup]
         written = 0
         for start in range(0, len(result.predictions), batch):
             chunk = result.predictions[start : start + batch]

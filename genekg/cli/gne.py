@@ -13,7 +13,7 @@ from rich.table import Table
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
 from genekg.errors import GenekgError
-from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, labels
+from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method, labels
 
 DEFAULT_SEED = 42
 
@@ -77,6 +77,8 @@ def train(
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
     from genekg.gne.pipeline import train_run
 
+    if not get_method(method).trainable:  # checked before connecting
+        raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
     s = _seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, pathway, genes)
     cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
@@ -137,6 +139,8 @@ def evaluate(
     sel = _selection(organism, source, release, dataset, None, None)
     cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
+    for m in method_list:
+        get_method(m)  # unknown names fail here, before connecting
     modes = [m.strip() for m in negatives.split(",") if m.strip()]
     out = out or runs_dir() / f"eval-{datetime.now(UTC):%Y%m%d-%H%M%S}-{organism}-{experiment}"
     out.mkdir(parents=True, exist_ok=True)

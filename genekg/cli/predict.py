@@ -33,6 +33,7 @@ def predict(
     """Score candidate pairs of a run and write them back as PREDICTED_INTERACTION edges.
 
     Re-running replaces this run's edges (in one transaction); other runs are untouched.
+    With --genes the run's set grows: only edges touching those genes are replaced.
     """
     from genekg.gne.runs import Run
     from genekg.predict import PredictOptions, write_predictions, write_tsv

@@ -180,8 +180,18 @@ def test_predict_idempotent_coexisting_runs_and_delete(
             "shares_pathway", "shares_drug_target"} <= set(props)
     r = runner.invoke(app, ["predictions", "list"])
     assert r.exit_code == 0 and a[:10] in r.output
+    # --genes adds the genes' partners to the run's set (idempotent), never replaces it
+    q = ("MATCH (:Gene {id: '511145:dnaA'})-[p:PREDICTED_INTERACTION {run_id: $r}]-() "
+         "RETURN count(p) AS n")
+    before_dnaa = sample_db.scalar(q, {"r": a})
+    for _ in range(2):
+        r = runner.invoke(app, ["predict", "--run", a, "--genes", "dnaA", "--top-k", "5"],
+                          env=env)
+        assert r.exit_code == 0, r.output
+        assert sample_db.scalar(q, {"r": a}) == 5
+        assert pred_count(sample_db, a) == 300 - before_dnaa + 5
     r = runner.invoke(app, ["predictions", "delete", "--run", b])
-    assert r.exit_code == 0 and pred_count(sample_db, b) == 0 and pred_count(sample_db, a) == 300
+    assert r.exit_code == 0 and pred_count(sample_db, b) == 0 and pred_count(sample_db, a) >= 300
 
 
 def test_dry_run_and_output_write_nothing(sample_db: Database, trained: dict[str, str],
