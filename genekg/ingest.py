@@ -19,7 +19,8 @@ from typing import Any
 
 from genekg import __version__
 from genekg.db import Database, load_query
-from genekg.loaders.base import NODE_LABELS, REL_TYPES, Bundle, sha256_of
+from genekg.loaders.base import Bundle, sha256_of
+from genekg.schema import check_label, check_rel
 
 ProgressFn = Callable[[str, int, int], None]  # (task, done, total)
 SEEN = "CASE WHEN $tag IN coalesce(x.seen_in, []) THEN x.seen_in ELSE coalesce(x.seen_in, []) + $tag END"  # noqa: E501
@@ -48,31 +49,31 @@ def ensure_schema(db: Database) -> None:
 
 
 def _existing_nodes_query(label: str) -> str:
-    assert label in NODE_LABELS  # labels come from the fixed schema, never from input
+    check_label(label)  # labels come from the declared schema, never from input
     return (f"UNWIND $ids AS id MATCH (x:{label} {{id: id}}) "
             "RETURN collect([x.id, $tag IN coalesce(x.seen_in, [])]) AS rows")
 
 
 def _create_nodes_query(label: str) -> str:
-    assert label in NODE_LABELS
+    check_label(label)
     return (f"UNWIND $rows AS row CREATE (x:{label} {{id: row.id}}) "
             "SET x += row.props, x.source = $source, x.release = $release, x.seen_in = [$tag]")
 
 
 def _mark_nodes_query(label: str) -> str:
-    assert label in NODE_LABELS
+    check_label(label)
     return (f"UNWIND $rows AS row MATCH (x:{label} {{id: row.id}}) "
             f"SET x += row.props, x.seen_in = {SEEN}")
 
 
 def _existing_edges_query(rel: str, start: str, end: str) -> str:
-    assert rel in REL_TYPES and start in NODE_LABELS and end in NODE_LABELS
+    check_rel(rel, start, end)
     return (f"UNWIND $ids AS id MATCH (a:{start} {{id: id}})-[x:{rel}]->(b:{end}) "
             "RETURN collect([a.id, b.id, $tag IN coalesce(x.seen_in, [])]) AS rows")
 
 
 def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True) -> str:
-    assert rel in REL_TYPES and start in NODE_LABELS and end in NODE_LABELS
+    check_rel(rel, start, end)
     # Parallel lists travel faster through the driver than a list of maps; batches without
     # any property skip the per-row SET.
     return (f"UNWIND range(0, size($s) - 1) AS i "
@@ -82,7 +83,7 @@ def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True)
 
 
 def _mark_edges_query(rel: str, start: str, end: str) -> str:
-    assert rel in REL_TYPES and start in NODE_LABELS and end in NODE_LABELS
+    check_rel(rel, start, end)
     return (f"UNWIND $rows AS row MATCH (a:{start} {{id: row.s}})-[x:{rel}]->"
             f"(b:{end} {{id: row.t}}) SET x.seen_in = {SEEN}")
 

@@ -19,18 +19,10 @@ from typing import Any, ClassVar, Protocol
 
 from genekg.errors import InputError
 from genekg.organisms import Organism
+from genekg.schema import NODE_LABELS, REL_TYPES, UNDIRECTED, check_id, check_label, check_rel
 
-# Labels and relationship types a loader may produce. The ingest engine builds Cypher
-# from these names only (values always travel as parameters).
-NODE_LABELS = frozenset(
-    {"Gene", "Pathway", "Drug", "CellLine", "Dataset", "ExpressionProfile", "Compound"}
-)
-REL_TYPES = frozenset(
-    {
-        "INTERACTS_WITH", "IN_PATHWAY", "TARGETS", "HAS_MUTATION", "HAS_PROFILE", "IN_DATASET",
-        "KEGG_RELATION", "PROFILED_IN",
-    }
-)
+# Labels and relationship types a loader may produce: declared once in genekg.schema.
+__all__ = ["NODE_LABELS", "REL_TYPES", "Bundle", "Issues", "LoadOptions", "Loader"]
 
 
 @dataclass
@@ -77,10 +69,10 @@ class Bundle:
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     edges: dict[EdgeKey, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
     issues: Issues = field(default_factory=Issues)
-    undirected: frozenset[str] = frozenset({"INTERACTS_WITH"})
+    undirected: frozenset[str] = UNDIRECTED
 
     def node(self, label: str, node_id: str, **props: Any) -> None:
-        assert label in NODE_LABELS, label
+        check_id(check_label(label), node_id)
         existing = self.nodes.setdefault(label, {}).get(node_id)
         clean = {k: v for k, v in props.items() if v is not None and v != ""}
         if existing is None:
@@ -91,8 +83,10 @@ class Bundle:
 
     def edge(self, rel: str, start: tuple[str, str], end: tuple[str, str], **props: Any) -> bool:
         """Add an edge; undirected types are stored once, in id order. False if seen."""
-        assert rel in REL_TYPES, rel
         (sl, s), (el, e) = start, end
+        check_rel(rel, sl, el)
+        check_id(sl, s)
+        check_id(el, e)
         if rel in self.undirected and e < s:
             s, e = e, s
         table = self.edges.setdefault((rel, sl, el), {})

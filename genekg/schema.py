@@ -1,0 +1,193 @@
+"""The graph schema, declared once.
+
+Labels with their id pattern, typed main properties and indexes; relationship types with
+their ends and direction. `cypher/schema.cypher` and the README's schema table are
+generated from here (`python -m genekg.schema --write`; a unit test fails when they drift),
+bundles validate against it, and every Cypher statement built from a label or type name
+checks it here first (values always travel as parameters).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genekg.errors import GenekgError
+
+MAX_ID_LENGTH = 512  # longer "ids" are input errors (a 50 MB id once reached the graph)
+
+
+class SchemaError(GenekgError):
+    """A label, relationship type or value outside the declared schema."""
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A node label: its id pattern and main properties (name -> type)."""
+
+    label: str
+    id_pattern: str
+    id_doc: str
+    properties: dict[str, str] = field(default_factory=dict)
+    indexes: tuple[str, ...] = ()
+    short: str = ""  # name stem of its constraint and indexes (default: snake_case label)
+
+    @property
+    def constraint(self) -> str:
+        """Name of the id uniqueness constraint."""
+        stem = self.short or re.sub(r"(?<!^)(?=[A-Z])", "_", self.label).lower()
+        return stem + "_id"
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type with its ends; `directed=False`: stored once per pair."""
+
+    type: str
+    start: str
+    end: str
+    directed: bool = True
+    properties: dict[str, str] = field(default_factory=dict)
+    written_by: str = "ingest"
+
+
+PROV = {"source": "str", "release": "str", "seen_in": "list[str]"}
+NODES: tuple[NodeType, ...] = (
+    NodeType("Gene", r"^\d+:[^\s]+$", "`<taxon>:<symbol>` (human, E. coli) or `<taxon>:<ORF>` "
+             "(yeast)", {"symbol": "str", "organism": "int", "entrez": "str", "uniprot": "str",
+                         "bnumber": "str", "systematic_name": "str", "cgc": "bool",
+                         "gne_embedding": "list[float]", "gne_embedding_run": "str"},
+             ("symbol", "organism")),
+    NodeType("Pathway", r"^path:\w+$", "`path:hsa04010`", {"name": "str", "organism": "int"}),
+    NodeType("Drug", r"^\S+$", "DrugBank id or Broad id or KEGG id",
+             {"name": "str", "drugbank_id": "str", "broad_ids": "list[str]", "kegg_id": "str",
+              "inchikey": "str", "moa": "str"}, ("name",)),
+    NodeType("Compound", r"^\S+$", "KEGG compound id", {"name": "str"}),
+    NodeType("CellLine", r"^COSMIC:\d+$|^\S+$", "`COSMIC:905946`",
+             {"name": "str", "tissue": "str", "cancer_type": "str"}, ("name",)),
+    NodeType("ExpressionProfile", r"^.+\|.+$", "`<dataset>|<gene id>`",
+             {"dataset": "str", "gene": "str", "values": "list[float]"}, ("dataset",),
+             short="profile"),
+    NodeType("Dataset", r"^\S+$", "`expr:<name>`",
+             {"name": "str", "samples": "list[str]", "organism": "int"}),
+    NodeType("Source", r"^.+@.+:[0-9a-f]{16}$", "`<source>@<release>:<sha256[:16]>`",
+             {"name": "str", "release": "str", "files": "list[str]", "sha256": "str",
+              "counts": "str", "issues": "str", "seconds": "float", "status": "str"},
+             ("name",)),
+)
+RELS: tuple[RelType, ...] = (
+    RelType("INTERACTS_WITH", "Gene", "Gene", directed=False,
+            properties={"experimental_system": "str", **PROV}),
+    RelType("KEGG_RELATION", "Gene", "Gene", properties={"type": "str",
+                                                         "subtypes": "list[str]",
+                                                         "pathways": "list[str]"}),
+    RelType("IN_PATHWAY", "Gene", "Pathway"),
+    RelType("TARGETS", "Drug", "Gene", properties={"actions": "list[str]"}),
+    RelType("HAS_MUTATION", "CellLine", "Gene", properties={"mutations": "list[str]"}),
+    RelType("HAS_PROFILE", "Gene", "ExpressionProfile"),
+    RelType("IN_DATASET", "ExpressionProfile", "Dataset"),
+    RelType("PROFILED_IN", "Drug", "Dataset", properties={"signatures": "int",
+                                                         "cells": "list[str]"}),
+    RelType("PREDICTED_INTERACTION", "Gene", "Gene", directed=False, written_by="predict",
+            properties={"score": "float", "percentile": "float", "rank": "int",
+                        "model": "str", "run_id": "str", "created_at": "datetime",
+                        "shared_partners": "int", "shares_pathway": "bool",
+                        "shares_drug_target": "bool"}),
+    RelType("HELPS_PREDICT", "Gene", "Gene", written_by="expression train --to-graph",
+            properties={"rank": "int", "cell_line": "str", "model": "str", "seed": "int"}),
+)
+NODE_TYPES = {n.label: n for n in NODES}
+NODE_LABELS = frozenset(NODE_TYPES)
+# Relationship types a loader may produce (write-back types are written by genekg itself).
+REL_TYPES = frozenset(r.type for r in RELS if r.written_by == "ingest")
+UNDIRECTED = frozenset(r.type for r in RELS if not r.directed)
+_ENDS = {(r.type, r.start, r.end) for r in RELS}
+
+
+def check_label(label: str) -> str:
+    """`label` if declared, else SchemaError (labels are the only names put into Cypher)."""
+    if label not in NODE_LABELS:
+        raise SchemaError(f"label {label!r} is not in the schema",
+                          hint=f"Labels: {', '.join(sorted(NODE_LABELS))}")
+    return label
+
+
+def check_rel(rel: str, start: str, end: str, *, loadable: bool = True) -> str:
+    """`rel` if declared with these ends (and, by default, loadable), else SchemaError."""
+    if (loadable and rel not in REL_TYPES) or (rel, start, end) not in _ENDS:
+        known = ", ".join(f"({s})-[:{t}]->({e})" for t, s, e in sorted(_ENDS))
+        raise SchemaError(f"({start})-[:{rel}]->({end}) is not in the schema",
+                          hint=f"Relationships: {known}")
+    return rel
+
+
+def check_id(label: str, node_id: str) -> str:
+    """A node id that fits its label's pattern and length."""
+    if not node_id or len(node_id) > MAX_ID_LENGTH:
+        raise SchemaError(f"{label} id of length {len(node_id)} (1..{MAX_ID_LENGTH} allowed): "
+                          f"{node_id[:60]!r}{'…' if len(node_id) > 60 else ''}")
+    return node_id
+
+
+def schema_cypher() -> str:
+    """The constraints and indexes, as `cypher/schema.cypher` holds them."""
+    lines = ["// Graph schema: one uniqueness constraint on `id` per label, plus lookup indexes.",
+             "// Generated from genekg/schema.py (python -m genekg.schema --write): edit there.",
+             "// Applied idempotently by every ingest (IF NOT EXISTS); safe to paste into the "
+             "Browser."]
+    for n in NODES:
+        lines.append(f"CREATE CONSTRAINT {n.constraint} IF NOT EXISTS FOR (n:{n.label}) "
+                     "REQUIRE n.id IS UNIQUE;")
+    for n in NODES:
+        for prop in n.indexes:
+            name = f"{n.constraint.removesuffix('_id')}_{prop}"
+            lines.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop});")
+    lines.append("CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[p:PREDICTED_INTERACTION]-() "
+                 "ON (p.run_id);")
+    return "\n".join(lines) + "\n"
+
+
+def readme_table() -> str:
+    """The README's schema tables (nodes, relationships)."""
+    out = ["| label | id | main properties |", "|---|---|---|"]
+    for n in NODES:
+        props = ", ".join(f"{k} ({v})" for k, v in n.properties.items())
+        out.append(f"| `{n.label}` | {n.id_doc} | {props} |")
+    out += ["", "| relationship | direction | properties | written by |", "|---|---|---|---|"]
+    for r in RELS:
+        props = ", ".join(f"{k} ({v})" for k, v in r.properties.items() if k not in PROV)
+        arrow = "->" if r.directed else "-"
+        out.append(f"| `(:{r.start})-[:{r.type}]{arrow}(:{r.end})` | "
+                   f"{'directed' if r.directed else 'undirected, stored once'} | "
+                   f"{props or '-'} | `genekg {r.written_by}` |")
+    return "\n".join(out) + "\n"
+
+
+README_START, README_END = "<!-- schema:start -->\n", "<!-- schema:end -->\n"
+
+
+def render_readme(text: str) -> str:
+    """README text with its generated schema block replaced."""
+    a, b = text.index(README_START) + len(README_START), text.index(README_END)
+    return text[:a] + readme_table() + text[b:]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m genekg.schema --write`: regenerate schema.cypher and the README table."""
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    targets = {repo / "cypher" / "schema.cypher": schema_cypher()}
+    readme = repo / "README.md"
+    targets[readme] = render_readme(readme.read_text())
+    if "--write" in (argv if argv is not None else sys.argv[1:]):
+        for path, text in targets.items():
+            path.write_text(text)
+    else:
+        for path, text in targets.items():
+            print(f"{path}: {'up to date' if path.read_text() == text else 'DRIFTED'}")
+
+
+if __name__ == "__main__":
+    main()
