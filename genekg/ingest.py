@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from genekg import __version__
-from genekg.db import Database, load_query
+from genekg.db import Database, is_constraint_conflict, load_query
 from genekg.loaders.base import Bundle, sha256_of
 from genekg.schema import check_label, check_rel
 
@@ -78,7 +78,8 @@ def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True)
     # any property skip the per-row SET.
     return (f"UNWIND range(0, size($s) - 1) AS i "
             f"MATCH (a:{start} {{id: $s[i]}}) MATCH (b:{end} {{id: $t[i]}}) "
-            f"CREATE (a)-[x:{rel} {{source: $source, release: $release, seen_in: [$tag]}}]->(b) "
+            f"CREATE (a)-[x:{rel} {{source: $source, release: $release, seen_in: [$tag], "
+            f"key: $s[i] + '|' + $t[i]}}]->(b) "
             + ("SET x += $p[i]" if with_props else ""))
 
 
@@ -92,12 +93,39 @@ def _batches(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
+CONCURRENT_RETRIES = 3
+
+
 def ingest_bundle(
     db: Database,
     bundle: Bundle,
     *,
     batch_size: int = 20_000,
     progress: ProgressFn | None = None,
+) -> LoadReport:
+    """Write `bundle` in one transaction; safe against concurrent ingests.
+
+    The diff-then-CREATE writer reads what exists, then creates the rest. Two loads of
+    the same data at the same time would both see "nothing there": the uniqueness
+    constraints on node ids and relationship keys (genekg.schema) make the database
+    refuse the second copy, that load's transaction rolls back whole, and it is run again
+    against what the first one committed (up to CONCURRENT_RETRIES times).
+    """
+    for attempt in range(CONCURRENT_RETRIES + 1):
+        try:
+            return _ingest_once(db, bundle, batch_size=batch_size, progress=progress)
+        except Exception as exc:
+            if not is_constraint_conflict(exc) or attempt == CONCURRENT_RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ingest_once(
+    db: Database,
+    bundle: Bundle,
+    *,
+    batch_size: int,
+    progress: ProgressFn | None,
 ) -> LoadReport:
     t0 = time.monotonic()
     ensure_schema(db)
@@ -114,7 +142,7 @@ def ingest_bundle(
     # Diff against what is there instead of MERGE: MERGE on relationships pays an
     # existence check per row (slow on hub genes); a pre-read of existing ids lets new
     # rows be CREATEd and rows already tagged with this release be skipped entirely.
-    # Single writer assumed (the whole load is one transaction).
+    # A concurrent writer of the same rows trips a uniqueness constraint (see above).
     with db.session() as session, session.begin_transaction() as tx:
 
         def write(query: str, rows: list[dict[str, Any]], task: str) -> None:

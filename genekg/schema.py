@@ -52,7 +52,7 @@ class RelType:
     written_by: str = "ingest"
 
 
-PROV = {"source": "str", "release": "str", "seen_in": "list[str]"}
+PROV = {"source": "str", "release": "str", "seen_in": "list[str]", "key": "str"}
 NODES: tuple[NodeType, ...] = (
     NodeType("Gene", r"^\d+:[^\s]+$", "`<taxon>:<symbol>` (human, E. coli) or `<taxon>:<ORF>` "
              "(yeast)", {"symbol": "str", "organism": "int", "entrez": "str", "uniprot": "str",
@@ -143,6 +143,12 @@ def schema_cypher() -> str:
         for prop in n.indexes:
             name = f"{n.constraint.removesuffix('_id')}_{prop}"
             lines.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop});")
+    # Relationship keys ("<start id>|<end id>"): the database itself refuses a second
+    # copy of a loaded relationship, so concurrent ingests can never duplicate one.
+    for r in RELS:
+        if r.written_by == "ingest":
+            lines.append(f"CREATE CONSTRAINT {r.type.lower()}_key IF NOT EXISTS "
+                         f"FOR ()-[r:{r.type}]-() REQUIRE r.key IS UNIQUE;")
     lines.append("CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[p:PREDICTED_INTERACTION]-() "
                  "ON (p.run_id);")
     return "\n".join(lines) + "\n"
@@ -157,6 +163,8 @@ def readme_table() -> str:
     out += ["", "| relationship | direction | properties | written by |", "|---|---|---|---|"]
     for r in RELS:
         props = ", ".join(f"{k} ({v})" for k, v in r.properties.items() if k not in PROV)
+        if r.written_by == "ingest":
+            props = "key (str, unique), " + props
         arrow = "->" if r.directed else "-"
         out.append(f"| `(:{r.start})-[:{r.type}]{arrow}(:{r.end})` | "
                    f"{'directed' if r.directed else 'undirected, stored once'} | "

@@ -25,6 +25,13 @@ from genekg.schema import NODE_LABELS, REL_TYPES, UNDIRECTED, check_id, check_la
 __all__ = ["NODE_LABELS", "REL_TYPES", "Bundle", "Issues", "LoadOptions", "Loader"]
 
 
+EXAMPLE_CHARS = 120  # examples are stored on Source nodes: a 50 MB id must not be
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= EXAMPLE_CHARS else f"{text[:EXAMPLE_CHARS]}… ({len(text):,} chars)"
+
+
 @dataclass
 class Issues:
     """Skipped rows and unmapped identifiers, counted per reason with a few examples."""
@@ -38,13 +45,13 @@ class Issues:
         self.skipped[reason] += 1
         ex = self.skipped_examples.setdefault(reason, [])
         if len(ex) < 3:
-            ex.append(example)
+            ex.append(_clip(example))
 
     def unmapped_id(self, namespace: str, value: str) -> None:
         self.unmapped[namespace] += 1
         ex = self.unmapped_examples.setdefault(namespace, [])
-        if len(ex) < 5 and value not in ex:
-            ex.append(value)
+        if len(ex) < 5 and _clip(value) not in ex:
+            ex.append(_clip(value))
 
     def as_dict(self) -> dict[str, Any]:
         return {

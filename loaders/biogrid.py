@@ -77,9 +77,14 @@ class BioGridLoader:
             if not line.strip() or line.startswith("#"):
                 continue
             parts = split_row(line, sep)
-            if len(parts) < 2 or not parts[0] or not parts[1]:
-                raise InputError(f"expected 2 columns separated by {sep!r}, found {line!r}",
-                                 path=str(path), line=lineno)
+            if len(parts) != 2 or not parts[0] or not parts[1]:
+                # Not an edge list: an unknown table must not load its header (or any
+                # other column pair) as interactions.
+                raise InputError(
+                    f"expected 2 columns separated by {sep!r}, found {len(parts)}: "
+                    f"{line[:120]!r}", path=str(path), line=lineno,
+                    hint="Accepted: a BioGRID TAB2/TAB3 file (header starting "
+                         f"{TAB_HEADER!r}) or a 2-column edge list (gene A, gene B).")
             rows.append((lineno, parts[0], parts[1]))
         id_type = options.extra.get("id_type") or guess_namespace(
             [r[1] for r in rows], org)

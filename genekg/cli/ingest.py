@@ -12,6 +12,7 @@ from rich.table import Table
 from genekg.cli.common import console, err_console, open_db
 from genekg.errors import GenekgError
 from genekg.ingest import LoadReport, ingest_bundle
+from genekg.loaders.base import Bundle
 
 
 def print_report(report: LoadReport) -> None:
@@ -43,14 +44,35 @@ def print_report(report: LoadReport) -> None:
         console.print(t)
 
 
+def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
+    """Refuse a load that would drop most of its relationships for unmapped ids.
+
+    Such a load is almost always a missing or wrong --id-map (e.g. DrugBank targets given
+    as UniProt accessions without a UniProt table: 0 of 10,695 targets); it ends non-zero
+    before anything is written unless --allow-partial says it is intended.
+    """
+    kept = sum(len(t) for t in bundle.edges.values())
+    unmapped = sum(bundle.issues.unmapped.values())
+    if unmapped > kept and not allow_partial:
+        ex = bundle.issues.unmapped_examples
+        detail = ", ".join(f"{ns}: {n:,} (e.g. {', '.join(ex.get(ns, [])[:3])})"
+                           for ns, n in bundle.issues.unmapped.items())
+        raise GenekgError(
+            f"{path}: {unmapped:,} identifier occurrences could not be mapped and only "
+            f"{kept:,} relationships would be loaded ({detail}); nothing was written",
+            hint="Pass --id-map with a table for these ids, or --allow-partial to load the "
+                 "rest anyway.")
+
+
 def run_load(ctx: typer.Context, source: str, path: Path, options: object,
-             batch_size: int = 20_000) -> LoadReport:
+             batch_size: int = 20_000, allow_partial: bool = True) -> LoadReport:
     from genekg.loaders import get_loader
 
     loader = get_loader(source)
     t0 = time.monotonic()
     with err_console.status(f"reading {path} …"):
         bundle = loader.load(path, options)  # type: ignore[arg-type]
+    check_partial(bundle, path, allow_partial)
     parse_s = time.monotonic() - t0
     with open_db(ctx) as db, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -92,6 +114,8 @@ def ingest(
     landmark: bool = typer.Option(False, "--landmark", help="LINCS: keep landmark genes."),
     chunk: int = typer.Option(10_000, min=1, help="LINCS GCTX: signatures per read."),
     batch_size: int = typer.Option(20_000, min=100, help="Rows per UNWIND batch."),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Load even when most "
+                                       "relationships are dropped for unmapped ids."),
 ) -> None:
     """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
     the graph as it was."""
@@ -127,5 +151,5 @@ def ingest(
             "online": online, "base_url": base_url, "cell": cell,
             "landmark": landmark or None, "chunk": chunk}.items() if v is not None},
     )
-    report = run_load(ctx, source, path or Path("."), options, batch_size)
+    report = run_load(ctx, source, path or Path("."), options, batch_size, allow_partial)
     print_report(report)

@@ -1,4 +1,4 @@
-from genekg.db.connection import Database, connect
+from genekg.db.connection import Database, connect, is_constraint_conflict
 from genekg.db.cypher import load_query, query_names
 
-__all__ = ["Database", "connect", "load_query", "query_names"]
+__all__ = ["Database", "connect", "is_constraint_conflict", "load_query", "query_names"]

@@ -135,3 +135,10 @@ def connect(
         driver.close()
         raise GenekgError(f"Neo4j at {settings.uri}: {exc}") from exc
     return Database(driver, settings, database)
+
+
+def is_constraint_conflict(exc: BaseException) -> bool:
+    """True for a uniqueness-constraint violation (another writer created the same row)."""
+    return isinstance(exc, neo4j.exceptions.ConstraintError) or (
+        isinstance(exc, ClientError)
+        and (exc.code or "").endswith("Schema.ConstraintValidationFailed"))

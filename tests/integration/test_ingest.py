@@ -323,3 +323,34 @@ def test_exact_counts_per_source(clean_db: Database, shared_data: Path, source: 
     assert {k: added[k] for k in expected} == expected
     again = load(clean_db, source, shared_data / rel, **kw)
     assert sum(again.values()) == 0
+
+
+def test_concurrent_ingests_never_duplicate(clean_db: Database, shared_data: Path) -> None:
+    """Two loads of the same file at the same time: the relationship-key and node-id
+    uniqueness constraints make the database refuse the second copy; that load retries
+    against the committed data. Exactly one copy of everything, both loads succeed."""
+    import threading
+
+    f = shared_data / "gne/ecoli/edgelist_biogrid_name.csv"
+    opts = LoadOptions(organism=resolve_organism("ecoli"), release="gne-2019")
+    bundles = [get_loader("biogrid").load(f, opts) for _ in range(2)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def go(b: object) -> None:
+        try:
+            barrier.wait()
+            ingest_bundle(clean_db, b)  # type: ignore[arg-type]
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go, args=(b,)) for b in bundles]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    c = counts(clean_db)
+    assert c["INTERACTS_WITH"] == 169_595 and c["Gene"] == 3_973
+    assert clean_db.scalar("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WITH a, b, count(r) "
+                           "AS n WHERE n > 1 RETURN count(*) AS d") == 0

@@ -145,3 +145,34 @@ def test_biogrid_tab3_layout() -> None:
     assert edges[("511145:thrA", "511145:thrL")]["pubmed"] == "PUBMED:1"
     assert b.issues.skipped == {"not physical": 1}
     assert b.release == "4.4.999"
+
+
+def test_unknown_table_is_refused_not_loaded_as_edges(tmp_path: Path) -> None:
+    """A 4-column CSV used to load its header row as an interaction (foo–bar)."""
+    f = tmp_path / "mystery.csv"
+    f.write_text("foo,bar,baz,qux\n1,2,3,4\n")
+    with pytest.raises(InputError, match=r"mystery.csv:1: expected 2 columns .* found 4") as e:
+        BioGridLoader().load(f, LoadOptions(organism=resolve_organism("human")))
+    assert "BioGRID TAB2/TAB3" in (e.value.hint or "")
+
+
+def test_mostly_unmapped_load_is_refused_unless_allowed(tmp_path: Path) -> None:
+    from genekg.cli.ingest import check_partial
+    from genekg.errors import GenekgError
+
+    b = Bundle("drugs", "1", [])
+    b.edge("TARGETS", ("Drug", "DB1"), ("Gene", "9606:TP53"))
+    for i in range(5):
+        b.issues.unmapped_id("uniprot", f"P{i:05d}")
+    with pytest.raises(GenekgError, match="5 identifier occurrences could not be mapped"):
+        check_partial(b, Path("x.tsv"), allow_partial=False)
+    check_partial(b, Path("x.tsv"), allow_partial=True)  # said on purpose: fine
+
+
+def test_issue_examples_are_clipped() -> None:
+    b = Bundle("x", "1", [])
+    b.issues.unmapped_id("symbol", "A" * 5_000_000)
+    b.issues.skip("bad row", "B" * 1000)
+    (ex,) = b.issues.unmapped_examples["symbol"]
+    assert len(ex) < 200 and "5,000,000 chars" in ex
+    assert len(b.issues.skipped_examples["bad row"][0]) < 200

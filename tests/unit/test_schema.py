@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from genekg.loaders.base import Bundle
 
 from genekg import schema
-from genekg.loaders.base import Bundle
 
 REPO = Path(__file__).resolve().parents[2]
 
