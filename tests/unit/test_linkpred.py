@@ -52,12 +52,12 @@ def test_l3_chunking_equals_dense_formula() -> None:
     w = np.where(k > 0, 1 / np.sqrt(np.where(k > 0, k, 1)), 0)
     dense_l3 = d @ np.diag(w) @ d @ np.diag(w) @ d
     pairs = np.stack(np.triu_indices(60, 1), axis=1)
-    old = S.PATH3_CHUNK
-    S.PATH3_CHUNK = 7  # many chunks
+    old = S.PATH3_BLOCK
+    S.PATH3_BLOCK = 7 * 60  # blocks of 7 distinct first genes: many blocks
     try:
-        got = S.l3(a, pairs)
+        got = S.l3(a, pairs[::-1])[::-1]  # any pair order
     finally:
-        S.PATH3_CHUNK = old
+        S.PATH3_BLOCK = old
     assert got == pytest.approx(dense_l3[pairs[:, 0], pairs[:, 1]])
     jac = S.jaccard(a, pairs)
     cn = (d @ d)[pairs[:, 0], pairs[:, 1]]
