@@ -35,6 +35,18 @@ def state(ctx: typer.Context) -> AppState:
     return root.obj
 
 
+def resolve_seed(ctx: typer.Context, seed: int | None) -> int:
+    """The one seed policy: the command's --seed, else the global --seed, else one drawn
+    at random — printed, so the run can be repeated, and recorded by the run itself."""
+    s = seed if seed is not None else state(ctx).seed
+    if s is None:
+        import secrets
+
+        s = secrets.randbelow(2**31)
+        err_console.print(f"seed {s} (drawn; pass --seed {s} to repeat)", highlight=False)
+    return s
+
+
 def open_db(ctx: typer.Context) -> Any:
     from genekg.db import connect
 

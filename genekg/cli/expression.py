@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
+from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 
 
 def features(
@@ -35,7 +35,7 @@ def features(
 
     from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
 
-    s = seed if seed is not None else (state(ctx).seed or 0)
+    s = resolve_seed(ctx, seed)
     names = [x.strip() for x in sets.split(",") if x.strip()]
     unknown = [n for n in names if n not in FEATURE_SETS]
     if unknown:
@@ -120,7 +120,7 @@ def evaluate(
 
     from genekg.expression_pred import run_expression_experiment
 
-    s = seed if seed is not None else (state(ctx).seed or 0)
+    s = resolve_seed(ctx, seed)
     out.mkdir(parents=True, exist_ok=True)
     with open_db(ctx) as db, err_console.status("…") as status:
         rep = run_expression_experiment(
@@ -211,7 +211,7 @@ def train(
     save them (models.joblib + config.json with seed and data fingerprint)."""
     from genekg.expression_pred import train_expression_models
 
-    s = seed if seed is not None else (state(ctx).seed or 0)
+    s = resolve_seed(ctx, seed)
     out = out or Path("runs") / f"expression-{cell}-s{s}"
     with open_db(ctx) as db, err_console.status("…") as status:
         cfg = train_expression_models(

@@ -11,16 +11,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from genekg.cli.common import GenekgGroup, console, err_console, open_db, state
+from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
 from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method, labels
-
-DEFAULT_SEED = 42
-
-
-def _seed(ctx: typer.Context, seed: int | None) -> int:
-    s = seed if seed is not None else state(ctx).seed
-    return DEFAULT_SEED if s is None else s
 
 
 def _selection(organism: str, source: str | None, release: str | None, dataset: str | None,
@@ -61,7 +54,7 @@ def train(
     method: str = typer.Option(DEFAULT_METHOD, help="One of " + ", ".join(TRAINABLE) + ". "
                                "auto (default) fits the candidates and keeps the best by "
                                "validation AUROC (`genekg methods` lists them all)."),
-    seed: int = typer.Option(None, help="Seed (default: global --seed, else 42)."),
+    seed: int = typer.Option(None, help="Seed (default: global --seed, else drawn and printed)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
                                    "the validation fraction (for predicting new pairs)."),
     val_frac: float = typer.Option(0.1, min=0.0, max=0.5),
@@ -79,7 +72,7 @@ def train(
 
     if not get_method(method).trainable:  # checked before connecting
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
-    s = _seed(ctx, seed)
+    s = resolve_seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, pathway, genes)
     cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
     with open_db(ctx) as db, _epoch_progress() as progress:
@@ -135,7 +128,7 @@ def evaluate(
     from genekg.config import runs_dir
     from genekg.gne import pipeline as P
 
-    s0 = _seed(ctx, seed)
+    s0 = resolve_seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, None, None)
     cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
     method_list = [m.strip() for m in methods.split(",") if m.strip()]

@@ -11,7 +11,8 @@ class GNEConfig:
     lam: float = 0.0  # λ: weight of the expression branch (0 = topology only)
     dropout: float = 0.5  # paper: keep-prob 0.5
     lr: float = 0.001  # from the paper's grid; on validation 0.005 peaks at epoch 2 and overfits
-    batch_size: int = 256
+    batch_size: int = 256  # lr is the rate at batch 256; larger batches scale it linearly
+    val_signal: str = "lr"  # early stopping: "lr" (the protocol) or "dot" (on-device)
     negatives: int = 10
     epochs: int = 30  # an upper bound: early stopping ends most runs at 15-25
     patience: int = 3

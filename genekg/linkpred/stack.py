@@ -155,13 +155,93 @@ def permutation_importance(model: StackModel, x: np.ndarray, y: np.ndarray,
     return {n: round(base - oof_auc(i), 5) for i, n in enumerate(model.feature_names)}
 
 
+MASK_FOLDS = 4
+MASKED_GRID: tuple[dict[str, Any], ...] = (
+    {"learning_rate": 0.1, "max_leaf_nodes": 31, "max_iter": 300, "min_samples_leaf": 50},
+    {"learning_rate": 0.1, "max_leaf_nodes": 63, "max_iter": 300, "min_samples_leaf": 100},
+)
+
+
+def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[str, ...],
+                         folds: int = MASK_FOLDS) -> tuple[np.ndarray, np.ndarray]:
+    """Booster rows from the training edges, each featurised on a graph without it.
+
+    The training edges are split into `folds`; fold k's edges (and as many training
+    non-edges) get features from the training graph minus fold k — so no pair's
+    features see its own edge. The spectral member is re-embedded on each masked graph
+    with the τ its main fit chose.
+    """
+    from genekg.gne.split import EdgeSplit
+    from genekg.linkpred import evaluate as E
+
+    split = ctx.split
+    rng = np.random.default_rng(ctx.seed)
+    fold = rng.permutation(len(split.train)) % folds
+    nfold = rng.permutation(len(split.train_neg)) % folds
+    xs, ys = [], []
+    for k in range(folds):
+        kept = split.train[fold != k]
+        a_k = S.adjacency(kept, split.n_nodes)
+        members: dict[str, Scorer] = {}
+        for m in embeddings:
+            if not m.startswith("spectral"):
+                raise GenekgError(f"masked-train stack supports spectral members, not {m}")
+            tau = float(ctx.fit(m).extra.get("tau", 0.0))
+            emb = spectral_at(a_k, ctx.cfg.dim, ctx.seed, tau)
+            sub = EdgeSplit(split.n_nodes, kept, split.val_pos, split.val_neg,
+                            split.test_pos[:0], split.test_neg[:0], split.train_neg[nfold != k],
+                            split.negatives, split.seed)
+            clf = E.EdgeClassifier.fit(emb, sub, ctx.seed)
+            members[m] = (lambda c, e: lambda p: c.predict(e, p))(clf, emb)
+        fk = PairFeatures(a_k, members, feats.kg, feats.profiles, feats.drop)
+        pairs = np.vstack([split.train[fold == k], split.train_neg[nfold == k]])
+        xs.append(fk(pairs))
+        ys.append(np.r_[np.ones(int((fold == k).sum())), np.zeros(int((nfold == k).sum()))])
+    return np.vstack(xs), np.concatenate(ys)
+
+
+def spectral_at(a: sp.csr_matrix, dim: int, seed: int, tau: float) -> np.ndarray:
+    """The spectral-reg embedding of `a` at a given τ."""
+    from genekg.features import spectral_embedding
+
+    return spectral_embedding(a, dim, seed, spectrum="magnitude", tau=tau)
+
+
+def fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                  names: list[str], seed: int) -> tuple[StackModel, np.ndarray]:
+    """Fit the grid on masked training rows; pick on validation; importances there."""
+    best: tuple[float, dict[str, Any], HistGradientBoostingClassifier, np.ndarray] | None = None
+    for params in MASKED_GRID:
+        m = HistGradientBoostingClassifier(random_state=seed, **params).fit(x, y)
+        pv = m.predict_proba(xv)[:, 1]
+        auc = float(roc_auc_score(yv, pv))
+        if best is None or auc > best[0]:
+            best = (auc, params, m, pv)
+    assert best is not None
+    auc, params, m, pv = best
+    model = StackModel(names, [m], dict(params), auc)
+    rng = np.random.default_rng(seed)
+    imp = {}
+    for i, n in enumerate(names):
+        xp = xv.copy()
+        xp[:, i] = rng.permutation(xp[:, i])
+        imp[n] = round(auc - float(roc_auc_score(yv, m.predict_proba(xp)[:, 1])), 5)
+    model.importances = imp
+    return model, pv
+
+
 def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ...] = (),
               embeddings: tuple[str, ...] = ("spectral-reg",), name: str = "stack",
-              shuffle_labels: bool = False) -> Fitted:
-    """Fit the stack on ctx's validation pairs (see the module docstring).
+              shuffle_labels: bool = False, fit_on: str = "validation") -> Fitted:
+    """Fit the stack (see the module docstring).
 
-    `shuffle_labels` permutes the validation labels: the sanity check that a learned
-    method without real labels ranks test pairs at chance.
+    fit_on="validation": boosters cross-fitted on the validation pairs (features on the
+    training graph). fit_on="masked-train": one booster on the training edges featurised
+    with their own fold masked (`masked_training_rows`), hyper-parameters picked on the
+    validation pairs — 4.5 times more rows, at the cost of a small shift (the masked
+    graphs hold 3/4 of the training edges that test pairs are featurised with).
+    `shuffle_labels` permutes the labels the booster learns from: the sanity check that a
+    learned method without real labels ranks test pairs at chance.
     """
     from genekg.linkpred.methods import Fitted, val_pairs
 
@@ -170,9 +250,16 @@ def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ..
                          kg if kg is not None and not kg.empty else None,
                          ctx.profiles.matrix if ctx.profiles is not None else None, drop)
     pairs, y = val_pairs(ctx.split)
-    if shuffle_labels:
-        y = np.random.default_rng(ctx.seed).permutation(y)
-    model, oof = fit_boosters(feats(pairs), y, feats.names, ctx.seed)
+    rng = np.random.default_rng(ctx.seed)
+    if fit_on == "masked-train":
+        x, yt = masked_training_rows(ctx, feats, embeddings)
+        if shuffle_labels:
+            yt = rng.permutation(yt)
+        model, oof = fit_on_masked(x, yt, feats(pairs), y, feats.names, ctx.seed)
+    else:
+        if shuffle_labels:
+            y = rng.permutation(y)
+        model, oof = fit_boosters(feats(pairs), y, feats.names, ctx.seed)
     top = sorted(model.importances.items(), key=lambda kv: -kv[1])[:5]
     extra: dict[str, Any] = {"oof_auroc": model.oof_auroc, **model.params,
                              **{f"importance:{k}": v for k, v in top}}
