@@ -18,7 +18,6 @@ write leaves the old set or the new one, and other runs' edges are never touched
 from __future__ import annotations
 
 import csv
-import heapq
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +47,24 @@ class Prediction:
     shares_pathway: bool = False
     shares_drug_target: bool = False
     percentile: float = 0.0
+    pathways: list[str] = field(default_factory=list)  # shared KEGG pathways (names)
+    drugs: list[str] = field(default_factory=list)  # drugs targeting both
+    partners: list[str] = field(default_factory=list)  # up to five shared partners
+
+    def evidence(self) -> str:
+        """One readable line: what the graph says about the pair besides the score."""
+        parts = []
+        if self.partners:
+            more = self.shared_partners - len(self.partners)
+            parts.append("partners " + ", ".join(self.partners) + (f" +{more}" if more > 0
+                                                                 else ""))
+        if self.pathways:
+            parts.append("pathways " + "; ".join(self.pathways[:3])
+                         + (f" +{len(self.pathways) - 3}" if len(self.pathways) > 3 else ""))
+        if self.drugs:
+            parts.append("drugs " + ", ".join(self.drugs[:3])
+                         + (f" +{len(self.drugs) - 3}" if len(self.drugs) > 3 else ""))
+        return " | ".join(parts) or "-"
 
 
 @dataclass
@@ -96,9 +113,9 @@ def score_candidates(
     """Blockwise scoring of pairs (i, j), i in `rows` (default all genes), j any gene.
 
     Returns (probability, i, j) with i < j for the selected pairs and the number of
-    distinct candidate pairs scored. Selection: per-gene top-K (both directions of a
-    pair count for each gene), global top-k, minimum probability (after `calibrate`,
-    the run's Platt scaling, when given).
+    distinct candidate pairs scored. Selection: minimum probability (after `calibrate`,
+    the run's Platt scaling, when given), then each gene's top-K partners (both
+    directions of a pair count for each gene) together with the global top-k (union).
     """
     if not (opts.top_k or opts.per_gene or opts.min_score is not None):
         raise GenekgError("choose what to keep: --top-k, --per-gene or --min-score")
@@ -126,20 +143,20 @@ def score_candidates(
         # Each unordered pair counted once: j > i, or j outside the requested rows.
         once = valid & ((cols[None, :] > blk[:, None]) | ~in_rows[None, :])
         scored += int(once.sum())
-        keep = valid if opts.per_gene else once
         if opts.min_score is not None:
-            keep = keep & (probs >= opts.min_score)
-        probs = np.where(keep, probs, -1.0)
+            valid = valid & (probs >= opts.min_score)
+            once = once & valid
         if opts.per_gene:
+            pg = np.where(valid, probs, -1.0)
             k = min(opts.per_gene, m - 1)
-            top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+            top = np.argpartition(-pg, k - 1, axis=1)[:, :k]
             for r, i in enumerate(blk):
                 for j in top[r]:
-                    pr = probs[r, j]
+                    pr = pg[r, j]
                     if pr >= 0:
                         chosen[(min(int(i), int(j)), max(int(i), int(j)))] = float(pr)
-        elif opts.top_k:
-            flat = probs.ravel()
+        if opts.top_k:
+            flat = np.where(once, probs, -1.0).ravel()
             k = min(opts.top_k, int((flat >= 0).sum()))
             if k:
                 top = np.argpartition(-flat, k - 1)[:k]
@@ -150,20 +167,18 @@ def score_candidates(
                 if len(best_s) > opts.top_k:
                     sel = np.argpartition(-best_s, opts.top_k - 1)[: opts.top_k]
                     best_s, best_i, best_j = best_s[sel], best_i[sel], best_j[sel]
-        else:
-            r_idx, c_idx = np.nonzero(probs >= 0)
+        if not (opts.per_gene or opts.top_k):
+            r_idx, c_idx = np.nonzero(once)
             for r, j in zip(r_idx.tolist(), c_idx.tolist(), strict=True):
                 i = int(blk[r])
                 chosen[(min(i, j), max(i, j))] = float(probs[r, j])
         if progress:
             progress(min(start + opts.block, len(rows)), len(rows))
-    if opts.per_gene or not opts.top_k:
-        items = [(sc, i, j) for (i, j), sc in chosen.items()]
-        if opts.top_k:
-            items = heapq.nlargest(opts.top_k, items)
-        return sorted(items, reverse=True), scored
-    items = list(zip(best_s.tolist(), best_i.tolist(), best_j.tolist(), strict=True))
-    return sorted(items, reverse=True), scored
+    # Per-gene and global top-k together: the union (each gene's K best partners plus the
+    # k best pairs overall), so every gene of the run has its answer.
+    for sc, i, j in zip(best_s.tolist(), best_i.tolist(), best_j.tolist(), strict=True):
+        chosen[(i, j)] = sc
+    return sorted(((sc, i, j) for (i, j), sc in chosen.items()), reverse=True), scored
 
 
 def predict(
@@ -243,26 +258,31 @@ def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> 
 
 def select_pairs(prob: np.ndarray, pairs: np.ndarray, opts: PredictOptions,
                  rows: np.ndarray | None = None) -> list[tuple[float, int, int]]:
-    """(probability, i, j) of the pairs kept by per-gene top-K, global top-k, min score."""
+    """(probability, i, j) of the pairs kept: min score, then each gene's top-K partners
+    together with the global top-k (union)."""
     keep = np.ones(len(pairs), dtype=bool)
     if opts.min_score is not None:
         keep &= prob >= opts.min_score
     idx = np.flatnonzero(keep)
     if opts.per_gene:
-        chosen: set[int] = set()
-        allowed = None if rows is None else set(np.asarray(rows).tolist())
-        for col in (0, 1):
-            order = idx[np.lexsort((-prob[idx], pairs[idx, col]))]
-            genes_o = pairs[order, col]
-            starts = np.r_[0, np.flatnonzero(np.diff(genes_o)) + 1]
-            rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-            for k in order[rank < opts.per_gene].tolist():
-                if allowed is None or int(pairs[k, col]) in allowed:
-                    chosen.add(k)
+        # A pair counts for both its genes: rank each gene's pairs over both columns.
+        gene = np.concatenate([pairs[idx, 0], pairs[idx, 1]])
+        pair = np.concatenate([idx, idx])
+        order = np.lexsort((-prob[pair], gene))
+        g_sorted = gene[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        top = rank < opts.per_gene
+        if rows is not None:
+            top &= np.isin(g_sorted, np.asarray(rows))
+        chosen: set[int] = set(pair[order][top].tolist())
+        if opts.top_k:
+            chosen |= set(idx[np.argsort(-prob[idx], kind="stable")[: opts.top_k]].tolist())
         idx = np.array(sorted(chosen), dtype=np.int64)
-    items = sorted(((float(prob[k]), int(pairs[k, 0]), int(pairs[k, 1])) for k in idx),
-                   reverse=True)
-    return items[: opts.top_k] if opts.top_k else items
+    elif opts.top_k:
+        idx = idx[np.argsort(-prob[idx], kind="stable")[: opts.top_k]]
+    return sorted(((float(prob[k]), int(pairs[k, 0]), int(pairs[k, 1])) for k in idx),
+                  reverse=True)
 
 
 def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
@@ -300,17 +320,15 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
 
 
 def _annotate(db: Database, preds: list[Prediction]) -> None:
-    """Does the pair share a KEGG pathway / a drug that targets both? (for curators)"""
+    """Named evidence for curators: shared pathways, drugs targeting both, shared partners
+    (query `predict/evidence`)."""
     for start in range(0, len(preds), 5000):
         chunk = preds[start : start + 5000]
-        rows = db.scalar(
-            "UNWIND range(0, size($a) - 1) AS k "
-            "MATCH (x:Gene {id: $a[k]}), (y:Gene {id: $b[k]}) "
-            "RETURN collect([EXISTS { (x)-[:IN_PATHWAY]->(:Pathway)<-[:IN_PATHWAY]-(y) }, "
-            "EXISTS { (x)<-[:TARGETS]-(:Drug)-[:TARGETS]->(y) }]) AS r",
-            {"a": [p.a for p in chunk], "b": [p.b for p in chunk]}) or []
-        for p, (sp, sd) in zip(chunk, rows, strict=True):
-            p.shares_pathway, p.shares_drug_target = bool(sp), bool(sd)
+        rows = db.scalar("predict/evidence", {"a": [p.a for p in chunk],
+                                              "b": [p.b for p in chunk]}) or []
+        for p, (pw, dr, partners) in zip(chunk, rows, strict=True):
+            p.pathways, p.drugs, p.partners = list(pw), list(dr), list(partners)
+            p.shares_pathway, p.shares_drug_target = bool(pw), bool(dr)
 
 
 def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) -> int:
@@ -346,10 +364,12 @@ def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) 
                 "CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, "
                 "model: $model, run_id: $run, created_at: datetime($now), "
                 "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd, "
-                "percentile: r.pct}]->(b)",
+                "percentile: r.pct, pathways: r.pw, drugs: r.dr, "
+                "shared_partner_names: r.pn}]->(b)",
                 rows=[{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
                        "shared": p.shared_partners, "sp": p.shares_pathway,
-                       "sd": p.shares_drug_target, "pct": round(p.percentile, 3)}
+                       "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
+                       "pw": p.pathways, "dr": p.drugs, "pn": p.partners}
                       for p in chunk],
                 model=result.model, run=result.run_id, now=now).consume()
             written += summary.counters.relationships_created
@@ -361,12 +381,14 @@ def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) 
 
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
     yield ["rank", "gene_a", "gene_b", "score", "percentile", "shared_partners",
-           "shares_pathway", "shares_drug_target", "model", "run_id"]
+           "shares_pathway", "shares_drug_target", "model", "run_id", "shared_pathways",
+           "drugs_targeting_both", "shared_partner_names"]
     for p in result.predictions:
         yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", f"{p.percentile:.3f}",
                str(p.shared_partners),
                str(p.shares_pathway).lower(), str(p.shares_drug_target).lower(),
-               result.model, result.run_id]
+               result.model, result.run_id, "; ".join(p.pathways), "; ".join(p.drugs),
+               ", ".join(p.partners)]
 
 
 def write_tsv(result: PredictResult, path: Path | None) -> None:

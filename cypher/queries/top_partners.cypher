@@ -6,7 +6,8 @@ MATCH (g)-[p:PREDICTED_INTERACTION]-(partner:Gene)
 WHERE $run IS NULL OR p.run_id = $run
 RETURN partner.symbol AS partner, partner.id AS partner_id, round(p.score, 4) AS score,
        p.percentile AS percentile,
-       p.rank AS rank, p.shared_partners AS shared_partners, p.shares_pathway AS shares_pathway,
-       p.run_id AS run_id
+       p.rank AS rank, p.shared_partners AS shared_partners,
+       p.shared_partner_names AS partners_shared, p.pathways AS shared_pathways,
+       p.drugs AS drugs_targeting_both, p.run_id AS run_id
 ORDER BY p.score DESC
 LIMIT $limit

@@ -77,6 +77,15 @@ class GenekgGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("[red]interrupted[/]")
             raise typer.Exit(130) from None
+        except Exception as exc:
+            # Driver failures (server gone mid-write, statement refused) are expected too.
+            from genekg.db import as_genekg_error
+
+            mapped = as_genekg_error(exc)
+            if mapped is None:
+                raise
+            render_error(mapped)
+            raise typer.Exit(mapped.exit_code) from exc
 
 
 def setup_logging(verbose: bool) -> None:

@@ -37,6 +37,12 @@ WD_HELP = "L2 weight decay of GNE (Adam)."
 WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
 
+def plain_progress(line: str) -> None:
+    """Progress as plain lines where no terminal shows the bar (logs, pipes, CI)."""
+    if not err_console.is_terminal:
+        err_console.print(line, highlight=False, markup=False)
+
+
 def _epoch_progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                     TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
@@ -80,10 +86,16 @@ def train(
 
         def on_epoch(e: int, loss: float, auc: float) -> None:
             progress.update(task, completed=e, info=f"loss {loss:.4f}  val AUROC {auc:.4f}")
+            plain_progress(f"{method}: epoch {e}/{cfg.epochs} loss {loss:.4f} "
+                           f"val AUROC {auc:.4f}")
+
+        def on_step(name: str) -> None:
+            progress.update(task, description=f"fitting {name}")
+            plain_progress(f"fitting {name}")
 
         run, metrics = train_run(db, sel, method=method, cfg=cfg, seed=s, val_frac=val_frac,
                                  negatives=negatives, all_edges=all_edges, device=device,
-                                 on_epoch=on_epoch)
+                                 on_epoch=on_epoch, on_step=on_step)
     table = Table(title=f"run {run.id}", show_header=False)
     table.add_row("run id", run.id)
     table.add_row("directory", str(run.path))
@@ -144,6 +156,7 @@ def evaluate(
 
         def step(msg: str) -> None:
             progress.update(task, description=msg, info="")
+            plain_progress(msg)
 
         def on_epoch(e: int, loss: float, auc: float) -> None:
             progress.update(task, info=f"epoch {e} loss {loss:.3f} val {auc:.3f}")
@@ -210,9 +223,9 @@ def evaluate(
 
 def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
                    order: list[str]) -> None:
-    names = labels()
-    table = Table(title=f"link prediction — {title}")
-    table.add_column("method")
+    table = Table(title=f"link prediction — {title}",
+                  caption="method names: genekg methods; Brier: calibrated on validation")
+    table.add_column("method", no_wrap=True)
     for m in modes:
         table.add_column(f"{m} AUROC", justify="right")
         table.add_column(f"{m} AUPR", justify="right")
@@ -235,7 +248,7 @@ def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
             cells.append(f"{r['aupr_mean']:.3f}" + (f" ± {r['aupr_sd']:.3f}" if sd else ""))
             cells.append(f"{r['brier']:.3f}" if r["brier"] == r["brier"] else "")
         secs = max(by[(meth, m)]["seconds"] for m in modes if (meth, m) in by)
-        table.add_row(names.get(meth, meth), *cells, f"{secs:.1f}")
+        table.add_row(meth, *cells, f"{secs:.1f}")
     console.print(table)
 
 

@@ -77,14 +77,12 @@ def predict(
 
 def _top_table(preds: list[Any], run_id: str) -> None:
     table = Table(title=f"top predictions — {run_id}", title_justify="left")
-    for c in ("rank", "gene a", "gene b", "score", "percentile", "shared partners", "pathway",
-              "drug"):
-        table.add_column(c, justify="right" if c in ("rank", "score", "percentile",
-                                                     "shared partners") else "left")
+    for c in ("rank", "gene a", "gene b", "score", "percentile", "evidence"):
+        table.add_column(c, justify="right" if c in ("rank", "score", "percentile")
+                         else "left", no_wrap=c != "evidence", overflow="fold")
     for p in preds:
         table.add_row(str(p.rank), p.a.split(":", 1)[-1], p.b.split(":", 1)[-1],
-                      f"{p.score:.4f}", f"{p.percentile:.2f}", str(p.shared_partners),
-                      "yes" if p.shares_pathway else "", "yes" if p.shares_drug_target else "")
+                      f"{p.score:.4f}", f"{p.percentile:.2f}", p.evidence())
     console.print(table)
 
 

@@ -142,3 +142,23 @@ def is_constraint_conflict(exc: BaseException) -> bool:
     return isinstance(exc, neo4j.exceptions.ConstraintError) or (
         isinstance(exc, ClientError)
         and (exc.code or "").endswith("Schema.ConstraintValidationFailed"))
+
+
+def as_genekg_error(exc: BaseException) -> GenekgError | None:
+    """A one-line error for driver failures that reach the CLI (None: not the driver's).
+
+    The server dying mid-command (ServiceUnavailable, SessionExpired) and a statement the
+    server refuses (ClientError) are expected failures, not tracebacks. Writes are
+    transactional, so a lost connection means the open transaction was not committed.
+    """
+    if isinstance(exc, (ServiceUnavailable, neo4j.exceptions.SessionExpired)):
+        return ConnectionFailed(
+            f"the Neo4j server stopped answering ({type(exc).__name__}); the transaction "
+            "in progress was not committed, so the graph is as it was before it",
+            hint="genekg server status / genekg server logs; then run the command again.")
+    if isinstance(exc, neo4j.exceptions.ClientError):
+        return GenekgError(f"Neo4j refused the statement: {exc.code}: {exc.message}")
+    if isinstance(exc, neo4j.exceptions.TransientError):
+        return GenekgError(f"Neo4j could not finish the transaction: {exc.code}: "
+                           f"{exc.message}", hint="Run the command again; nothing was committed.")
+    return None

@@ -67,6 +67,7 @@ def train_run(
     device: str = "auto",
     base: Path | None = None,
     on_epoch: Callable[[int, float, float], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> tuple[Run, dict[str, Any]]:
     """Train one model and write runs/<id>/.
 
@@ -88,7 +89,7 @@ def train_run(
         split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
                             negatives=negatives)
     run = Run.create(new_run_id(method, sel.organism.short, seed), base)
-    ctx = Context(net, split, seed, cfg, prof, db, device, on_epoch)
+    ctx = Context(net, split, seed, cfg, prof, db, device, on_epoch, on_fit=on_step)
     fitted = ctx.fit(method)
     chosen = str(fitted.extra.get("chosen", method))
     if chosen.startswith("gne"):

@@ -49,6 +49,7 @@ class Context:
     gene_context: GeneContext | None = None
     fitted: dict[str, Fitted] = field(default_factory=dict)  # shared within one split
     gds_graph: str | None = None
+    on_fit: Callable[[str], None] | None = None  # told before each method is fitted
     _a_train: sp.csr_matrix | None = None
 
     @property
@@ -69,6 +70,8 @@ class Context:
     def fit(self, name: str) -> Fitted:
         """Fit method `name` once for this split (a stack reuses its members' fits)."""
         if name not in self.fitted:
+            if self.on_fit is not None:
+                self.on_fit(name)
             self.fitted[name] = get_method(name).fit(self)
         return self.fitted[name]
 

@@ -32,7 +32,9 @@ from genekg.errors import ServerError
 
 INSTALL_MARKER = ".genekg-install.json"
 PID_FILE = "run/genekg-neo4j.pid"
-CONSOLE_LOG = "logs/neo4j.log"
+# The JVM's console output. Not logs/neo4j.log: Neo4j writes that file itself, and two
+# writers to one file interleaved and duplicated lines in `genekg server logs`.
+CONSOLE_LOG = "logs/console.log"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand"
 

@@ -142,10 +142,11 @@ def test_evaluate_cli_writes_table_and_files(sample_db: Database, tmp_path: Path
                             "--methods", "gne,spectral,pa", "--negatives", "uniform,degree",
                             "--out", str(tmp_path), *FAST])
     assert r.exit_code == 0, r.output
-    assert "preferenti" in r.output and "AUROC" in r.output and "degree" in r.output
+    assert "│ pa " in r.output and "AUROC" in r.output and "degree" in r.output
+    assert "Brier" in r.output
     df = pd.read_csv(tmp_path / "results.csv")
     assert set(df["method"]) == {"gne", "spectral", "pa"} and len(df) == 6
-    for f in ("roc_uniform.png", "pr_degree.png", "results.json"):
+    for f in ("roc_uniform.png", "pr_degree.png", "reliability_uniform.png", "results.json"):
         assert (tmp_path / f).stat().st_size > 1000
 
 

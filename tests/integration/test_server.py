@@ -126,7 +126,10 @@ def test_lifecycle_in_second_home_leaves_no_process(
     assert m.stop() is False
     assert not port_in_use(7697)
     assert _processes_mentioning(f"--home-dir={home}") == []
-    assert os.path.exists(home / "logs" / "neo4j.log")
+    assert os.path.exists(home / "logs" / "console.log")
+    lines = (home / "logs" / "console.log").read_text().splitlines()
+    started = [ln for ln in lines if ln.rstrip().endswith("Started.")]
+    assert len(started) == len(set(started))  # one writer: no line twice
 
 
 def test_start_refuses_port_in_use(server: ServerManager, tmp_path: Path) -> None:

@@ -179,6 +179,15 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     for g in range(23):
         mine = sorted(((s, i, j) for s, i, j in brute if g in (i, j)), reverse=True)[:2]
         assert {(i, j) for _, i, j in mine} <= {(i, j) for _, i, j in per}
+    both, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=10, per_gene=2))
+    want = {(i, j) for _, i, j in per} | {(i, j) for _, i, j in brute[:10]}
+    assert {(i, j) for _, i, j in both} == want  # union: every gene's 2 + the best 10
+    from genekg.predict import select_pairs
+
+    pairs = np.array([(i, j) for _, i, j in brute])
+    prob = np.array([s for s, _, _ in brute])
+    sel = select_pairs(prob, pairs, PredictOptions(top_k=10, per_gene=2))
+    assert {(i, j) for _, i, j in sel} == want  # the stack path selects the same way
     rows, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=5),
                                rows=np.array([7]))
     assert all(7 in (i, j) for _, i, j in rows)
