@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import pandas as pd
 from common import RESULTS, peak_rss_mib, require_shared
+from eval_table import NETWORKS  # the same networks and files as the GNE tables
 from genekg.loaders import Bundle, LoadOptions, get_loader
 
 from genekg.gne.data import Network
@@ -32,15 +33,6 @@ from genekg.linkpred.kgcontext import GeneContext, build_context
 from genekg.linkpred.protocol import run_methods
 from genekg.organisms import resolve_organism
 
-NETWORKS = {
-    "ecoli": ("gne/ecoli/edgelist_biogrid_name.csv", [], "gne-2019"),
-    "yeast": ("biogrid/GreenCUBIC_BioGRID-PPI/"
-              "Saccharomyces_cerevisiae_S288c-3.5.187_ID_559292_positive_interactions.tsv",
-              ["id_mapping/yeast_uniprot_orf_gene_derived.tsv"], None),
-    "human": ("biogrid/GreenCUBIC_BioGRID-PPI/"
-              "Homo_sapiens-4.2.192_ID_9606_c2_positive_interactions.tsv",
-              ["id_mapping/uniprot_human_reviewed_gene_names.tab.gz"], None),
-}
 GENE_MAPS = ["lincs/dhimmel_lincs/geneinfo.tsv.gz",
              "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"]
 KG_SOURCES = [  # (loader, path, id maps) — the human knowledge graph of the README

@@ -365,11 +365,13 @@ def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) 
                 "model: $model, run_id: $run, created_at: datetime($now), "
                 "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd, "
                 "percentile: r.pct, pathways: r.pw, drugs: r.dr, "
-                "shared_partner_names: r.pn}]->(b)",
+                "shared_partner_names: r.pn, caption: r.cap}]->(b)",
                 rows=[{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
                        "shared": p.shared_partners, "sp": p.shares_pathway,
                        "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
-                       "pw": p.pathways, "dr": p.drugs, "pn": p.partners}
+                       "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
+                       # Browser caption (genekg.grass): rank and a rounded score
+                       "cap": f"#{p.rank} {p.score:.2f}"}
                       for p in chunk],
                 model=result.model, run=result.run_id, now=now).consume()
             written += summary.counters.relationships_created

@@ -94,7 +94,8 @@ RELS: tuple[RelType, ...] = (
                         "model": "str", "run_id": "str", "created_at": "datetime",
                         "shared_partners": "int", "shares_pathway": "bool",
                         "shares_drug_target": "bool", "pathways": "list[str]",
-                        "drugs": "list[str]", "shared_partner_names": "list[str]"}),
+                        "drugs": "list[str]", "shared_partner_names": "list[str]",
+                        "caption": "str"}),
     RelType("HELPS_PREDICT", "Gene", "Gene", written_by="expression train --to-graph",
             properties={"rank": "int", "cell_line": "str", "model": "str", "seed": "int"}),
 )

@@ -17,9 +17,10 @@ def predict(
     ctx: typer.Context,
     run: str = typer.Option(..., "--run", help="Run id (runs/<id>) or path."),
     top_k: int = typer.Option(None, "--top-k", min=1, help="Keep the k best pairs overall "
-                              "(default 1000 unless --per-gene/--min-score)."),
-    per_gene: int = typer.Option(None, "--per-gene", min=1, help="Keep the K best partners "
-                                 "of every gene."),
+                              "(default 1000, with --per-gene 10, unless --min-score)."),
+    per_gene: int = typer.Option(None, "--per-gene", min=1, help="Also keep the K best "
+                                 "partners of every gene (default 10): every gene of the run "
+                                 "gets its answer."),
     min_score: float = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                     help="Keep pairs with probability ≥ p (paper: 0.5)."),
     genes: str = typer.Option(None, "--genes", help="Only pairs involving these genes "
@@ -40,7 +41,7 @@ def predict(
     from genekg.predict import predict as do_predict
 
     if top_k is None and per_gene is None and min_score is None:
-        top_k = 1000
+        top_k, per_gene = 1000, 10  # global best plus every gene's own top partners
     if output is not None and not output.parent.is_dir():
         # Checked before minutes of scoring, not after.
         raise GenekgError(f"--output {output}: folder {output.parent} does not exist",

@@ -170,7 +170,12 @@ def test_predict_idempotent_coexisting_runs_and_delete(
     r = runner.invoke(app, ["predict", "--run", b, "--per-gene", "2", "--top-k", "200"],
                       env=env)
     assert r.exit_code == 0, r.output
-    assert pred_count(sample_db, b) == 200 and pred_count(sample_db, a) == 300
+    # the union: the 200 best pairs plus every gene's 2 best partners
+    assert pred_count(sample_db, b) > 200 and pred_count(sample_db, a) == 300
+    genes_b = sample_db.scalar("MATCH (g:Gene)-[:PREDICTED_INTERACTION {run_id: $r}]-() "
+                               "RETURN count(DISTINCT g) AS n", {"r": b})
+    run_genes = len(pd.read_parquet(runs / b / "embeddings.parquet"))
+    assert genes_b == run_genes  # every gene of the run has its answer
     # no predicted edge duplicates a known interaction, and each pair is stored once
     assert sample_db.scalar("MATCH (x)-[:PREDICTED_INTERACTION]->(y) "
                             "WHERE EXISTS { (x)-[:INTERACTS_WITH]-(y) } OR x.id > y.id "
@@ -178,7 +183,11 @@ def test_predict_idempotent_coexisting_runs_and_delete(
     props = sample_db.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $r, rank: 1}]->() "
                           "RETURN properties(p) AS p", {"r": a})[0]["p"]
     assert {"score", "rank", "model", "run_id", "created_at", "shared_partners",
-            "shares_pathway", "shares_drug_target"} <= set(props)
+            "shares_pathway", "shares_drug_target", "percentile", "pathways", "drugs",
+            "shared_partner_names"} <= set(props)
+    assert props["caption"] == f"#1 {props['score']:.2f}"  # Browser caption, not a raw float
+    assert len(props["shared_partner_names"]) == min(5, props["shared_partners"])
+    assert 0.0 <= props["score"] <= 1.0 and 90.0 <= props["percentile"] <= 100.0
     r = runner.invoke(app, ["predictions", "list"])
     assert r.exit_code == 0 and a[:10] in r.output
     # --genes adds the genes' partners to the run's set (idempotent), never replaces it
