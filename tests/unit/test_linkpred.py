@@ -121,7 +121,8 @@ def test_stack_fits_on_validation_pairs_only_and_never_sees_test_edges() -> None
     assert set(model.importances) == set(feats.names)
 
 
-def test_stack_with_shuffled_labels_is_at_chance() -> None:
+@pytest.mark.parametrize("fit_on", ["validation", "masked-train"])
+def test_stack_with_shuffled_labels_is_at_chance(fit_on: str) -> None:
     from sklearn.metrics import roc_auc_score
 
     net = _planted(seed=1)
@@ -129,7 +130,7 @@ def test_stack_with_shuffled_labels_is_at_chance() -> None:
     for seed in (0, 1, 2):
         split = split_edges(net.edges, len(net.genes), seed=seed)
         ctx = Context(net, split, seed)
-        fitted = fit_stack(ctx, shuffle_labels=True)
+        fitted = fit_stack(ctx, shuffle_labels=True, fit_on=fit_on)
         test = np.vstack([split.test_pos, split.test_neg])
         y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
         aucs.append(roc_auc_score(y, fitted.score(test)))
@@ -176,3 +177,23 @@ def test_platt_calibration_keeps_order_and_spreads_squeezed_scores() -> None:
     assert np.array_equal(np.argsort(p, kind="stable"), np.argsort(raw, kind="stable"))
     assert p.max() - p.min() > 0.5  # no longer all ≈ 0.5
     assert brier(y, p) < brier(y, raw)
+
+
+def test_masked_training_rows_never_see_their_own_edge() -> None:
+    """Each training positive is featurised on a graph without it: its common-neighbour
+    count equals the count on the training graph minus nothing of itself, and a direct
+    adjacency check on the masked graph is 0."""
+    from genekg.linkpred.stack import PairFeatures, masked_training_rows
+
+    net = _planted(seed=6)
+    split = split_edges(net.edges, len(net.genes), seed=1)
+    ctx = Context(net, split, 1)
+    feats = PairFeatures(ctx.a_train, {})
+    x, y = masked_training_rows(ctx, feats, ())
+    assert y.sum() == len(split.train) and len(y) == len(split.train) + len(split.train_neg)
+    # Rebuild fold 0 the way the function does and check its graph lacks fold 0's edges.
+    rng = np.random.default_rng(1)
+    fold = rng.permutation(len(split.train)) % 4
+    a0 = S.adjacency(split.train[fold != 0], split.n_nodes)
+    held = split.train[fold == 0]
+    assert not np.asarray(a0[held[:, 0], held[:, 1]]).any()
