@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from genekg.errors import GenekgError
+from genekg.gne.config import GNEConfig
 from genekg.gne.data import Network
 from genekg.gne.split import encode, split_edges
 from genekg.linkpred import scores as S
@@ -103,7 +104,7 @@ def _planted(n: int = 300, seed: int = 0) -> Network:
 def test_stack_fits_on_validation_pairs_only_and_never_sees_test_edges() -> None:
     net = _planted()
     split = split_edges(net.edges, len(net.genes), seed=3)
-    ctx = Context(net, split, 3)
+    ctx = Context(net, split, 3, GNEConfig(dim=16))
     # No held-out edge is in the graph the features read.
     a = ctx.a_train
     held = np.vstack([split.val_pos, split.test_pos])
@@ -129,7 +130,7 @@ def test_stack_with_shuffled_labels_is_at_chance(fit_on: str) -> None:
     aucs = []
     for seed in (0, 1, 2):
         split = split_edges(net.edges, len(net.genes), seed=seed)
-        ctx = Context(net, split, seed)
+        ctx = Context(net, split, seed, GNEConfig(dim=16))
         fitted = fit_stack(ctx, shuffle_labels=True, fit_on=fit_on)
         test = np.vstack([split.test_pos, split.test_neg])
         y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
@@ -141,15 +142,16 @@ def test_stack_is_deterministic() -> None:
     net = _planted(seed=2)
     split = split_edges(net.edges, len(net.genes), seed=5)
     pairs = np.vstack([split.test_pos, split.test_neg])
-    s1 = Context(net, split, 5).fit("stack").score(pairs)
-    s2 = Context(net, split, 5).fit("stack").score(pairs)
+    s1 = Context(net, split, 5, GNEConfig(dim=16)).fit("stack").score(pairs)
+    s2 = Context(net, split, 5, GNEConfig(dim=16)).fit("stack").score(pairs)
     assert np.array_equal(s1, s2)
 
 
 def test_auto_picks_the_best_validation_auroc_and_records_why() -> None:
     net = _planted(seed=4)
     split = split_edges(net.edges, len(net.genes), seed=0)
-    res = run_methods(net, split, ["spectral-reg", "stack", "auto"], seed=0)
+    res = run_methods(net, split, ["spectral-reg", "stack", "auto"], seed=0,
+                      gne_config=GNEConfig(dim=16))
     by = {r.method: r for r in res}
     chosen = by["auto"].extra["chosen"]
     vals = {c: by["auto"].extra[f"val_auroc:{c}"] for c in ("spectral-reg", "stack")}
@@ -187,9 +189,10 @@ def test_masked_training_rows_never_see_their_own_edge() -> None:
 
     net = _planted(seed=6)
     split = split_edges(net.edges, len(net.genes), seed=1)
-    ctx = Context(net, split, 1)
+    ctx = Context(net, split, 1, GNEConfig(dim=16))
     feats = PairFeatures(ctx.a_train, {})
     x, y = masked_training_rows(ctx, feats, ())
+    assert x.shape == (len(y), len(feats.names)) and np.isfinite(x).all()
     assert y.sum() == len(split.train) and len(y) == len(split.train) + len(split.train_neg)
     # Rebuild fold 0 the way the function does and check its graph lacks fold 0's edges.
     rng = np.random.default_rng(1)
