@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -79,6 +80,18 @@ def context_from_bundles(genes: list[str], bundles: list[Bundle]) -> GeneContext
     return build_context(genes, list(rows.values()))
 
 
+LOG_LINE = re.compile(r"(uniform|degree) seed (\d+) (\S+)\s+AUROC ([\d.]+) AUPR ([\d.]+) "
+                      r"Brier ([\d.na]+) (\d+) s")
+
+
+def rows_from_log(log: Path) -> pd.DataFrame:
+    """The rows of a run that was stopped before its end, from its printed lines."""
+    rows = [{"negatives": m[1], "seed": int(m[2]), "method": m[3], "auroc": float(m[4]),
+             "aupr": float(m[5]), "brier": float(m[6]), "seconds": float(m[7])}
+            for m in map(LOG_LINE.match, log.read_text().splitlines()) if m]
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("organism", choices=sorted(NETWORKS))
@@ -87,7 +100,14 @@ def main() -> None:
     ap.add_argument("--negatives", default="uniform,degree")
     ap.add_argument("--no-kg", action="store_true", help="No knowledge-graph context.")
     ap.add_argument("--tag", default="")
+    ap.add_argument("--from-log", type=Path, default=None,
+                    help="Only write the rows CSV from the log of an interrupted run.")
     args = ap.parse_args()
+    if args.from_log:
+        df = rows_from_log(args.from_log)
+        df.to_csv(RESULTS / f"linkpred_{args.organism}{args.tag}_rows.csv", index=False)
+        print(f"{len(df)} rows from {args.from_log}")
+        return
     data = require_shared()
     org = resolve_organism(args.organism)
     path, maps, release = NETWORKS[args.organism]
