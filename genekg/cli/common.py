@@ -97,5 +97,5 @@ def setup_logging(verbose: bool) -> None:
         handlers=[RichHandler(console=err_console, show_path=False)],
         force=True,
     )
-    for noisy in ("neo4j", "graphdatascience", "matplotlib", "urllib3"):
+    for noisy in ("neo4j", "matplotlib", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

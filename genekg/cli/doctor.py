@@ -24,7 +24,7 @@ def doctor(ctx: typer.Context) -> None:
         rows.append((name, ok, detail, fix))
 
     check("python", sys.version_info >= (3, 11), sys.version.split()[0], "Use Python 3.11+.")
-    for pkg in ("neo4j", "graphdatascience", "torch", "pandas", "scikit-learn"):
+    for pkg in ("neo4j", "torch", "pandas", "scikit-learn", "joblib"):
         try:
             check(pkg, True, md.version(pkg))
         except md.PackageNotFoundError:
