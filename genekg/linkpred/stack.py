@@ -69,7 +69,7 @@ class PairFeatures:
         out = [*PATH_FEATURES, "min_log_degree", "max_log_degree"]
         out += [f"{m}_logit" for m in self.members]
         if self.kg is not None:
-            out += list(KG_FEATURES)
+            out += [*KG_FEATURES, "partner_super_ra"]
         if self.profiles is not None:
             out.append("expr_corr")
         return [n for n in out if n not in self.drop]
@@ -85,11 +85,25 @@ class PairFeatures:
             cols[f"{name}_logit"] = _logit(scorer(pairs))
         if self.kg is not None:
             cols.update(pair_features(self.kg, pairs))
+            cols["partner_super_ra"] = partner_super_ra(self.a_train, self.kg, pairs)
         if self.profiles is not None:
             x = self.profiles
             cols["expr_corr"] = np.einsum("ij,ij->i", x[pairs[:, 0]], x[pairs[:, 1]]) / max(
                 x.shape[1], 1)
         return np.column_stack([cols[n] for n in self.names]).astype(np.float64)
+
+
+def partner_super_ra(a: sp.csr_matrix, kg: GeneContext, pairs: np.ndarray) -> np.ndarray:
+    """Network and knowledge graph together: Σ over x's training partners u and super nodes s
+    of u and y of 1/|s| — "x interacts with genes that share pathways/drugs/cell lines with
+    y" — plus the same from y's side. Uses training edges only."""
+    m = sp.hstack([kg.membership[k] for k in sorted(kg.membership)]).tocsr()
+    size = np.asarray(m.sum(axis=0)).ravel()
+    mw = m.multiply(np.divide(1.0, size, out=np.zeros_like(size), where=size > 0)[None, :])
+    am = (a @ m).tocsr()  # training partners' memberships, linear in edges × memberships
+    mw = mw.tocsr()
+    return S.chunked(pairs, lambda p: S.rowdot(am[p[:, 0]], mw[p[:, 1]])
+                     + S.rowdot(am[p[:, 1]], mw[p[:, 0]]))
 
 
 @dataclass

@@ -200,3 +200,16 @@ def test_masked_training_rows_never_see_their_own_edge() -> None:
     a0 = S.adjacency(split.train[fold != 0], split.n_nodes)
     held = split.train[fold == 0]
     assert not np.asarray(a0[held[:, 0], held[:, 1]]).any()
+
+
+def test_partner_super_ra_joins_network_and_knowledge_graph() -> None:
+    from genekg.linkpred.stack import partner_super_ra
+
+    genes = ["g0", "g1", "g2", "g3"]
+    rows = [{"gene": "g1", "pathway": ["p1"]}, {"gene": "g2", "pathway": ["p1"]},
+            {"gene": "g3", "pathway": ["p2"]}]
+    ctx = build_context(genes, rows)
+    a = S.adjacency(np.array([[0, 2]]), 4)  # training edge g0–g2; g2 shares p1 with g1
+    got = partner_super_ra(a, ctx, np.array([[0, 1], [0, 3], [1, 3]]))
+    # (g0, g1): partner g2 is in p1 (2 genes) with g1 → 1/2; g1 has no partner → 0
+    assert got.tolist() == pytest.approx([0.5, 0.0, 0.0])
