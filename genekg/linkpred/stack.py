@@ -14,8 +14,10 @@ NaN and unscaled heavy-tailed counts, deterministic with a seed, and fast enough
 
 Features (`feature_names`): the path scores of `genekg.linkpred.scores` (L3, A³, CN, AA,
 RA, Jaccard, PA), log degrees, the score of each embedding member (spectral-reg, optionally
-GNE) as a logit, the knowledge-graph context of `genekg.linkpred.kgcontext`, and the
-expression correlation when a dataset is given.
+GNE) as a logit, the knowledge-graph context of `genekg.linkpred.kgcontext`, network
+and knowledge graph together (`partner_super_ra`: training partners of one gene that share
+a pathway, drug or cell line with the other), and the expression correlation when a
+dataset is given.
 """
 
 from __future__ import annotations
