@@ -133,7 +133,8 @@ def linkpred(name: str) -> str:
 
     df = pd.read_csv(RES / f"{name}_rows.csv")
     org = name.split("_")[1]
-    lines = [f"## Interaction prediction — {org} (`benchmarks/linkpred_table.py {org}`)", "",
+    lines = [f"## Interaction prediction — {name.removeprefix('linkpred_')} "
+             f"(`benchmarks/linkpred_table.py {org}`)", "",
              "AUROC / AUPR, mean ± sd over seeds (n = seeds run); Brier of the calibrated "
              "scores; seconds per run (a fit shared within a split is counted once, by the "
              "first method that needs it: auto carries spectral-reg and the stack). Same "
