@@ -30,7 +30,7 @@ import numpy as np
 from genekg import features as F
 from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.gne.runs import Run
+from genekg.gne.runs import Classifier, Run
 from genekg.gne.split import canonical_pairs, encode
 from genekg.linkpred.calibrate import Calibrator
 
@@ -222,8 +222,7 @@ def predict(
         selected = select_pairs(prob if cal is None else cal(prob), pairs, opts, rows)
     else:
         def scorer(p: np.ndarray) -> np.ndarray:
-            z = np.einsum("ij,ij->i", emb[p[:, 0]] * clf.w, emb[p[:, 1]]) + clf.b
-            return np.asarray(1.0 / (1.0 + np.exp(-z)))
+            return clf.probability(emb, p)
 
         selected, scored = score_candidates(emb, clf.w, clf.b, known, opts, rows, progress,
                                             calibrate=cal)
@@ -286,7 +285,7 @@ def select_pairs(prob: np.ndarray, pairs: np.ndarray, opts: PredictOptions,
 
 
 def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
-                  clf: Any) -> Callable[[np.ndarray], np.ndarray]:
+                  clf: Classifier) -> Callable[[np.ndarray], np.ndarray]:
     """The run's stack as a pair scorer: boosters + features rebuilt from the run's
     training graph (split.npz), the database's KG context and the spectral member."""
     import joblib
@@ -299,8 +298,7 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
     train = np.load(run.path / "split.npz")["train"]
 
     def spectral(p: np.ndarray) -> np.ndarray:
-        z = np.einsum("ij,ij->i", emb[p[:, 0]] * clf.w, emb[p[:, 1]]) + clf.b
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        return clf.probability(emb, p)
 
     names = set(model.feature_names)
     kg = pull_context(db, genes) if names & set(KG_FEATURES) else None

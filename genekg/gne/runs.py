@@ -58,6 +58,11 @@ class Classifier:
         b = float(clf.lr.intercept_[0])
         return cls(coef.astype(np.float64), b)
 
+    def probability(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """p(i, j) = σ((y_i ⊙ w) · y_j + b) for index pairs."""
+        z = np.einsum("ij,ij->i", emb[pairs[:, 0]] * self.w, emb[pairs[:, 1]]) + self.b
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
     def logits_block(self, emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Logits of (row gene, every gene): one matrix product, memory O(|rows|·M)."""
         return np.asarray((emb[rows] * self.w) @ emb.T + self.b)
