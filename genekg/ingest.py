@@ -43,6 +43,14 @@ class LoadReport:
         return sum(v + self.existing.get(k, 0) for k, v in self.added.items() if "]->" in k)
 
 
+def source_fingerprint(bundle: Bundle) -> tuple[str, str]:
+    """The `Source` id and sha256 of one load: its files *and* the id maps it used, so a
+    load with another map (other targets, other genes) is a separate, visible record
+    instead of overwriting the first one's counts."""
+    sha = sha256_of([*bundle.files, *bundle.id_maps])
+    return f"{bundle.source}@{bundle.release}:{sha[:16]}", sha
+
+
 def ensure_schema(db: Database) -> None:
     for stmt in load_query("schema").statements():
         db.run(stmt)
@@ -129,9 +137,8 @@ def _ingest_once(
 ) -> LoadReport:
     t0 = time.monotonic()
     ensure_schema(db)
-    sha = sha256_of(bundle.files)
+    source_id, sha = source_fingerprint(bundle)
     tag = f"{bundle.source}@{bundle.release}"
-    source_id = f"{tag}:{sha[:16]}"
     params = {"source": bundle.source, "release": bundle.release, "tag": tag}
     added: dict[str, int] = {}
     existing: dict[str, int] = {}
@@ -198,8 +205,9 @@ def _ingest_once(
             "SET s.name = $source, s.release = $release, s.files = $files, s.sha256 = $sha, "
             "s.licence = $licence, s.loaded_at = datetime($now), s.seconds = $seconds, "
             "s.status = 'complete', s.counts = $counts, s.added = $added, s.issues = $issues, "
-            "s.genekg_version = $version",
+            "s.genekg_version = $version, s.id_maps = $maps",
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
+            maps=[str(Path(f).name) for f in bundle.id_maps],
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
             counts=json.dumps(expected), added=json.dumps(added),
             issues=json.dumps(bundle.issues.as_dict()), version=__version__, **params,

@@ -11,14 +11,17 @@ Scores are the run's calibrated probabilities (Platt scaling fitted on validatio
 
 Write-back: `(:Gene)-[:PREDICTED_INTERACTION {score, percentile, rank, model, run_id,
 created_at, shared_partners, shares_pathway, shares_drug_target}]->(:Gene)`, stored once per pair
-(lower id first). Replacing a run's edges happens in one transaction: an interrupted
-write leaves the old set or the new one, and other runs' edges are never touched.
+(lower id first). Writes of any size are batched under a pending write id and made live
+by one small transaction on the run's `(:PredictionRun)` node (`write_predictions`), so an
+interrupted write leaves the old set or the new one; other runs' edges are never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from genekg import features as F
-from genekg.db import Database
+from genekg.db import Database, GraphStore
 from genekg.errors import GenekgError
 from genekg.gne.runs import Classifier, Run
 from genekg.gne.split import canonical_pairs, encode
@@ -92,9 +95,7 @@ class PredictResult:
 
 def known_pairs(db: Database, genes: list[str]) -> np.ndarray:
     """Index pairs of every known interaction among `genes` (any source or release)."""
-    rows = db.scalar(
-        "UNWIND $ids AS id MATCH (a:Gene {id: id})-[:INTERACTS_WITH]->(b:Gene) "
-        "RETURN collect([a.id, b.id]) AS r", {"ids": genes}) or []
+    rows = db.scalar("predict/known_pairs", {"ids": genes}) or []
     idx = {g: i for i, g in enumerate(genes)}
     pairs = [(idx[a], idx[b]) for a, b in rows if a in idx and b in idx]
     return canonical_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2))
@@ -329,54 +330,77 @@ def _annotate(db: Database, preds: list[Prediction]) -> None:
             p.shares_pathway, p.shares_drug_target = bool(pw), bool(dr)
 
 
-def write_predictions(db: Database, result: PredictResult, batch: int = 10_000) -> int:
-    """Replace this run's PREDICTED_INTERACTION edges in one transaction.
+def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000) -> int:
+    """Write this run's PREDICTED_INTERACTION edges, all-or-nothing for readers.
+
+    Any size fits: edges are created in batches (one transaction each) under a fresh
+    `write_id` that no reader sees; then one small transaction (`flip_*`) makes that write
+    the run's live set on its `(:PredictionRun)` node, and the edges it replaced are
+    deleted in batches afterwards. A crash before the flip leaves the old set visible
+    (the orphaned pending edges are collected by a later write); after it, the new one.
 
     A whole-run prediction replaces the run's set. A `--genes` prediction (result.scope)
-    adds to it: it replaces only the run's edges that touch those genes, so a re-run with
-    the same genes is idempotent and the run's global top-k stays.
+    adds to it: the run's edges touching those genes are superseded by the new ones, so a
+    re-run with the same genes is idempotent and the run's global top-k stays.
     """
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat()
-    with db.session() as session, session.begin_transaction() as tx:
+    write = f"{result.run_id}/{uuid.uuid4().hex[:12]}"
+    try:
+        written = _write_pending(db, result, write, now, batch)
+        flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
         if result.scope is None:
-            tx.run("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() DELETE p",
-                   run=result.run_id).consume()
+            db.run("predict/flip_full", flip)
         else:
-            tx.run("UNWIND $genes AS id MATCH (:Gene {id: id})-[p:PREDICTED_INTERACTION "
-                   "{run_id: $run}]-() DELETE p", run=result.run_id,
-                   genes=result.scope).consume()
-            # Pairs already in the run's set (touching other genes too) are not doubled.
-            keys = {(p.a, p.b) for p in result.predictions}
-            have = tx.run("UNWIND $a AS x MATCH (g:Gene {id: x})-[p:PREDICTED_INTERACTION "
-                          "{run_id: $run}]->(h:Gene) WHERE h.id IN $b RETURN g.id AS a, "
-                          "h.id AS b", run=result.run_id, a=sorted({k[0] for k in keys}),
-                          b=sorted({k[1] for k in keys})).data()
-            dup = {(r["a"], r["b"]) for r in have}
-            result.predictions = [p for p in result.predictions if (p.a, p.b) not in dup]
-        written = 0
-        for start in range(0, len(result.predictions), batch):
-            chunk = result.predictions[start : start + batch]
-            summary = tx.run(
-                "UNWIND $rows AS r MATCH (a:Gene {id: r.a}) MATCH (b:Gene {id: r.b}) "
-                "CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, "
-                "model: $model, run_id: $run, created_at: datetime($now), "
-                "shared_partners: r.shared, shares_pathway: r.sp, shares_drug_target: r.sd, "
-                "percentile: r.pct, pathways: r.pw, drugs: r.dr, "
-                "shared_partner_names: r.pn, caption: r.cap}]->(b)",
-                rows=[{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
-                       "shared": p.shared_partners, "sp": p.shares_pathway,
-                       "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
-                       "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
-                       # Browser caption (genekg.grass): rank and a rounded score
-                       "cap": f"#{p.rank} {p.score:.2f}"}
-                      for p in chunk],
-                model=result.model, run=result.run_id, now=now).consume()
-            written += summary.counters.relationships_created
-        tx.commit()
+            _repeat(db, "predict/supersede", {"run": result.run_id, "genes": result.scope,
+                                              "write": write, "batch": batch})
+            db.run("predict/flip_scope", flip)
+    except BaseException:
+        # The old set is still the visible one; drop what this write left behind. If the
+        # server is gone this fails too, and a later write's gc collects the leftovers.
+        with contextlib.suppress(Exception):
+            _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
+                                            "batch": batch})
+        raise
+    _repeat(db, "predict/gc", {"run": result.run_id, "batch": batch})
     result.written = written
     result.seconds_writing = time.monotonic() - t0
     return written
+
+
+def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
+                   batch: int) -> int:
+    """Create the edges of one pending write in batches; the number created."""
+    written = 0
+    for start in range(0, len(result.predictions), batch):
+        chunk = result.predictions[start : start + batch]
+        rows = [{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
+                 "shared": p.shared_partners, "sp": p.shares_pathway,
+                 "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
+                 "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
+                 # Browser caption (genekg.grass): rank and a rounded score
+                 "cap": f"#{p.rank} {p.score:.2f}"} for p in chunk]
+        db.run("predict/write_edges", {"rows": rows, "model": result.model,
+                                       "run": result.run_id, "write": write, "now": now})
+        written += len(chunk)
+    return written
+
+
+def delete_run(db: GraphStore, run_id: str, batch: int = 10_000) -> int:
+    """Hide one run's predictions at once, then delete its edges in batches; the number
+    of edges that were visible (0 when the run is unknown)."""
+    visible = db.scalar("predict/forget_run", {"run": run_id}) or 0
+    removed = _repeat(db, "predict/delete_edges", {"run": run_id, "batch": batch})
+    return int(visible) or removed
+
+
+def _repeat(db: GraphStore, query: str, params: dict[str, Any]) -> int:
+    """Run a batched statement (one that returns `n`, the rows it touched) until it
+    touches nothing; the total."""
+    total = 0
+    while n := int(db.scalar(query, params) or 0):
+        total += n
+    return total
 
 
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:

@@ -73,8 +73,13 @@ NODES: tuple[NodeType, ...] = (
              {"name": "str", "samples": "list[str]", "organism": "int"}),
     NodeType("Source", r"^.+@.+:[0-9a-f]{16}$", "`<source>@<release>:<sha256[:16]>`",
              {"name": "str", "release": "str", "files": "list[str]", "sha256": "str",
-              "counts": "str", "issues": "str", "seconds": "float", "status": "str"},
+              "counts": "str", "issues": "str", "seconds": "float", "status": "str",
+              "id_maps": "list[str]"},
              ("name",)),
+    # Write-back state of one prediction run: which writes readers see (genekg.predict).
+    NodeType("PredictionRun", r"^\S+$", "run id", {"live": "list[str]", "retired": "list[str]",
+                                                    "model": "str", "updated_at": "datetime"},
+             short="prediction_run"),
 )
 RELS: tuple[RelType, ...] = (
     RelType("INTERACTS_WITH", "Gene", "Gene", directed=False,
@@ -91,7 +96,8 @@ RELS: tuple[RelType, ...] = (
                                                          "cells": "list[str]"}),
     RelType("PREDICTED_INTERACTION", "Gene", "Gene", directed=False, written_by="predict",
             properties={"score": "float", "percentile": "float", "rank": "int",
-                        "model": "str", "run_id": "str", "created_at": "datetime",
+                        "model": "str", "run_id": "str", "write_id": "str",
+                        "superseded_by": "str", "created_at": "datetime",
                         "shared_partners": "int", "shares_pathway": "bool",
                         "shares_drug_target": "bool", "pathways": "list[str]",
                         "drugs": "list[str]", "shared_partner_names": "list[str]",

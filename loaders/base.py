@@ -40,6 +40,15 @@ class Issues:
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)
     unmapped: Counter[str] = field(default_factory=Counter)
     unmapped_examples: dict[str, list[str]] = field(default_factory=dict)
+    warnings: Counter[str] = field(default_factory=Counter)
+    warning_examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def warn(self, reason: str, example: str) -> None:
+        """Something kept but doubtful; shown in the load summary."""
+        self.warnings[reason] += 1
+        ex = self.warning_examples.setdefault(reason, [])
+        if len(ex) < 3 and _clip(example) not in ex:
+            ex.append(_clip(example))
 
     def skip(self, reason: str, example: str) -> None:
         self.skipped[reason] += 1
@@ -59,6 +68,8 @@ class Issues:
             "skipped_examples": self.skipped_examples,
             "unmapped": dict(self.unmapped),
             "unmapped_examples": self.unmapped_examples,
+            "warnings": dict(self.warnings),
+            "warning_examples": self.warning_examples,
         }
 
 
@@ -76,6 +87,7 @@ class Bundle:
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     edges: dict[EdgeKey, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
     issues: Issues = field(default_factory=Issues)
+    id_maps: list[Path] = field(default_factory=list)  # mapping tables used (fingerprinted)
     undirected: frozenset[str] = UNDIRECTED
 
     def node(self, label: str, node_id: str, **props: Any) -> None:

@@ -23,8 +23,25 @@ def guess_namespace(values: list[str], organism: Organism) -> str:
 
 
 def map_gene(mapper: IdMapper, raw: str, namespace: str, issues: Issues) -> str | None:
-    """Canonical id of `raw`, or None (counted as unmapped)."""
+    """Canonical id of `raw`, or None (counted as unmapped).
+
+    A UniProt accession inside a symbol column (mixed lists such as `TP53 P04637`) goes
+    through the UniProt map when one is given, so it lands on its gene instead of becoming
+    a gene named `P04637`; one the map lacks is dropped and counted, unless the map knows
+    it as a symbol (a few symbols, e.g. H2BC12, look like accessions). Without a map it is
+    kept and the summary warns.
+    """
     canonical = mapper.map(raw, namespace)
+    if canonical is not None and namespace == "symbol" and UNIPROT.match(raw.strip()):
+        via = mapper.map(raw, "uniprot")
+        if via is not None:
+            return via
+        if mapper.has("uniprot") and canonical not in mapper.props:
+            issues.unmapped_id("uniprot (not in --id-map)", raw)
+            return None
+        if not mapper.has("uniprot"):
+            issues.warn("kept as a symbol though it looks like a UniProt accession "
+                        "(pass --id-map)", raw)
     if canonical is None:
         issues.unmapped_id(namespace, raw)
     return canonical

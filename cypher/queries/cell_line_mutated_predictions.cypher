@@ -3,6 +3,8 @@
 MATCH (c:CellLine)
 WHERE c.name = $cell_line OR c.id = $cell_line
 MATCH (c)-[m:HAS_MUTATION]->(g:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)
+WHERE EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 RETURN c.name AS cell_line, g.symbol AS mutated_gene, partner.symbol AS partner,
        round(p.score, 4) AS score, m.types AS mutation_types, p.run_id AS run_id
 ORDER BY score DESC

@@ -2,6 +2,8 @@
 // Params: $run_a, $run_b, $limit
 MATCH (a:Gene)-[p:PREDICTED_INTERACTION]->(b:Gene)
 WHERE p.run_id IN [$run_a, $run_b]
+  AND EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 WITH a, b, collect(p) AS ps
 WITH a, b, [x IN ps WHERE x.run_id = $run_a][0] AS pa, [x IN ps WHERE x.run_id = $run_b][0] AS pb
 RETURN a.symbol AS gene_a, b.symbol AS gene_b,

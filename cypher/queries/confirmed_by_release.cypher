@@ -4,6 +4,8 @@
 MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene)
 MATCH (a)-[i:INTERACTS_WITH]-(b)
 WHERE $tag IN i.seen_in
+  AND EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 RETURN a.symbol AS gene_a, b.symbol AS gene_b, round(p.score, 4) AS score, p.rank AS rank,
        i.seen_in AS seen_in
 ORDER BY rank

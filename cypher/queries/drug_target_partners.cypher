@@ -3,6 +3,8 @@
 MATCH (d:Drug)
 WHERE toLower(d.name) = toLower($drug) OR d.id = $drug
 MATCH (d)-[:TARGETS]->(t:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)
+WHERE EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 RETURN d.name AS drug, t.symbol AS target, partner.symbol AS partner,
        round(p.score, 4) AS score, p.run_id AS run_id
 ORDER BY score DESC

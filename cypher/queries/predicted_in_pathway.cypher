@@ -2,6 +2,8 @@
 // Params: $pathway (e.g. 'path:hsa04010'), $limit
 MATCH (p:Pathway {id: $pathway})<-[:IN_PATHWAY]-(a:Gene)-[e:PREDICTED_INTERACTION]->(b:Gene)
       -[:IN_PATHWAY]->(p)
+WHERE EXISTS { MATCH (run:PredictionRun {id: e.run_id})
+               WHERE e.write_id IN run.live AND NOT coalesce(e.superseded_by, '') IN run.live }
 RETURN p.name AS pathway, a.symbol AS gene_a, b.symbol AS gene_b, round(e.score, 4) AS score,
        e.run_id AS run_id
 ORDER BY score DESC

@@ -3,6 +3,8 @@
 // and the mean number of shared partners (Fig. 8).
 // Params: $run, $tag (a newer release tag such as 'biogrid@4.2.192', or null)
 MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene)
+WHERE EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 WITH p, a, b, toInteger(floor(p.score * 10)) AS bin
 WITH bin, p, EXISTS { (a)-[i:INTERACTS_WITH]-(b) WHERE $tag IN i.seen_in } AS confirmed
 RETURN toString(bin / 10.0) + '-' + toString((bin + 1) / 10.0) AS bin,

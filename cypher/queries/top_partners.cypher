@@ -3,7 +3,9 @@
 MATCH (g:Gene)
 WHERE g.symbol = $gene OR g.id = $gene
 MATCH (g)-[p:PREDICTED_INTERACTION]-(partner:Gene)
-WHERE $run IS NULL OR p.run_id = $run
+WHERE ($run IS NULL OR p.run_id = $run)
+  AND EXISTS { MATCH (run:PredictionRun {id: p.run_id})
+               WHERE p.write_id IN run.live AND NOT coalesce(p.superseded_by, '') IN run.live }
 RETURN partner.symbol AS partner, partner.id AS partner_id, round(p.score, 4) AS score,
        p.percentile AS percentile,
        p.rank AS rank, p.shared_partners AS shared_partners,

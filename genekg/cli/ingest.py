@@ -12,7 +12,7 @@ from rich.table import Table
 from genekg.cli.common import console, err_console, open_db
 from genekg.errors import GenekgError
 from genekg.ingest import LoadReport, ingest_bundle
-from genekg.loaders.base import Bundle
+from genekg.loaders.base import Bundle, LoadOptions
 
 
 def print_report(report: LoadReport) -> None:
@@ -42,6 +42,9 @@ def print_report(report: LoadReport) -> None:
         for ns, n in issues["unmapped"].items():
             t.add_row(ns, f"{n:,}", ", ".join(issues["unmapped_examples"].get(ns, [])))
         console.print(t)
+    for reason, n in (issues.get("warnings") or {}).items():
+        ex = ", ".join(issues.get("warning_examples", {}).get(reason, []))
+        console.print(f"[yellow]warning[/]: {n:,} identifiers {reason}, e.g. {ex}")
 
 
 def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
@@ -64,14 +67,15 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
                  "rest anyway.")
 
 
-def run_load(ctx: typer.Context, source: str, path: Path, options: object,
+def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
              batch_size: int = 20_000, allow_partial: bool = True) -> LoadReport:
     from genekg.loaders import get_loader
 
     loader = get_loader(source)
     t0 = time.monotonic()
     with err_console.status(f"reading {path} …"):
-        bundle = loader.load(path, options)  # type: ignore[arg-type]
+        bundle = loader.load(path, options)
+    bundle.id_maps = list(options.id_maps)
     check_partial(bundle, path, allow_partial)
     parse_s = time.monotonic() - t0
     with open_db(ctx) as db, Progress(
@@ -119,7 +123,7 @@ def ingest(
 ) -> None:
     """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
     the graph as it was."""
-    from genekg.loaders import REGISTRY, LoadOptions
+    from genekg.loaders import REGISTRY
     from genekg.organisms import resolve_organism
 
     if list_sources:

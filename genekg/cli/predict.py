@@ -68,7 +68,10 @@ def predict(
         if dry_run and not output:
             write_tsv(result, None)
         if not dry_run and (write or not output):
+            from genekg.ingest import ensure_schema
+
             with err_console.status(f"writing {len(result.predictions):,} edges …"):
+                ensure_schema(db)  # graphs built by older versions lack PredictionRun's key
                 n = write_predictions(db, result)
             err_console.print(f"[green]wrote[/] {n:,} PREDICTED_INTERACTION edges for run "
                               f"{result.run_id} in {result.seconds_writing:.1f} s")
@@ -103,9 +106,10 @@ def list_runs(ctx: typer.Context,
 @preds_app.command("delete")
 def delete(ctx: typer.Context, run: str = typer.Option(..., "--run")) -> None:
     """Delete one run's PREDICTED_INTERACTION edges (others are untouched)."""
+    from genekg.predict import delete_run
+
     with open_db(ctx) as db:
-        n = db.scalar("MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->() "
-                      "WITH p LIMIT 1000000000 DELETE p RETURN count(*) AS n", {"run": run})
+        n = delete_run(db, run)
     if not n:
         raise GenekgError(f"no predicted edges for run {run!r}",
                           hint="genekg predictions list")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from neo4j.exceptions import ServiceUnavailable
 from typer.testing import CliRunner
 
 from genekg.cli.main import app
@@ -22,6 +23,7 @@ from genekg.gne import gds_baselines as G
 from genekg.gne.pipeline import Selection, evaluate_protocol
 from genekg.gne.split import encode, split_edges
 from genekg.organisms import resolve_organism
+from genekg.predict import Prediction, PredictResult, write_predictions
 from genekg.server.manager import ServerManager
 
 runner = CliRunner()
@@ -57,9 +59,7 @@ def trained(sample_db: Database, runs: Path) -> dict[str, str]:
 
 
 def pred_count(db: Database, run: str | None = None) -> int:
-    return int(db.scalar("MATCH ()-[p:PREDICTED_INTERACTION]->() "
-                         "WHERE $run IS NULL OR p.run_id = $run RETURN count(p) AS n",
-                         {"run": run}))
+    return int(db.scalar("predict/live_count", {"run": run}))
 
 
 def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -> None:
@@ -205,6 +205,47 @@ def test_predict_idempotent_coexisting_runs_and_delete(
         assert pred_count(sample_db, a) == 300 - before_dnaa + 5
     r = runner.invoke(app, ["predictions", "delete", "--run", b])
     assert r.exit_code == 0 and pred_count(sample_db, b) == 0 and pred_count(sample_db, a) >= 300
+
+
+class _DiesMidWrite:
+    """The real database, except that the server "dies" before the third batch."""
+
+    def __init__(self, db: Database) -> None:
+        self.db, self.batches = db, 0
+
+    def run(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        if query == "predict/write_edges":
+            self.batches += 1
+            if self.batches == 3:
+                raise ServiceUnavailable("connection lost")
+        return self.db.run(query, params)
+
+    def scalar(self, query: str, params: Any = None) -> Any:
+        rows = self.run(query, params)
+        return next(iter(rows[0].values())) if rows else None
+
+
+def test_write_back_is_all_or_nothing_for_readers(
+    sample_db: Database, trained: dict[str, str], runs: Path
+) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    a = trained["1"]
+    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "120"], env=env).exit_code == 0
+    top = load_query("top_partners").text
+    old = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r}]->(y) RETURN x.id "
+                        "AS a, y.id AS b ORDER BY p.rank", {"r": a})
+    first = sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a})
+    # A new set (other scores) written in batches of 50; the server dies at batch 3.
+    preds = [Prediction(r["a"], r["b"], 0.5, rank=i + 1) for i, r in enumerate(old[:110])]
+    res = PredictResult(a, "gne", preds, 0, 0.0, 0)
+    with pytest.raises(ServiceUnavailable):
+        write_predictions(_DiesMidWrite(sample_db), res, batch=50)
+    assert pred_count(sample_db, a) == 120  # readers still see the complete old set
+    assert sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a}) == first
+    write_predictions(sample_db, res, batch=50)  # the retry completes: the new set, whole
+    assert pred_count(sample_db, a) == 110
+    assert {r["score"] for r in sample_db.run(top, {"gene": old[0]["a"], "limit": 50,
+                                                    "run": a})} == {0.5}
 
 
 def test_dry_run_and_output_write_nothing(sample_db: Database, trained: dict[str, str],

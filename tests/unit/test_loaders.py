@@ -176,3 +176,21 @@ def test_issue_examples_are_clipped() -> None:
     (ex,) = b.issues.unmapped_examples["symbol"]
     assert len(ex) < 200 and "5,000,000 chars" in ex
     assert len(b.issues.skipped_examples["bad row"][0]) < 200
+
+
+def test_accessions_in_a_symbol_list_land_on_their_gene(tmp_path: Path,
+                                                         shared_data: Path) -> None:
+    # Mixed list: TP53's accession P04637 must map to TP53, not become gene 9606:P04637;
+    # an accession the map lacks is dropped and counted; H2BC12 (looks like one) stays.
+    umap = shared_data / "id_mapping" / "uniprot_human_reviewed_gene_names.tab.gz"
+    f = tmp_path / "mixed.csv"
+    f.write_text("TP53,MDM2\nP04637,CDKN1A\nH2BC12,TP53\nA0A000,TP53\n")
+    org = resolve_organism("human")
+    b = BioGridLoader().load(f, LoadOptions(organism=org, id_maps=[umap]))
+    genes = set(b.nodes["Gene"])
+    assert "9606:P04637" not in genes and {"9606:TP53", "9606:CDKN1A", "9606:H2BC12"} <= genes
+    assert ("9606:CDKN1A", "9606:TP53") in b.edges[("INTERACTS_WITH", "Gene", "Gene")]
+    assert b.issues.unmapped == {"uniprot (not in --id-map)": 1}
+    # Without a map the accession is kept, but the summary says so.
+    nb = BioGridLoader().load(f, LoadOptions(organism=org))
+    assert sum(nb.issues.warnings.values()) == 3 and "9606:P04637" in nb.nodes["Gene"]

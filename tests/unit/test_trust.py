@@ -84,3 +84,20 @@ def test_methods_command_lists_the_registry() -> None:
     r = runner.invoke(app, ["--uri", "bolt://127.0.0.1:1", "train", "-o", "ecoli",
                             "--method", "l4"])
     assert r.exit_code == 1 and "unknown method 'l4'" in r.output and "l3" in r.output
+
+
+def test_a_load_with_another_id_map_is_its_own_source_record(tmp_path: Path) -> None:
+    # DrugBank loaded without a map (0 targets), then with one: two Source records, the
+    # first one's counts are not overwritten by the second.
+    from genekg.loaders.base import Bundle
+
+    from genekg.ingest import source_fingerprint
+
+    f, m = tmp_path / "proteins.tsv", tmp_path / "map.tsv"
+    f.write_text("x\n")
+    m.write_text("y\n")
+    plain = Bundle("drugbank", "5.0", [f])
+    mapped = Bundle("drugbank", "5.0", [f], id_maps=[m])
+    assert source_fingerprint(plain)[0] != source_fingerprint(mapped)[0]
+    assert source_fingerprint(mapped) == source_fingerprint(Bundle("drugbank", "5.0", [f],
+                                                                   id_maps=[m]))

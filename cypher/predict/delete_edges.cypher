@@ -1,0 +1,7 @@
+// `predictions delete`, step 2 (repeated until it returns 0): remove a batch of the
+// forgotten run's edges.
+// Params: $run, $batch
+MATCH ()-[p:PREDICTED_INTERACTION {run_id: $run}]->()
+WITH p LIMIT $batch
+DELETE p
+RETURN count(*) AS n

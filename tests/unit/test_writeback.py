@@ -1,0 +1,74 @@
+"""Write-back through the database seam: which statements run, in which order, and what a
+failure part-way leaves (checked with the recording fake; the real server is exercised in
+tests/integration/test_gne_predict.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fakes import RecordingStore
+from neo4j.exceptions import ServiceUnavailable
+
+from genekg.predict import Prediction, PredictResult, delete_run, write_predictions
+
+
+def _result(n: int, scope: list[str] | None = None) -> PredictResult:
+    preds = [Prediction(f"9606:G{i}", f"9606:H{i}", 0.9 - i / 100, rank=i + 1)
+             for i in range(n)]
+    return PredictResult("run-1", "stack", preds, 100, 0.1, 0, scope=scope)
+
+
+def _countdown(total: int) -> Any:
+    """A batched statement that touches `total` rows over several calls, then 0."""
+    left = [total]
+
+    def answer(p: dict[str, Any]) -> list[dict[str, Any]]:
+        n = min(left[0], p["batch"])
+        left[0] -= n
+        return [{"n": n}]
+    return answer
+
+
+def test_full_write_batches_then_one_flip_then_gc() -> None:
+    db = RecordingStore(answers={"predict/gc": _countdown(5)})
+    n = write_predictions(db, _result(5), batch=2)
+    assert n == 5
+    assert db.names() == ["predict/write_edges"] * 3 + ["predict/flip_full"] + \
+        ["predict/gc"] * 4  # 2 + 2 + 1 deleted, then an empty pass
+    writes = [p for q, p in db.calls if q == "predict/write_edges"]
+    assert [len(p["rows"]) for p in writes] == [2, 2, 1]
+    token = writes[0]["write"]
+    assert token.startswith("run-1/") and all(p["write"] == token for p in writes)
+    flip = db.calls[3][1]
+    assert flip == {"run": "run-1", "write": token, "model": "stack", "now": writes[0]["now"]}
+    assert writes[0]["rows"][0]["cap"] == "#1 0.90"
+
+
+def test_scoped_write_supersedes_before_its_flip() -> None:
+    db = RecordingStore(answers={"predict/supersede": _countdown(3)})
+    write_predictions(db, _result(2, scope=["9606:G0"]), batch=10)
+    assert db.names() == ["predict/write_edges", "predict/supersede", "predict/supersede",
+                          "predict/flip_scope", "predict/gc"]
+    assert db.calls[1][1]["genes"] == ["9606:G0"]
+
+
+def test_a_dead_server_mid_write_never_flips() -> None:
+    # The server going away after the first batch: the run's visible set is untouched
+    # because the flip (the only statement readers notice) never ran.
+    def fail(query: str, params: dict[str, Any], i: int) -> BaseException | None:
+        return ServiceUnavailable("gone") if i == 1 and query.endswith("edges") else None
+    db = RecordingStore(fail_on=fail)
+    with pytest.raises(ServiceUnavailable):
+        write_predictions(db, _result(5), batch=2)
+    # ... and what the write left behind is discarded (best effort)
+    assert db.names() == ["predict/write_edges", "predict/discard"]
+    assert db.calls[1][1]["write"] == db.calls[0][1]["write"]
+
+
+def test_delete_hides_first_then_removes_in_batches() -> None:
+    db = RecordingStore(answers={"predict/forget_run": [{"n": 7}],
+                                 "predict/delete_edges": _countdown(7)})
+    assert delete_run(db, "run-1", batch=3) == 7
+    assert db.names() == ["predict/forget_run"] + ["predict/delete_edges"] * 4
+    assert delete_run(RecordingStore(), "nope") == 0
