@@ -20,10 +20,10 @@ from common import require_shared, save, server_db, wipe
 from genekg.loaders import LoadOptions, get_loader
 from genekg.loaders.lincs import read_signatures
 
-from genekg.expression_pred import run_expression_experiment, standard_features
+from genekg.expression.experiment import run_expression_experiment, standard_features
+from genekg.expression.mtrs import MTRS
 from genekg.ingest import ingest_bundle
 from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
-from genekg.mtrs import MTRS
 
 
 def main() -> None:

@@ -103,7 +103,8 @@ RELS: tuple[RelType, ...] = (
                         "drugs": "list[str]", "shared_partner_names": "list[str]",
                         "caption": "str"}),
     RelType("HELPS_PREDICT", "Gene", "Gene", written_by="expression train --to-graph",
-            properties={"rank": "int", "cell_line": "str", "model": "str", "seed": "int"}),
+            properties={"rank": "int", "importance": "float", "cell_line": "str",
+                        "model": "str", "seed": "int", "run_id": "str"}),
 )
 NODE_TYPES = {n.label: n for n in NODES}
 NODE_LABELS = frozenset(NODE_TYPES)

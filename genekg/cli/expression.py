@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from genekg.expression.experiment import ExpressionReport
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 
@@ -104,9 +109,16 @@ def evaluate(
     cell: str = typer.Option(..., "--cell", help="Cell line (cell_id), e.g. A375, MCF7."),
     genes: str = typer.Option(None, help="Target genes (symbols, comma-separated)."),
     n_genes: int = typer.Option(50, help="Random landmark genes in the graph if --genes "
-                                "is not given."),
+                                "is not given (paper: 300)."),
     sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
-    trees: int = typer.Option(300, help="Trees per random forest (paper: 300)."),
+    trees: int = typer.Option(300, help="Trees per forest (paper: 300)."),
+    learner: str = typer.Option("rf", help="rf (the paper's random forest) or extra "
+                                "(extremely randomised trees, sqrt(p) features: faster)."),
+    ensemble: int = typer.Option(7, help="Members of the baseline-ensemble control (seeds "
+                                 "of the forests; 1 = no control)."),
+    split_seeds: int = typer.Option(1, "--split-seeds", help="Repeat on this many seeded "
+                                    "train/test splits (seed, seed+1, …)."),
+    jobs: int = typer.Option(-1, "--jobs", help="Worker processes (-1: all cores)."),
     test_frac: float = typer.Option(0.25),
     dim: int = typer.Option(32),
     seed: int = typer.Option(None),
@@ -114,20 +126,70 @@ def evaluate(
     to_graph: bool = typer.Option(False, "--to-graph", help="Also write each gene's top "
                                   "contributing genes as HELPS_PREDICT edges."),
 ) -> None:
-    """Baseline MTRS vs MTRS + each graph feature set vs stacking: R² per gene, wins,
-    sign/Wilcoxon tests, top contributing genes (CSV + PNG)."""
-    import pandas as pd
+    """Baseline MTRS vs MTRS + each graph feature set vs stacking vs the seven-seed baseline
+    ensemble: R² per gene, wins, sign/Wilcoxon tests, top contributing genes (CSV + PNG)."""
+    import time
+    from datetime import UTC, datetime
 
-    from genekg.expression_pred import run_expression_experiment
+    from genekg.expression.experiment import (
+        _prepare,
+        run_expression_experiment,
+        write_helps_predict,
+    )
 
     s = resolve_seed(ctx, seed)
     out.mkdir(parents=True, exist_ok=True)
+    target = [g.strip() for g in genes.split(",")] if genes else None
+    set_names = tuple(x.strip() for x in sets.split(",") if x.strip())
+    reports, t0 = [], time.monotonic()
     with open_db(ctx) as db, err_console.status("…") as status:
-        rep = run_expression_experiment(
-            db, lincs, cell=cell, genes=[g.strip() for g in genes.split(",")] if genes else None,
-            n_genes=n_genes, sets=tuple(x.strip() for x in sets.split(",") if x.strip()),
-            test_frac=test_frac, n_trees=trees, seed=s, dim=dim,
-            progress=lambda m: status.update(m))
+        say = status.update if console.is_terminal else _plain_progress()
+        prep = _prepare(db, lincs, cell, target, n_genes, s)
+        for k in range(max(1, split_seeds)):
+            rep = run_expression_experiment(
+                db, lincs, cell=cell, genes=target, n_genes=n_genes, sets=set_names,
+                test_frac=test_frac, n_trees=trees, seed=s, dim=dim, learner=learner,
+                n_jobs=jobs, ensemble=ensemble, split_seed=s + k, progress=say,
+                prepared=prep)
+            folder = out if split_seeds <= 1 else out / f"split-{s + k}"
+            _save_report(rep, folder, s, s + k, trees, learner)
+            _report_table(rep, f"expression prediction — {cell}, {len(rep.genes)} genes, "
+                               f"{rep.n_train} train / {rep.n_test} test signatures, split "
+                               f"seed {s + k}, {learner}, {trees} trees")
+            reports.append(rep)
+    total = time.monotonic() - t0
+    if len(reports) > 1:
+        _splits_table(reports, s, out)
+    err_console.print(f"total {total:.0f} s; peak memory {reports[-1].memory_mib}")
+    rep = reports[0]
+    if to_graph and rep.top_contributors:
+        run_id = f"expr-{cell}-s{s}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+        with open_db(ctx) as db:
+            n = write_helps_predict(db, rep, cell, s, run_id)
+        console.print(f"wrote {n} HELPS_PREDICT edges (cell line {cell}, run {run_id}); "
+                      f"see: genekg query helps_predict -p gene={rep.genes[0]}")
+    console.print(f"written: {out}/ r2_per_gene.csv, top_contributors.csv, summary.json, "
+                  "comparison.png")
+
+
+def _plain_progress() -> Callable[[str], None]:
+    """Progress lines for logs: one per message, at most every 10 s."""
+    import time
+
+    last = [0.0]
+
+    def say(msg: str) -> None:
+        if time.monotonic() - last[0] > 10:
+            last[0] = time.monotonic()
+            err_console.print(msg)
+    return say
+
+
+def _save_report(rep: ExpressionReport, out: Path, seed: int, split_seed: int, trees: int,
+                 learner: str) -> None:
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
     r2 = pd.DataFrame(rep.r2, index=rep.genes)
     r2.index.name = "gene"
     r2.to_csv(out / "r2_per_gene.csv")
@@ -135,46 +197,61 @@ def evaluate(
     (out / "summary.json").write_text(json.dumps(
         {"comparison": rep.comparison, "timings_s": rep.timings, "memory_mib": rep.memory_mib,
          "n_train": rep.n_train, "n_test": rep.n_test, "drugs_in_graph": rep.drugs_in_graph,
-         "genes": rep.genes, "seed": s, "trees": trees}, indent=2))
-    table = Table(title=f"expression prediction — {cell}, {len(rep.genes)} genes, "
-                  f"{rep.n_train} train / {rep.n_test} test signatures")
-    for c in ("model", "mean R²", "median R²", "best for", "wins vs baseline",
-              "sign p", "Wilcoxon p", "s"):
+         "genes": rep.genes, "seed": seed, "split_seed": split_seed, "trees": trees,
+         "learner": learner}, indent=2))
+    _plot(rep, out / "comparison.png")
+
+
+def _report_table(rep: ExpressionReport, title: str) -> None:
+    g = len(rep.genes)
+    table = Table(title=title, title_justify="left")
+    for c in ("model", "mean R²", "median R²", "best for", "wins vs baseline", "sign p",
+              "Wilcoxon p", "wins vs ensemble", "sign p ", "Wilcoxon p ", "s"):
         table.add_column(c, justify="left" if c == "model" else "right")
     for m, row in rep.comparison.items():
-        table.add_row(m, f"{row['mean_r2']:.3f}", f"{row['median_r2']:.3f}",
-                      str(row["best_count"]),
-                      f"{row.get('wins_vs_baseline', '')}" if m != "baseline" else "",
-                      f"{row['sign_test_p']:.2g}" if "sign_test_p" in row else "",
-                      f"{row['wilcoxon_p']:.2g}" if "wilcoxon_p" in row else "",
-                      f"{rep.timings.get(m, 0):.0f}")
+        cells = [m, f"{row['mean_r2']:.3f}", f"{row['median_r2']:.3f}", str(row["best_count"])]
+        for tag in ("baseline", "ensemble"):
+            if f"wins_vs_{tag}" in row:
+                cells += [f"{row[f'wins_vs_{tag}']}/{g}", f"{row[f'sign_p_vs_{tag}']:.2g}",
+                          f"{row[f'wilcoxon_p_vs_{tag}']:.2g}"]
+            else:
+                cells += ["", "", ""]
+        table.add_row(*cells, f"{rep.timings.get(m, 0):.0f}")
     console.print(table)
-    _plot(rep, out / "comparison.png")
-    if to_graph and rep.top_contributors:
-        rows = [{"src": f"9606:{t[f'top{k}']}", "dst": f"9606:{t['gene']}", "rank": k}
-                for t in rep.top_contributors for k in range(1, 6) if f"top{k}" in t]
-        with open_db(ctx) as db, db.session() as session, \
-                session.begin_transaction() as tx:
-            # Replace this cell line's edges in one transaction.
-            tx.run("MATCH ()-[h:HELPS_PREDICT {cell_line: $cell}]->() DELETE h",
-                   cell=cell).consume()
-            n = tx.run("UNWIND $rows AS r MATCH (a:Gene {id: r.src}) MATCH (b:Gene {id: r.dst}) "
-                       "CREATE (a)-[h:HELPS_PREDICT {rank: r.rank, cell_line: $cell, "
-                       "model: 'mtrs-stage2', seed: $seed}]->(b) RETURN count(h) AS n",
-                       rows=rows, cell=cell, seed=s).single()
-            tx.commit()
-        console.print(f"wrote {n['n'] if n else 0} HELPS_PREDICT edges (cell line {cell})")
-    console.print(f"written: {out}/r2_per_gene.csv, top_contributors.csv, summary.json, "
-                  "comparison.png")
 
 
-def _plot(rep: object, path: Path) -> None:
+def _splits_table(reports: list[ExpressionReport], seed: int, out: Path) -> None:
+    """Stacking against the baseline ensemble on every split: does the graph help beyond
+    ensembling?"""
+    table = Table(title="stacking vs the seven-seed baseline ensemble, per split",
+                  title_justify="left")
+    for c in ("split seed", "stacking R²", "ensemble R²", "baseline R²", "stacking wins",
+              "sign p", "Wilcoxon p"):
+        table.add_column(c, justify="right")
+    rows = []
+    for k, rep in enumerate(reports):
+        comp = rep.comparison
+        st = comp.get("stacking", {})
+        row = {"split_seed": seed + k, "stacking_r2": st.get("mean_r2"),
+               "ensemble_r2": comp.get("baseline_ensemble", {}).get("mean_r2"),
+               "baseline_r2": comp["baseline"]["mean_r2"],
+               "win_frac": st.get("win_frac_vs_ensemble"),
+               "sign_p": st.get("sign_p_vs_ensemble"),
+               "wilcoxon_p": st.get("wilcoxon_p_vs_ensemble")}
+        rows.append(row)
+        table.add_row(*(("-" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v))
+                        for v in row.values()))
+    console.print(table)
+    (out / "splits.json").write_text(json.dumps(rows, indent=2))
+
+
+def _plot(rep: ExpressionReport, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    comp = rep.comparison  # type: ignore[attr-defined]
+    comp = rep.comparison
     names = list(comp)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     axes[0].bar(names, [comp[n]["best_count"] for n in names], color="#4C8EDA")
@@ -209,7 +286,7 @@ def train(
 ) -> None:
     """Fit baseline and per-feature-set MTRS models on all signatures of a cell line and
     save them (models.joblib + config.json with seed and data fingerprint)."""
-    from genekg.expression_pred import train_expression_models
+    from genekg.expression.experiment import train_expression_models
 
     s = resolve_seed(ctx, seed)
     out = out or Path("runs") / f"expression-{cell}-s{s}"

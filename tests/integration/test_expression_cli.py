@@ -44,25 +44,33 @@ def test_expression_evaluate_a375(kg_db: Database, shared_data: Path, tmp_path: 
     gct = shared_data / "lincs/cmapPy_tests/test_l1000.gct"
     r = runner.invoke(app, ["expression", "evaluate", "--lincs", str(gct), "--cell", "A375",
                             "--n-genes", "4", "--trees", "10", "--sets", "cn,ent,le",
-                            "--seed", "3", "--out", str(tmp_path)])
+                            "--ensemble", "3", "--seed", "3", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     r2 = pd.read_csv(tmp_path / "r2_per_gene.csv", index_col=0)
-    assert list(r2.columns) == ["baseline", "cn", "ent", "le", "stacking"] and len(r2) == 4
+    assert list(r2.columns) == ["baseline", "baseline_ensemble", "cn", "ent", "le",
+                                "stacking"] and len(r2) == 4
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["n_train"] + summary["n_test"] == 377
     assert "wilcoxon_p" in summary["comparison"]["stacking"]
+    assert 0 <= summary["comparison"]["stacking"]["wins_vs_ensemble"] <= 4
     top = pd.read_csv(tmp_path / "top_contributors.csv")
     assert len(top) == 4 and set(top["top1"]) <= set(r2.index)
     assert (tmp_path / "comparison.png").stat().st_size > 1000
     again = runner.invoke(app, ["expression", "evaluate", "--lincs", str(gct), "--cell",
                                 "A375", "--n-genes", "4", "--trees", "10", "--sets",
-                                "cn,ent,le", "--seed", "3", "--out", str(tmp_path / "b"),
-                                "--to-graph"])
+                                "cn,ent,le", "--ensemble", "3", "--seed", "3", "--out",
+                                str(tmp_path / "b"), "--to-graph", "--jobs", "1"])
     assert again.exit_code == 0, again.output
-    helps = kg_db.scalar("MATCH (a:Gene)-[h:HELPS_PREDICT {cell_line: 'A375'}]->(b:Gene) "
-                         "RETURN count(h) AS n")
-    assert helps == 4 * 3  # top-5 lists hold the 3 other target genes each
+    helps = kg_db.run("MATCH (a:Gene)-[h:HELPS_PREDICT {cell_line: 'A375'}]->(b:Gene) "
+                      "RETURN h.importance AS imp, h.run_id AS run")
+    # the top lists hold at most the 3 other target genes each, only positive importances
+    assert 0 < len(helps) <= 4 * 3 and all(h["imp"] > 0 for h in helps)
+    assert helps[0]["run"].startswith("expr-A375-s3-")
     assert pd.read_csv(tmp_path / "b" / "r2_per_gene.csv", index_col=0).equals(r2)
+    gene = kg_db.scalar("MATCH ()-[:HELPS_PREDICT]->(b:Gene) RETURN b.symbol AS s LIMIT 1")
+    q = runner.invoke(app, ["query", "helps_predict", "-p", f"gene={gene}", "-p", "limit=5",
+                            "--format", "tsv"])
+    assert q.exit_code == 0 and "shared_pathways" in q.output
 
 
 def test_expression_bad_input(kg_db: Database, shared_data: Path, tmp_path: Path) -> None:

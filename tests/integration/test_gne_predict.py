@@ -305,6 +305,7 @@ def test_every_library_query_explains_and_runs(sample_db: Database, trained: dic
         "cell_line_mutated_predictions": {"cell_line": "MCF7", "limit": 5},
         "compare_runs": {"run_a": a, "run_b": trained["2"], "limit": 5},
         "score_histogram": {"run": a, "tag": "biogrid@gne-2019"},
+        "helps_predict": {"gene": "TP53", "limit": 5},
         "runs": {},
     }
     names = [n.removeprefix("queries/") for n in query_names("queries/")]

@@ -7,9 +7,9 @@ import pytest
 
 from genekg import features as F
 from genekg.errors import GenekgError
-from genekg.expression_pred import standard_features
+from genekg.expression.experiment import standard_features
+from genekg.expression.mtrs import MTRS, compare, impute_median
 from genekg.kgfeatures import KG, FeatureSet
-from genekg.mtrs import MTRS, compare, impute_median
 
 # 0-1, 1-2, 2-3, 0-2, 3-4, and 5 isolated
 EDGES = np.array([[0, 1], [1, 2], [2, 3], [0, 2], [3, 4]])
@@ -110,3 +110,32 @@ def test_standard_features() -> None:
     assert names[:3] == ["log10_dose", "time_h", "vehicle"]
     assert x[0, 0] == pytest.approx(1.0) and x[1, 0] == pytest.approx(0.0)
     assert x[2, 2] == 1.0 and x.shape == (3, 6)
+
+
+def test_mtrs_same_result_for_any_worker_count_and_learners_named() -> None:
+    x, y = _toy()
+    one = MTRS(n_trees=20, seed=5, n_jobs=1).fit_predict(x[:90], y[:90], x[90:], y[90:])
+    two = MTRS(n_trees=20, seed=5, n_jobs=2).fit_predict(x[:90], y[:90], x[90:], y[90:])
+    assert np.array_equal(one.predictions, two.predictions)
+    assert np.array_equal(one.importances, two.importances)
+    # another forest seed (an ensemble member) changes the forests, not the folds
+    other = MTRS(n_trees=20, seed=5, n_jobs=1, forest_seed=1).fit_predict(
+        x[:90], y[:90], x[90:], y[90:])
+    assert not np.array_equal(one.predictions, other.predictions)
+    fast = MTRS(n_trees=20, seed=5, n_jobs=1, learner="extra").fit_predict(
+        x[:90], y[:90], x[90:], y[90:])
+    assert fast.r2[0] > 0.7
+    with pytest.raises(GenekgError, match="unknown learner"):
+        MTRS(learner="xgb")
+
+
+def test_compare_against_the_ensemble_control() -> None:
+    # stacking beats the baseline on every gene but the ensemble on none: the report
+    # must say the graph adds nothing beyond averaging
+    base = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    r2 = {"baseline": base, "baseline_ensemble": base + 0.05, "stacking": base + 0.02}
+    c = compare(r2)["stacking"]
+    assert c["wins_vs_baseline"] == 6 and c["wins_vs_ensemble"] == 0
+    assert c["losses_vs_ensemble"] == 6 and c["win_frac_vs_ensemble"] == 0.0
+    assert c["sign_p_vs_ensemble"] == pytest.approx(2 * 0.5 ** 6)
+    assert "wins_vs_ensemble" not in compare(r2)["baseline_ensemble"]

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import re
 import time
-import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import r2_score
 
-from genekg.db import Database
+from genekg.db import Database, GraphStore
 from genekg.errors import GenekgError
+from genekg.expression.mtrs import MTRS, compare, impute_median
 from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
-from genekg.mtrs import MTRS, compare, impute_median
 
 ProgressFn = Callable[[str], None]
 
@@ -74,19 +73,28 @@ def run_expression_experiment(
     n_trees: int = 300,
     seed: int = 0,
     dim: int = 32,
+    learner: str = "rf",
+    n_jobs: int = -1,
+    ensemble: int = 7,
+    split_seed: int | None = None,
     progress: ProgressFn | None = None,
+    prepared: dict[str, Any] | None = None,
 ) -> ExpressionReport:
-
+    """The paper's comparison on one seeded train/test split: baseline MTRS, MTRS with each
+    graph feature set, `stacking` (mean of the feature-set models) and the control
+    `baseline_ensemble` (mean of `ensemble` baseline MTRS models differing only in their
+    forests' seeds; the first is `baseline` itself, so nothing is fitted twice).
+    `split_seed` (default `seed`) draws the split; `prepared` reuses `_prepare`'s output."""
     say = progress or (lambda _m: None)
     say("reading signatures and the knowledge graph")
-    prep = _prepare(db, lincs_path, cell, genes, n_genes, seed)
+    prep = prepared or _prepare(db, lincs_path, cell, genes, n_genes, seed)
     kg, targets, x, y, n = prep["kg"], prep["targets"], prep["x"], prep["y"], prep["n"]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if split_seed is None else split_seed)
     perm = rng.permutation(n)
     n_te = max(1, round(test_frac * n))
     te, tr = perm[:n_te], perm[n_te:]
     drug_idx = prep["drug_idx"]
-    mtrs = MTRS(n_trees=n_trees, seed=seed)
+    mtrs = MTRS(n_trees=n_trees, seed=seed, learner=learner, n_jobs=n_jobs)
     report = ExpressionReport(targets, {}, {}, [], n_train=len(tr), n_test=len(te),
                               drugs_in_graph=float((drug_idx >= 0).mean()))
     t0 = time.monotonic()
@@ -94,41 +102,74 @@ def run_expression_experiment(
     base = mtrs.fit_predict(x[tr], y[tr], x[te], y[te], progress=say)
     report.timings["baseline"] = time.monotonic() - t0
     report.r2["baseline"] = base.r2
+    if ensemble > 1:
+        t0 = time.monotonic()
+        members = [base.predictions]
+        for k in range(1, ensemble):
+            say(f"baseline ensemble member {k + 1}/{ensemble}")
+            member = replace(mtrs, forest_seed=k)
+            members.append(member.fit_predict(x[tr], y[tr], x[te], y[te],
+                                              progress=say).predictions)
+        report.r2["baseline_ensemble"] = _r2(y[te], np.mean(members, axis=0))
+        report.timings["baseline_ensemble"] = time.monotonic() - t0 + report.timings["baseline"]
     preds = []
     contributions = np.zeros((len(targets), len(targets)))
     for name in sets:
         say(f"feature set {name}")
-        tracemalloc.start()
         t0 = time.monotonic()
-        fs = compute(kg, name, dim=dim, seed=seed, db=db)
+        cache = prep.setdefault("per_gene", {})  # a feature set is split-independent
+        if name not in cache:
+            cache[name] = _gene_features(compute(kg, name, dim=dim, seed=seed, db=db), prep)
         feat_s = time.monotonic() - t0
-        per_gene = _gene_features(fs, prep)
+        per_gene = cache[name]
         gx_tr, gx_te = [], []
         for f in per_gene:
             a, b = impute_median(f[tr], f[te])
             gx_tr.append(a)
             gx_te.append(b)
         res = mtrs.fit_predict(x[tr], y[tr], x[te], y[te], gx_tr, gx_te, progress=say)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
         report.timings[name] = time.monotonic() - t0
         report.timings[f"{name}_features"] = feat_s
-        report.memory_mib[name] = peak / 2**20
         report.r2[name] = res.r2
         preds.append(res.predictions)
         contributions += res.importances
     if preds:
-        stack = np.mean(preds, axis=0)
-        report.r2["stacking"] = np.array([r2_score(y[te][:, j], stack[:, j])
-                                          for j in range(len(targets))])
+        report.r2["stacking"] = _r2(y[te], np.mean(preds, axis=0))
         contributions /= len(preds)
         for j, g in enumerate(targets):
             order = [o for o in np.argsort(-contributions[j]) if o != j][:5]
             report.top_contributors.append(
                 {"gene": g, **{f"top{k + 1}": targets[o] for k, o in enumerate(order)},
-                 "top1_importance": float(contributions[j, order[0]])})
+                 **{f"importance{k + 1}": float(contributions[j, o])
+                    for k, o in enumerate(order)}})
     report.comparison = compare(report.r2)
+    report.memory_mib = peak_rss_mib()
     return report
+
+
+def peak_rss_mib() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest worker process (MiB)."""
+    import resource
+
+    return {"main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "largest_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def write_helps_predict(db: GraphStore, report: ExpressionReport, cell: str, seed: int,
+                        run_id: str) -> int:
+    """Each target gene's top contributing genes (positive permutation importance) as
+    `(helper)-[:HELPS_PREDICT {rank, importance, cell_line, run_id}]->(gene)`, replacing
+    the cell line's previous set atomically; the number of edges written."""
+    rows = [{"src": f"9606:{t[f'top{k}']}", "dst": f"9606:{t['gene']}", "rank": k,
+             "importance": t[f"importance{k}"]}
+            for t in report.top_contributors for k in range(1, 6)
+            if f"top{k}" in t and t[f"importance{k}"] > 0]
+    return int(db.scalar("expression/replace_helps", {"cell": cell, "rows": rows,
+                                                      "run": run_id, "seed": seed}) or 0)
+
+
+def _r2(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    return np.array([r2_score(y[:, j], pred[:, j]) for j in range(y.shape[1])])
 
 
 def train_expression_models(
