@@ -1,0 +1,1 @@
+"""The Cypher library shipped as `genekg.cypher`: schema, named queries, write-back."""

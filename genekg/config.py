@@ -33,16 +33,19 @@ def server_home() -> Path:
 
 
 def password_file(home: Path | None = None) -> Path:
+    """The file holding the local server's generated password (mode 0600)."""
     return (home or server_home()) / "conf" / "genekg-password"
 
 
 def runs_dir() -> Path:
+    """Folder of training runs (GENEKG_RUNS_DIR, default ./runs)."""
     override = os.environ.get("GENEKG_RUNS_DIR")
     return Path(override) if override else Path("runs")
 
 
 @dataclass(frozen=True)
 class ConnectionSettings:
+    """Where and as whom to connect; the password never appears in repr()."""
     uri: str
     user: str
     password: str | None
@@ -54,6 +57,7 @@ class ConnectionSettings:
 def resolve_connection(
     uri: str | None = None, user: str | None = None, password: str | None = None
 ) -> ConnectionSettings:
+    """Connection settings from arguments, then NEO4J_* variables, then the local server."""
     # Without an explicit URI, talk to the local server on its configured Bolt port.
     local = f"bolt://127.0.0.1:{os.environ['GENEKG_BOLT_PORT']}" \
         if os.environ.get("GENEKG_BOLT_PORT") else DEFAULT_URI

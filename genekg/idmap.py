@@ -33,6 +33,7 @@ class IdMapper:
     sources: list[str] = field(default_factory=list)
 
     def add(self, namespace: str, key: str, canonical: str, **props: str) -> None:
+        """Record `key` (in `namespace`) -> canonical id, with optional gene properties."""
         key, canonical = key.strip(), canonical.strip()
         if not key or not canonical:
             return
@@ -44,6 +45,7 @@ class IdMapper:
                     p.setdefault(k, v.strip())
 
     def map(self, value: str, namespace: str) -> str | None:
+        """The canonical id of `value` read as `namespace`, or None."""
         value = value.strip()
         if not value:
             return None
@@ -60,19 +62,23 @@ class IdMapper:
         return hit
 
     def gene_props(self, canonical: str) -> dict[str, str]:
+        """Properties collected for a canonical gene (symbol, UniProt, Entrez, …)."""
         return self.props.get(canonical, {})
 
     def has(self, namespace: str) -> bool:
+        """Whether `namespace` can be mapped (canonical, or a table was loaded for it)."""
         return namespace == self.organism.canonical or bool(self.tables.get(namespace))
 
     @classmethod
     def from_files(cls, organism: Organism, paths: list[Path]) -> IdMapper:
+        """A mapper for `organism` from mapping tables recognised by their headers."""
         mapper = cls(organism)
         for path in paths:
             mapper.load(path)
         return mapper
 
     def load(self, path: Path) -> None:
+        """Read one mapping table; InputError naming the file when its header is unknown."""
         lines = iter_lines(path)
         _, header = next(lines)
         sep = detect_separator(header, path)

@@ -28,6 +28,7 @@ SEEN = "CASE WHEN $tag IN coalesce(x.seen_in, []) THEN x.seen_in ELSE coalesce(x
 
 @dataclass
 class LoadReport:
+    """What one load did: counts added and already present, issues, timing, provenance id."""
     source: str
     release: str
     source_id: str
@@ -40,6 +41,7 @@ class LoadReport:
 
     @property
     def relationships(self) -> int:
+        """Relationships of the load, new and existing."""
         return sum(v + self.existing.get(k, 0) for k, v in self.added.items() if "]->" in k)
 
 
@@ -52,6 +54,7 @@ def source_fingerprint(bundle: Bundle) -> tuple[str, str]:
 
 
 def ensure_schema(db: Database) -> None:
+    """Create the schema's constraints and indexes (idempotent)."""
     for stmt in load_query("schema").statements():
         db.run(stmt)
 

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from genekg import features as F
 from genekg.db import Database
 from genekg.errors import GenekgError
+from genekg.schema import check_label
 
 FEATURE_SETS = ("cn", "lpi", "ent", "le", "lle", "dw", "n2v")
 EMBEDDING_SETS = ("le", "lle", "dw", "n2v")
@@ -35,6 +36,7 @@ EMBEDDING_SETS = ("le", "lle", "dw", "n2v")
 
 @dataclass
 class KG:
+    """The human KEGG graph with super nodes (pathways, drugs, cell lines) as a sparse adjacency."""
     nodes: list[str]  # node ids: genes '9606:TP53', 'path:…', drug ids, 'COSMIC:…'
     labels: list[str]
     adj: sp.csr_matrix
@@ -69,6 +71,7 @@ def pull_kg(db: Database, taxon: int = 9606) -> KG:
 
 @dataclass
 class FeatureSet:
+    """One computed feature set: an embedding or a pairwise score over the KG."""
     name: str
     seconds: float
     embedding: np.ndarray | None = None  # (N, dim) for embedding sets
@@ -99,6 +102,7 @@ class FeatureSet:
 
 def compute(kg: KG, name: str, *, dim: int = 32, seed: int = 0, db: Database | None = None
             ) -> FeatureSet:
+    """Compute feature set `name` (cn, lpi, ent, le, lle, dw, n2v) on the KG."""
     if name not in FEATURE_SETS:
         raise GenekgError(f"unknown feature set {name!r}", hint=", ".join(FEATURE_SETS))
     t0 = time.monotonic()
@@ -121,7 +125,7 @@ def _gds_walk(db: Database, kg: KG, name: str, dim: int, seed: int) -> np.ndarra
     # Element ids per label first (indexed lookups), then project by element id.
     eid: dict[str, str] = {}
     for label in sorted(set(kg.labels)):
-        assert label in ("Gene", "Pathway", "Drug", "CellLine")
+        check_label(label)  # names put into Cypher come from the schema only
         ids = [n for n, lab in zip(kg.nodes, kg.labels, strict=True) if lab == label]
         for nid, e in db.scalar(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
                                 "RETURN collect([n.id, elementId(n)]) AS r", {"ids": ids}):

@@ -14,6 +14,7 @@ from genekg.errors import GenekgError
 
 @dataclass(frozen=True)
 class Organism:
+    """An organism genekg knows: taxon, names and its canonical gene namespace."""
     taxon: int
     name: str
     short: str
@@ -21,6 +22,7 @@ class Organism:
     aliases: tuple[str, ...] = ()
 
     def gene_id(self, canonical: str) -> str:
+        """The graph id of a gene (`<taxon>:<canonical id>`)."""
         return f"{self.taxon}:{canonical}"
 
 
@@ -34,6 +36,7 @@ ORGANISMS: tuple[Organism, ...] = (
 
 
 def resolve_organism(value: str | int) -> Organism:
+    """An organism by name, alias or taxon id; GenekgError listing the known ones otherwise."""
     key = str(value).strip().lower().replace(" ", "_")
     for org in ORGANISMS:
         if key in (str(org.taxon), org.short, org.name.lower().replace(" ", "_"), *org.aliases):
@@ -43,4 +46,5 @@ def resolve_organism(value: str | int) -> Organism:
 
 
 def organism_by_taxon(taxon: int) -> Organism | None:
+    """The organism with this taxon id, or None."""
     return next((o for o in ORGANISMS if o.taxon == taxon), None)

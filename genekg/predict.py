@@ -42,6 +42,7 @@ ProgressFn = Callable[[int, int], None]
 
 @dataclass
 class Prediction:
+    """One predicted pair with its calibrated score, rank, percentile and named evidence."""
     a: str
     b: str
     score: float
@@ -72,6 +73,7 @@ class Prediction:
 
 @dataclass
 class PredictOptions:
+    """Which pairs to keep: global top-k, per-gene top partners, minimum score, genes."""
     top_k: int | None = 1000
     per_gene: int | None = None
     min_score: float | None = None
@@ -81,6 +83,7 @@ class PredictOptions:
 
 @dataclass
 class PredictResult:
+    """Scored and selected predictions of one run, with counts and timings."""
     run_id: str
     model: str
     predictions: list[Prediction]
@@ -185,6 +188,7 @@ def score_candidates(
 def predict(
     db: Database, run: Run, opts: PredictOptions, progress: ProgressFn | None = None
 ) -> PredictResult:
+    """Score every candidate pair of a run (known interactions excluded) and select by `opts`."""
     cfg = run.config
     genes, emb, _ = run.load_embeddings()
     clf = run.load_classifier()
@@ -404,6 +408,7 @@ def _repeat(db: GraphStore, query: str, params: dict[str, Any]) -> int:
 
 
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
+    """The TSV rows of a prediction result, header first."""
     yield ["rank", "gene_a", "gene_b", "score", "percentile", "shared_partners",
            "shares_pathway", "shares_drug_target", "model", "run_id", "shared_pathways",
            "drugs_targeting_both", "shared_partner_names"]
@@ -416,6 +421,7 @@ def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
 
 
 def write_tsv(result: PredictResult, path: Path | None) -> None:
+    """Write the predictions as TSV to `path` (stdout when None)."""
     import sys
 
     fh = open(path, "w", newline="") if path else sys.stdout  # noqa: SIM115

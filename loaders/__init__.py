@@ -20,6 +20,7 @@ REGISTRY: dict[str, type[Loader]] = {
 
 
 def get_loader(name: str) -> Loader:
+    """The loader registered under `name`; GenekgError listing the sources otherwise."""
     try:
         return REGISTRY[name]()
     except KeyError:

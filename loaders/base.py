@@ -51,18 +51,21 @@ class Issues:
             ex.append(_clip(example))
 
     def skip(self, reason: str, example: str) -> None:
+        """Count a skipped row under `reason`, keeping a few examples."""
         self.skipped[reason] += 1
         ex = self.skipped_examples.setdefault(reason, [])
         if len(ex) < 3:
             ex.append(_clip(example))
 
     def unmapped_id(self, namespace: str, value: str) -> None:
+        """Count an identifier that could not be mapped from `namespace`."""
         self.unmapped[namespace] += 1
         ex = self.unmapped_examples.setdefault(namespace, [])
         if len(ex) < 5 and _clip(value) not in ex:
             ex.append(_clip(value))
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts and examples as a JSON-ready dict (stored on the Source node)."""
         return {
             "skipped": dict(self.skipped),
             "skipped_examples": self.skipped_examples,
@@ -91,6 +94,8 @@ class Bundle:
     undirected: frozenset[str] = UNDIRECTED
 
     def node(self, label: str, node_id: str, **props: Any) -> None:
+        """Add a node (its label and id checked against the schema); later properties fill gaps
+        only."""
         check_id(check_label(label), node_id)
         existing = self.nodes.setdefault(label, {}).get(node_id)
         clean = {k: v for k, v in props.items() if v is not None and v != ""}
@@ -123,6 +128,7 @@ class Bundle:
         return False
 
     def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per (type, ends), as the load summary shows them."""
         out = {f"(:{label})": len(v) for label, v in sorted(self.nodes.items())}
         for (rel, sl, el), table in sorted(self.edges.items()):
             out[f"(:{sl})-[:{rel}]->(:{el})"] = len(table)
@@ -131,6 +137,7 @@ class Bundle:
 
 @dataclass
 class LoadOptions:
+    """Options of one load: organism, release, id maps and source-specific extras."""
     organism: Organism | None = None
     release: str | None = None
     id_maps: list[Path] = field(default_factory=list)
@@ -138,11 +145,14 @@ class LoadOptions:
 
 
 class Loader(Protocol):
+    """A source: reads files into a Bundle, never touches the database."""
     name: ClassVar[str]
     summary: ClassVar[str]
     formats: ClassVar[str]
 
-    def load(self, path: Path, options: LoadOptions) -> Bundle: ...
+    def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read `path` into a Bundle; InputError naming file and line on bad input."""
+        ...
 
 
 # ----------------------------------------------------------------- file helpers

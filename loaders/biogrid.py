@@ -30,16 +30,19 @@ LICENCE = "BioGRID: MIT licence"
 
 
 def release_from_name(path: Path) -> str | None:
+    """The BioGRID release in a file name (e.g. 4.4.999), or None."""
     m = re.search(r"-(\d+\.\d+\.\d+)", path.name)
     return m.group(1) if m else None
 
 
 def organism_from_name(path: Path) -> Organism | None:
+    """The organism named in a BioGRID file name, or None."""
     m = re.search(r"_ID_(\d+)_", path.name)
     return organism_by_taxon(int(m.group(1))) if m else None
 
 
 class BioGridLoader:
+    """BioGRID TAB 2.0/3.0 files and two-column edge lists -> INTERACTS_WITH."""
     name: ClassVar[str] = "biogrid"
     summary: ClassVar[str] = "BioGRID interactions (TAB2/TAB3 releases, two-column edge lists)"
     formats: ClassVar[str] = (
@@ -48,6 +51,7 @@ class BioGridLoader:
     )
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read a BioGRID TAB file or an edge list (header and id namespace detected)."""
         require_file(path)
         organism = options.organism or organism_from_name(path)
         if organism is None:

@@ -34,10 +34,12 @@ LICENCE_GDSC = "GDSC: academic terms (cancerrxgene.org)"
 
 
 def cell_line_id(cosmic_id: str) -> str:
+    """The CellLine id of a COSMIC id (`COSMIC:<id>`)."""
     return f"COSMIC:{cosmic_id.strip()}"
 
 
 class CellLinesLoader:
+    """GDSC/COSMIC cell lines and their mutations -> CellLine, HAS_MUTATION."""
     name: ClassVar[str] = "cell-lines"
     summary: ClassVar[str] = "Cell lines + mutations (COSMIC CLP export, GDSC tables, CGC)"
     formats: ClassVar[str] = (
@@ -46,6 +48,7 @@ class CellLinesLoader:
     )
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read a cell-line table or a mutation table (recognised by its header)."""
         require_file(path)
         mapper = IdMapper.from_files(resolve_organism("human"), options.id_maps)
         cols = set(table_columns(path))

@@ -58,11 +58,13 @@ class DrugResolver:
                     self.by_pubchem.setdefault(r["pubchem_cid"], r["drugbank_id"])
 
     def drugbank_id(self, inchikey: str = "", pubchem: str = "") -> str | None:
+        """The DrugBank id of a compound by InChIKey or PubChem CID, or None."""
         key = inchikey.removeprefix("InChIKey=").strip()
         return self.by_inchikey.get(key) or self.by_pubchem.get(pubchem.strip())
 
 
 class DrugsLoader:
+    """DrugBank (dhimmel), Repurposing Hub and LINCS perturbagens -> Drug, TARGETS."""
     name: ClassVar[str] = "drugs"
     summary: ClassVar[str] = "Drugs + targets: DrugBank tables, Repurposing Hub, LINCS pertinfo"
     formats: ClassVar[str] = (
@@ -71,6 +73,7 @@ class DrugsLoader:
     )
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read a DrugBank folder, a Repurposing Hub export or a LINCS pert_info table."""
         org = resolve_organism("human")
         gene_maps = [p for p in options.id_maps if not _is_drug_map(p)]
         mapper = IdMapper.from_files(org, gene_maps)

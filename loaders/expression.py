@@ -34,6 +34,7 @@ LICENCE = "see data/PROVENANCE.md of the compendium"
 
 
 def guess_id_type(values: list[str]) -> str:
+    """The namespace most of `values` look like (uniprot, bnumber, orf, dream5, symbol)."""
     sample = [v for v in values[:300] if v]
     if not sample:
         return "symbol"
@@ -62,6 +63,7 @@ def _float(value: str, path: Path, line: int, column: str) -> float:
 
 
 class ExpressionLoader:
+    """Expression compendia (DREAM5, PRECISE, Gasch, Spellman, …) -> ExpressionProfile, Dataset."""
     name: ClassVar[str] = "expression"
     summary: ClassVar[str] = "Gene x sample expression matrices (PRECISE, Gasch, DREAM5, ...)"
     formats: ClassVar[str] = (
@@ -70,6 +72,7 @@ class ExpressionLoader:
     )
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read a genes x samples (or samples x genes) table into profiles of one dataset."""
         require_file(path)
         if options.organism is None:
             raise InputError("which organism? pass --organism (ecoli, yeast, human)",

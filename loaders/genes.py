@@ -56,6 +56,7 @@ def add_gene(
 
 
 def add_canonical_gene(bundle: Bundle, mapper: IdMapper, canonical: str, **extra: str) -> str:
+    """Add the Gene node of a canonical id with the mapper's properties; its graph id."""
     org = mapper.organism
     gid = org.gene_id(canonical)
     props: dict[str, str | int] = {"organism": org.taxon}

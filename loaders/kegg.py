@@ -38,11 +38,13 @@ REST = "https://rest.kegg.jp"
 
 
 class KgmlLoader:
+    """KEGG KGML pathway files -> Pathway, IN_PATHWAY, KEGG_RELATION (XXE-safe parser)."""
     name: ClassVar[str] = "kegg"
     summary: ClassVar[str] = "KEGG pathways (KGML files or directory; --online via KEGG REST)"
     formats: ClassVar[str] = "KGML .xml (one file, a directory of them, or --online ids)"
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read one KGML file or a folder of them."""
         online = options.extra.get("online")
         if online:
             files = download_kgml(str(online).split(","),
@@ -154,11 +156,13 @@ def download_kgml(ids: list[str], base_url: str, cache: Path) -> list[Path]:
 
 
 class KeggDrugTargetLoader:
+    """KEGG drug-target lists -> Drug, TARGETS."""
     name: ClassVar[str] = "kegg-drugs"
     summary: ClassVar[str] = "KEGG drug -> target links (PyDTI kegg.txt or *_admat_dgc.txt)"
     formats: ClassVar[str] = "'Dxxxxx hsaNNN ...' lines, or a gene x drug 0/1 TSV matrix"
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read a KEGG drug-target table."""
         org = options.organism or resolve_organism("human")
         mapper = IdMapper.from_files(org, [p for p in options.id_maps
                                            if "kegg_drug_map" not in p.name])

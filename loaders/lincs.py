@@ -38,16 +38,20 @@ def _s(v: Any) -> str:
 
 
 def brd(pert_id: str) -> str:
+    """The Broad id stem of a perturbagen id (`BRD-K12345678`)."""
     m = re.match(r"(BRD-[A-Z]\d{8})", pert_id)
     return m.group(1) if m else pert_id
 
 
 class LincsLoader:
+    """LINCS L1000 GCT/GCTX -> Parquet signatures plus Drug/Dataset nodes (PROFILED_IN)."""
     name: ClassVar[str] = "lincs"
     summary: ClassVar[str] = "LINCS L1000 signatures (GCTX/GCT), streamed to Parquet"
     formats: ClassVar[str] = "GCTX (HDF5, level 3-5) or GCT v1.3 text; --cell, --landmark"
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
+        """Read signatures of a GCT/GCTX file (optionally one cell line), streaming GCTX in
+        chunks."""
         require_file(path)
         cell = options.extra.get("cell")
         landmark = bool(options.extra.get("landmark"))

@@ -45,6 +45,7 @@ def read_table(path: Path, required: list[str], sep: str | None = None
 
 
 def table_columns(path: Path) -> list[str]:
+    """The header columns of a CSV/TSV table (separator detected)."""
     lines = iter_lines(path)
     _, header = next(lines)
     sep = detect_separator(header, path)

@@ -18,6 +18,7 @@ err_console = Console(stderr=True)
 
 @dataclass
 class AppState:
+    """Connection settings and flags given to the root command, shared by every subcommand."""
     uri: str | None = None
     user: str | None = None
     password: str | None = None
@@ -29,6 +30,7 @@ class AppState:
 
 
 def state(ctx: typer.Context) -> AppState:
+    """The AppState stored on the root context."""
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
@@ -48,6 +50,7 @@ def resolve_seed(ctx: typer.Context, seed: int | None) -> int:
 
 
 def open_db(ctx: typer.Context) -> Any:
+    """A connected `Database` for this invocation's settings (use as a context manager)."""
     from genekg.db import connect
 
     s = state(ctx)
@@ -55,6 +58,7 @@ def open_db(ctx: typer.Context) -> Any:
 
 
 def render_error(exc: GenekgError) -> None:
+    """Print a GenekgError as one red line plus its hint (no traceback)."""
     # soft_wrap: one line per message, so logs stay greppable
     from rich.markup import escape
 
@@ -69,6 +73,7 @@ class GenekgGroup(TyperGroup):
     """Expected failures end with a message and a non-zero exit, not a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command; expected errors become one line and exit status 1."""
         try:
             return super().invoke(ctx)
         except GenekgError as exc:
@@ -89,6 +94,7 @@ class GenekgGroup(TyperGroup):
 
 
 def setup_logging(verbose: bool) -> None:
+    """Log to stderr through rich: DEBUG with --verbose, WARNING otherwise."""
     from rich.logging import RichHandler
 
     logging.basicConfig(

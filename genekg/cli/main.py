@@ -45,6 +45,7 @@ def root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
 ) -> None:
+    """Global options: connection, verbosity and the seed that fixes every random choice."""
     setup_logging(verbose)
     ctx.obj = AppState(uri=uri, user=user, password=password, verbose=verbose, seed=seed)
 
@@ -64,6 +65,7 @@ app.add_typer(expression_mod.expr_app, name="expression")
 
 
 def main() -> None:
+    """Entry point of the `genekg` console script."""
     app()
 
 

@@ -25,6 +25,7 @@ logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 @dataclass
 class ServerInfo:
+    """Versions and size of the connected server (for `genekg doctor`/`server status`)."""
     neo4j_version: str
     edition: str
     gds_version: str | None
@@ -42,6 +43,7 @@ class Database:
         self.database = database
 
     def close(self) -> None:
+        """Close the driver and its connection pool."""
         self.driver.close()
 
     def __enter__(self) -> Database:
@@ -70,6 +72,7 @@ class Database:
             return [r.data() for r in session.run(self._text(query), dict(params or {}))]
 
     def scalar(self, query: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row, or None when there is no row."""
         rows = self.run(query, params)
         if not rows:
             return None
@@ -82,10 +85,13 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[neo4j.Session]:
+        """A driver session on this database (for explicit transactions)."""
         with self.driver.session(database=self.database) as s:
             yield s
 
     def info(self) -> ServerInfo:
+        """Server version, edition, GDS version and procedure count, node and relationship
+        counts."""
         comp = self.run("CALL dbms.components() YIELD name, versions, edition "
                         "RETURN versions[0] AS version, edition")[0]
         gds_version: str | None
@@ -105,6 +111,7 @@ def connect(
     password: str | None = None,
     database: str | None = None,
 ) -> Database:
+    """Connect and verify; a clear GenekgError when the server is down or the password wrong."""
     settings = resolve_connection(uri, user, password)
     if settings.password is None:
         raise ConnectionFailed(

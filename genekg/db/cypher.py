@@ -15,6 +15,7 @@ from genekg.errors import GenekgError
 
 @dataclass(frozen=True)
 class NamedQuery:
+    """A Cypher file of the library: its name, text and header comment."""
     name: str
     text: str
     doc: str
@@ -33,6 +34,7 @@ def _root() -> resources.abc.Traversable:
 
 @cache
 def query_names(prefix: str = "") -> tuple[str, ...]:
+    """Names of every shipped .cypher file (e.g. `queries/top_partners`), optionally by prefix."""
     names: list[str] = []
 
     def walk(node: resources.abc.Traversable, rel: str) -> None:
@@ -48,6 +50,8 @@ def query_names(prefix: str = "") -> tuple[str, ...]:
 
 @cache
 def load_query(name: str) -> NamedQuery:
+    """The named query (`top_partners` or `predict/write_edges`); unknown names list the known
+    ones."""
     if "/" not in name and f"queries/{name}" in query_names():
         name = f"queries/{name}"  # the user-facing library is addressed by short name
     parts = name.removesuffix(".cypher").split("/")

@@ -34,6 +34,8 @@ def _number(value: str) -> float:
 
 @dataclass
 class ExpressionReport:
+    """Outcome of one expression experiment: R² per model and gene, comparisons, contributors,
+    cost."""
     genes: list[str]
     r2: dict[str, np.ndarray]
     comparison: dict[str, dict[str, float]]
@@ -46,6 +48,8 @@ class ExpressionReport:
 
 
 def standard_features(meta: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
+    """Standard features per signature: log10 dose, time, vehicle flag, drug one-hot; and their
+    names."""
     n = len(meta["id"])
     dose = np.array([_number(x) for x in meta.get("pert_dose", meta.get("pert_idose",
                                                                           [""] * n))])

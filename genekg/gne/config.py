@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 @dataclass
 class GNEConfig:
+    """GNE hyper-parameters (torch-free, so configs can be built and recorded without torch)."""
     dim: int = 128
     lam: float = 0.0  # λ: weight of the expression branch (0 = topology only)
     dropout: float = 0.5  # paper: keep-prob 0.5
@@ -25,4 +26,5 @@ class GNEConfig:
     weight_decay: float = 1e-4
 
     def to_dict(self) -> dict[str, float | int]:
+        """The config as a JSON-ready dict (recorded in each run)."""
         return asdict(self)

@@ -19,6 +19,7 @@ from genekg.organisms import Organism
 
 @dataclass
 class Network:
+    """A gene network pulled from the graph: gene ids, symbols and undirected edge index pairs."""
     organism: int
     genes: list[str]  # index -> Gene.id
     edges: np.ndarray  # (E, 2) int64 gene indices, i < j
@@ -26,9 +27,11 @@ class Network:
 
     @property
     def index(self) -> dict[str, int]:
+        """Gene id -> row index."""
         return {g: i for i, g in enumerate(self.genes)}
 
     def fingerprint(self) -> str:
+        """sha256 of the sorted genes and edges (recorded with each run)."""
         h = hashlib.sha256()
         for a, b in self.edges:
             h.update(f"{self.genes[a]}\t{self.genes[b]}\n".encode())
@@ -37,12 +40,14 @@ class Network:
 
 @dataclass
 class Profiles:
+    """Expression profiles aligned to a network's genes; `has` marks genes with a profile."""
     dataset: str
     matrix: np.ndarray  # (M, S) float32, standardised per gene, zeros where missing
     has_profile: np.ndarray  # (M,) bool
     samples: int
 
     def fingerprint(self) -> str:
+        """sha256 of the dataset name and values (recorded with each run)."""
         return hashlib.sha256(self.matrix.tobytes() + self.has_profile.tobytes()).hexdigest()
 
 
@@ -66,6 +71,7 @@ def pull_network(
     pathway: str | None = None,
     genes: list[str] | None = None,
 ) -> Network:
+    """The INTERACTS_WITH network of one organism (optionally one source/release) from the graph."""
     where, params = edge_filter(source, release)
     conds = ["a.organism = $taxon", "b.organism = $taxon", where]
     if pathway:
@@ -94,6 +100,7 @@ def pull_network(
 
 
 def pull_profiles(db: Database, dataset: str, genes: list[str]) -> Profiles:
+    """The expression profiles of one dataset for `genes` (missing genes get zeros, has=False)."""
     rows = db.scalar(
         "MATCH (g:Gene)-[:HAS_PROFILE]->(p:ExpressionProfile {dataset: $ds}) "
         "WHERE g.id IN $ids RETURN collect([g.id, p.values]) AS rows",

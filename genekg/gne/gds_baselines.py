@@ -22,6 +22,7 @@ PROJECT = (
 
 
 def project_training_graph(db: Database, genes: list[str], train: np.ndarray) -> str:
+    """Project the training edges only into a named GDS graph; its name."""
     name = f"genekg_train_{uuid.uuid4().hex[:10]}"
     rows: list[list[str | None]] = [[genes[i], genes[j]] for i, j in train]
     rows += [[g, None] for g in genes]
@@ -30,6 +31,7 @@ def project_training_graph(db: Database, genes: list[str], train: np.ndarray) ->
 
 
 def drop_graph(db: Database, name: str) -> None:
+    """Drop a GDS in-memory graph if it exists."""
     db.run("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", {"name": name})
 
 

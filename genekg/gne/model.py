@@ -22,6 +22,8 @@ __all__ = ["GNE", "GNEConfig"]
 
 
 class GNE(nn.Module):
+    """GNE: structure embedding plus an attribute branch, combined by lambda, trained with
+    sampled softmax."""
     def __init__(self, n_genes: int, n_attributes: int, cfg: GNEConfig) -> None:
         super().__init__()
         self.cfg = cfg
@@ -40,10 +42,12 @@ class GNE(nn.Module):
         self.register_buffer("has_x", torch.zeros(n_genes, 1))
 
     def set_attributes(self, x: np.ndarray, has: np.ndarray) -> None:
+        """Fix the per-gene attribute vectors (rows of genes without attributes are zero)."""
         self.x = torch.as_tensor(x, dtype=torch.float32)
         self.has_x = torch.as_tensor(has, dtype=torch.float32).unsqueeze(1)
 
     def encode(self, idx: torch.Tensor) -> torch.Tensor:
+        """The final embedding of the genes at `idx`."""
         v = F.normalize(self.id_embedding(idx), dim=1)
         if self.attribute is not None:
             va = F.normalize(F.elu(self.attribute(self.x[idx])), dim=1) * self.has_x[idx]

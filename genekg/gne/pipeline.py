@@ -28,6 +28,7 @@ __all__ = ["DEFAULT_METHOD", "TRAINABLE", "Selection", "evaluate_protocol", "tra
 
 @dataclass
 class Selection:
+    """Which network to pull: organism, source, release, expression dataset."""
     organism: Organism
     source: str | None = None
     release: str | None = None
@@ -36,12 +37,14 @@ class Selection:
     genes: list[str] | None = None
 
     def pull(self, db: Database) -> tuple[Network, Profiles | None]:
+        """Pull the network (and profiles, when a dataset is named) from the database."""
         net = pull_network(db, self.organism, source=self.source, release=self.release,
                            pathway=self.pathway, genes=self.genes)
         prof = pull_profiles(db, self.dataset, net.genes) if self.dataset else None
         return net, prof
 
     def to_dict(self) -> dict[str, Any]:
+        """The selection as a JSON-ready dict (recorded in each run)."""
         return {"organism": self.organism.short, "taxon": self.organism.taxon,
                 "source": self.source, "release": self.release, "dataset": self.dataset,
                 "pathway": self.pathway, "genes": self.genes}
@@ -191,6 +194,8 @@ def evaluate_protocol(
     on_step: Callable[[str], None] | None = None,
     on_epoch: Callable[[int, float, float], None] | None = None,
 ) -> EvalReport:
+    """Run the paper's protocol for `methods` on one seeded split of the selection; test
+    metrics per method."""
     net, prof = sel.pull(db)
     report = EvalReport(network={"genes": len(net.genes), "edges": len(net.edges),
                                  "genes_with_profile": int(prof.has_profile.sum())

@@ -31,11 +31,13 @@ from genekg.linkpred.evaluate import EdgeClassifier
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:
+    """A sortable run id: `<UTC time>-<method>-<organism>-s<seed>`."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{method.replace('+', '-')}-{organism}-s{seed}"
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape results (recorded in each run)."""
     out = {"genekg": __version__, "python": platform.python_version()}
     for pkg in ("torch", "numpy", "scikit-learn", "scipy", "pandas", "neo4j"):
         try:
@@ -54,6 +56,7 @@ class Classifier:
 
     @classmethod
     def from_edge_classifier(cls, clf: EdgeClassifier) -> Classifier:
+        """The stored, torch-free form of a fitted Hadamard-LR edge classifier."""
         coef = clf.lr.coef_.ravel() / clf.scale
         b = float(clf.lr.intercept_[0])
         return cls(coef.astype(np.float64), b)
@@ -69,21 +72,25 @@ class Classifier:
 
 
 class Run:
+    """One training run's folder under runs/: config, metadata, metrics, embeddings, model."""
     def __init__(self, path: Path) -> None:
         self.path = path
 
     @property
     def id(self) -> str:
+        """The run id (the folder name)."""
         return self.path.name
 
     @classmethod
     def create(cls, run_id: str, base: Path | None = None) -> Run:
+        """A new, empty run folder (error if it exists)."""
         path = (base or runs_dir()) / run_id
         path.mkdir(parents=True, exist_ok=False)
         return cls(path)
 
     @classmethod
     def open(cls, run_id: str, base: Path | None = None) -> Run:
+        """An existing run by id or path; GenekgError naming the runs folder otherwise."""
         path = Path(run_id)
         if not path.is_dir():
             path = (base or runs_dir()) / run_id
@@ -96,34 +103,42 @@ class Run:
         return cls(path)
 
     def write_json(self, name: str, data: dict[str, Any]) -> None:
+        """Write `<name>.json` into the run folder."""
         (self.path / name).write_text(json.dumps(data, indent=2, default=_jsonable))
 
     def read_json(self, name: str) -> dict[str, Any]:
+        """Read `<name>.json` from the run folder."""
         return dict(json.loads((self.path / name).read_text()))
 
     @property
     def config(self) -> dict[str, Any]:
+        """The run's config.json."""
         return self.read_json("config.json")
 
     def save_embeddings(self, genes: list[str], symbols: list[str | None],
                         emb: np.ndarray) -> None:
+        """Store the gene embeddings as Parquet (gene_id, symbol, embedding)."""
         frame = pd.DataFrame({"gene_id": genes, "symbol": symbols,
                               "embedding": list(emb.astype(np.float32))})
         frame.to_parquet(self.path / "embeddings.parquet", index=False)
 
     def load_embeddings(self) -> tuple[list[str], np.ndarray, pd.DataFrame]:
+        """Gene ids, the embedding matrix and the stored table."""
         frame = pd.read_parquet(self.path / "embeddings.parquet")
         emb = np.vstack(list(frame["embedding"])).astype(np.float32)
         return list(frame["gene_id"]), emb, frame
 
     def save_classifier(self, clf: Classifier) -> None:
+        """Store the edge classifier (classifier.npz)."""
         np.savez(self.path / "classifier.npz", w=clf.w, b=np.array([clf.b]))
 
     def load_classifier(self) -> Classifier:
+        """Load the stored edge classifier."""
         z = np.load(self.path / "classifier.npz")
         return Classifier(z["w"], float(z["b"][0]))
 
     def save_split(self, split: EdgeSplit) -> None:
+        """Store the split's train/validation/test pairs (split.npz)."""
         np.savez_compressed(self.path / "split.npz", train=split.train, val_pos=split.val_pos,
                             val_neg=split.val_neg, test_pos=split.test_pos,
                             test_neg=split.test_neg, train_neg=split.train_neg)

@@ -27,6 +27,7 @@ NEG_MODES = ("uniform", "degree")
 
 @dataclass
 class EdgeSplit:
+    """A seeded edge split: training edges, and validation/test positives with their negatives."""
     n_nodes: int
     train: np.ndarray  # (E_tr, 2) int64, i < j
     val_pos: np.ndarray
@@ -38,10 +39,12 @@ class EdgeSplit:
     seed: int
 
     def train_degree(self) -> np.ndarray:
+        """Degree of every gene in the training graph."""
         return np.bincount(self.train.ravel(), minlength=self.n_nodes)
 
 
 def canonical_pairs(edges: np.ndarray) -> np.ndarray:
+    """Pairs as (min, max), de-duplicated and sorted."""
     e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     e = e[e[:, 0] != e[:, 1]]
     e = np.sort(e, axis=1)
@@ -49,6 +52,7 @@ def canonical_pairs(edges: np.ndarray) -> np.ndarray:
 
 
 def encode(pairs: np.ndarray, n: int) -> np.ndarray:
+    """One int64 per canonical pair (i * n + j), for fast set operations."""
     return pairs[:, 0].astype(np.int64) * n + pairs[:, 1].astype(np.int64)
 
 

@@ -19,6 +19,7 @@ EpochCallback = Callable[[int, float, float], None]  # (epoch, loss, val AUROC)
 
 
 def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch (CPU and CUDA); a torch Generator for the sampling."""
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
@@ -26,6 +27,7 @@ def seed_everything(seed: int) -> torch.Generator:
 
 
 def pick_device(requested: str = "auto") -> torch.device:
+    """`auto` -> CUDA when available, else CPU; otherwise the named device."""
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(requested)
@@ -33,6 +35,7 @@ def pick_device(requested: str = "auto") -> torch.device:
 
 @dataclass
 class TrainResult:
+    """Trained GNE embeddings with the history of the validation signal and timings."""
     embeddings: np.ndarray
     history: list[dict[str, float]] = field(default_factory=list)
     best_epoch: int = 0
@@ -43,6 +46,7 @@ class TrainResult:
 
 
 def pair_scores(emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Dot-product scores of gene pairs under an embedding."""
     return np.einsum("ij,ij->i", emb[pairs[:, 0]], emb[pairs[:, 1]])
 
 

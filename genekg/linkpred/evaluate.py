@@ -27,12 +27,14 @@ if TYPE_CHECKING:
     from genekg.gne.train import TrainResult
 
 def held_out_pairs(split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
+    """Validation and test pairs with their labels, for scoring held-out edges."""
     pairs = np.vstack([split.test_pos, split.test_neg])
     y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
     return pairs, y
 
 
 def hadamard(emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Hadamard product of the two embeddings of each pair (edge features)."""
     return emb[pairs[:, 0]] * emb[pairs[:, 1]]
 
 
@@ -61,6 +63,8 @@ class EdgeClassifier:
     @classmethod
     def fit(cls, emb: np.ndarray, split: EdgeSplit, seed: int,
             grid: tuple[float, ...] = C_GRID, select_rows: int = 30_000) -> EdgeClassifier:
+        """Fit the logistic regression on training edges plus sampled non-edges; C chosen on
+        validation."""
         x = np.vstack([hadamard(emb, split.train), hadamard(emb, split.train_neg)])
         y = np.r_[np.ones(len(split.train)), np.zeros(len(split.train_neg))]
         rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
@@ -87,6 +91,7 @@ class EdgeClassifier:
         return cls(scale, lr, c, best)
 
     def predict(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """Interaction probability of each pair."""
         return np.asarray(self.lr.predict_proba(hadamard(emb, pairs) / self.scale)[:, 1])
 
 
@@ -141,4 +146,5 @@ def with_expression(emb: np.ndarray, profiles: Profiles | None) -> np.ndarray:
 
 
 def score(y: np.ndarray, s: np.ndarray) -> tuple[float, float]:
+    """AUROC and AUPR of scores `s` for labels `y`."""
     return float(roc_auc_score(y, s)), float(average_precision_score(y, s))

@@ -14,6 +14,7 @@ SAMPLE_DATASET = "precise278_sample"
 
 
 def sample_dir() -> Path:
+    """Folder of the bundled sample files."""
     return Path(str(resources.files("genekg.sample") / "data"))
 
 
@@ -39,5 +40,6 @@ def sample_plan() -> list[tuple[str, Path, LoadOptions]]:
 
 
 def load_sample(run: Callable[[str, Path, LoadOptions], Any]) -> Iterator[Any]:
+    """Run `run(source, path, options)` for every part of the sample, in load order."""
     for source, path, options in sample_plan():
         yield run(source, path, options)

@@ -88,6 +88,7 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> ServerConfig:
+        """Settings from GENEKG_HOME / GENEKG_*_PORT / GENEKG_HEAP, with defaults."""
         return cls(
             home=home or server_home(),
             bolt_port=int(os.environ.get("GENEKG_BOLT_PORT", "7687")),
@@ -98,15 +99,18 @@ class ServerConfig:
 
     @property
     def bolt_uri(self) -> str:
+        """bolt://127.0.0.1:<bolt port>."""
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     @property
     def browser_url(self) -> str:
+        """The Browser's URL on the HTTP port."""
         return f"http://127.0.0.1:{self.http_port}/browser/"
 
 
 @dataclass
 class ServerState:
+    """Installed? running (pid)? answering on Bolt?"""
     installed: bool
     running: bool
     pid: int | None
@@ -138,6 +142,7 @@ def find_java() -> Path:
 
 
 def java_major_version(java: Path) -> int | None:
+    """Major version of a Java runtime, or None when it cannot be read."""
     try:
         out = subprocess.run(
             [str(java), "-version"], capture_output=True, text=True, timeout=30, check=False
@@ -152,6 +157,7 @@ def java_major_version(java: Path) -> int | None:
 
 
 def find_maven() -> Path:
+    """The `mvn` executable; GenekgError with a hint when absent."""
     mvn = shutil.which("mvn")
     if not mvn:
         raise ServerError(
@@ -163,6 +169,7 @@ def find_maven() -> Path:
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something listens on `host:port`."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
         return s.connect_ex((host, port)) == 0
@@ -212,9 +219,11 @@ class ServerManager:
     # ---------------------------------------------------------------- install
     @property
     def marker(self) -> Path:
+        """The file recording a completed install (versions, artifacts)."""
         return self.home / INSTALL_MARKER
 
     def is_installed(self) -> bool:
+        """Whether the install completed and its jars are present."""
         if not self.marker.exists():
             return False
         try:
@@ -224,6 +233,7 @@ class ServerManager:
         return bool(info.get("neo4j") == NEO4J_VERSION and info.get("gds") == GDS_VERSION)
 
     def install_info(self) -> dict[str, object]:
+        """The install marker's content (versions, when)."""
         return dict(json.loads(self.marker.read_text())) if self.is_installed() else {}
 
     def install(self, password: str | None = None) -> bool:
@@ -297,6 +307,7 @@ class ServerManager:
         return removed
 
     def write_config(self) -> None:
+        """Write neo4j.conf: loopback only, auth on, ports, memory, GDS procedures allowed."""
         c = self.config
         h = self.home
         lines = [
@@ -375,13 +386,16 @@ class ServerManager:
     # ---------------------------------------------------------------- run
     @property
     def pid_file(self) -> Path:
+        """The file holding the running server's pid."""
         return self.home / PID_FILE
 
     @property
     def log_file(self) -> Path:
+        """The server's console log (one writer)."""
         return self.home / CONSOLE_LOG
 
     def pid(self) -> int | None:
+        """The running server's pid, or None (stale pid files are ignored)."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
@@ -389,6 +403,7 @@ class ServerManager:
         return pid if _pid_alive(pid) else None
 
     def state(self) -> ServerState:
+        """Installed, running and Bolt state."""
         pid = self.pid()
         return ServerState(
             installed=self.is_installed(),
@@ -484,6 +499,7 @@ class ServerManager:
         return True
 
     def log_tail(self, lines: int = 50) -> str:
+        """The last `lines` lines of the server log."""
         if not self.log_file.exists():
             return "(no log yet)"
         with open(self.log_file, "rb") as fh:
@@ -494,6 +510,7 @@ class ServerManager:
         return "\n".join(text.splitlines()[-lines:])
 
     def follow_log(self) -> None:  # pragma: no cover - interactive
+        """Print the server log as it grows (Ctrl-C stops)."""
         with open(self.log_file, encoding="utf-8", errors="replace") as fh:
             fh.seek(0, os.SEEK_END)
             while True:

@@ -1,0 +1,85 @@
+"""`ingest --bulk`: the sample loaded through neo4j-admin import into a second, empty
+server gives the same graph as the transactional path (every count, a sample of
+properties, provenance), and the refusals hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from genekg.loaders import get_loader
+from genekg.loaders.base import Bundle
+from typer.testing import CliRunner
+
+from genekg.bulk import bulk_build
+from genekg.cli.main import app
+from genekg.db import Database, connect
+from genekg.errors import GenekgError
+from genekg.ingest import ingest_bundle
+from genekg.sample import sample_plan
+from genekg.server.manager import ServerConfig, ServerManager
+
+runner = CliRunner()
+
+
+def _bundles() -> list[Bundle]:
+    out = []
+    for source, path, options in sample_plan():
+        b = get_loader(source).load(path, options)
+        b.id_maps = list(options.id_maps)
+        out.append(b)
+    return out
+
+
+def _snapshot(db: Database) -> dict[str, Any]:
+    labels = db.run("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n ORDER BY l")
+    types = db.run("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n ORDER BY t")
+    genes = db.run("MATCH (g:Gene) WITH g ORDER BY g.id SKIP 7 LIMIT 40 "
+                   "RETURN g.id AS id, properties(g) AS p")
+    rels = db.run("MATCH (a)-[r]->(b) WITH a, r, b ORDER BY type(r), r.key SKIP 3 LIMIT 80 "
+                  "RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p")
+    prof = db.run("MATCH (p:ExpressionProfile) WITH p ORDER BY p.id LIMIT 3 "
+                  "RETURN properties(p) AS p")
+    src = db.run("MATCH (s:Source) RETURN s.id AS id, s.name AS name, s.release AS release, "
+                 "s.files AS files, s.sha256 AS sha, s.counts AS counts, s.added AS added, "
+                 "s.id_maps AS maps, s.status AS status ORDER BY id")
+    return {"labels": labels, "types": types, "genes": genes, "rels": rels,
+            "profiles": prof, "sources": src}
+
+
+@pytest.mark.slow
+def test_bulk_import_equals_transactional_and_refuses(
+    clean_db: Database, server: ServerManager, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundles = _bundles()
+    for b in bundles:
+        ingest_bundle(clean_db, b)
+    want = _snapshot(clean_db)
+    assert len(want["sources"]) == 6 and want["types"]
+    # refused on a database that holds anything; the server keeps running
+    with pytest.raises(GenekgError, match="needs an empty one"):
+        bulk_build(clean_db, server, bundles, tmp_path / "w0", lambda: clean_db)
+    assert server.state().running
+    # refused for a server genekg does not manage here
+    r = runner.invoke(app, ["--uri", "bolt://192.0.2.1:7687", "ingest", "sample", "--bulk"])
+    assert r.exit_code == 1 and "--bulk imports offline into the local server" in r.output
+
+    monkeypatch.setenv("NEO4J_PASSWORD", "bulk-test-pw")
+    second = ServerManager(ServerConfig(home=tmp_path / "neo4j", bolt_port=7698,
+                                        http_port=7485, heap="1g", pagecache="128m"))
+    second.install()
+    second.start(timeout=180)
+    try:
+        db2 = connect(second.config.bolt_uri)
+        rep = bulk_build(db2, second, bundles, tmp_path / "work",
+                         lambda: connect(second.config.bolt_uri))
+        assert rep.relationships == sum(r["n"] for r in want["types"])
+        with connect(second.config.bolt_uri) as fresh:
+            got = _snapshot(fresh)
+            constraints = fresh.scalar("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
+        assert got == want
+        assert constraints == clean_db.scalar("SHOW CONSTRAINTS YIELD name "
+                                              "RETURN count(*) AS n")
+    finally:
+        second.stop()
