@@ -210,7 +210,7 @@ def _ingest_once(
             "s.status = 'complete', s.counts = $counts, s.added = $added, s.issues = $issues, "
             "s.genekg_version = $version, s.id_maps = $maps",
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
-            maps=[str(Path(f).name) for f in bundle.id_maps],
+            maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
             counts=json.dumps(expected), added=json.dumps(added),
             issues=json.dumps(bundle.issues.as_dict()), version=__version__, **params,

@@ -98,7 +98,7 @@ class Bundle:
         only."""
         check_id(check_label(label), node_id)
         existing = self.nodes.setdefault(label, {}).get(node_id)
-        clean = {k: v for k, v in props.items() if v is not None and v != ""}
+        clean = {k: v for k, v in props.items() if v is not None and v != "" and v != []}
         if existing is None:
             self.nodes[label][node_id] = clean
         else:
@@ -114,7 +114,7 @@ class Bundle:
         if rel in self.undirected and e < s:
             s, e = e, s
         table = self.edges.setdefault((rel, sl, el), {})
-        clean = {k: v for k, v in props.items() if v is not None and v != ""}
+        clean = {k: v for k, v in props.items() if v is not None and v != "" and v != []}
         old = table.get((s, e))
         if old is None:
             table[(s, e)] = clean

@@ -203,8 +203,11 @@ def evaluate(
                                          method_list, seed=s0, negatives=mode, cfg=cfg,
                                          val_frac=val_frac, device=device)
                 rows += [{"method": r.method, "negatives": mode, "seed": s0, "auroc": r.auroc,
-                          "aupr": r.aupr, "seconds": r.seconds} for r in res]
-            _print_rows(rows, ["method", "negatives", "auroc", "aupr"],
+                          "aupr": r.aupr, "recall@1000": r.extra.get("recall_at_1000"),
+                          "recall@20000": r.extra.get("recall_at_20000"),
+                          "seconds": r.seconds} for r in res]
+            _print_rows(rows, ["method", "negatives", "auroc", "aupr", "recall@1000",
+                               "recall@20000"],
                         f"temporal hold-out {old_release} -> {new_release}")
         else:
             raise GenekgError(f"unknown experiment {experiment!r}",
@@ -268,9 +271,11 @@ def methods() -> None:
 def _print_rows(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
     table = Table(title=title)
     for c in cols:
-        table.add_column(c, justify="right" if c in ("auroc", "aupr") else "left")
+        table.add_column(c, justify="right" if c in ("auroc", "aupr") or "@" in c
+                         else "left")
     for r in rows:
-        table.add_row(*[f"{r[c]:.4f}" if isinstance(r.get(c), float) and c in ("auroc", "aupr")
+        table.add_row(*[f"{r[c]:.4f}" if isinstance(r.get(c), float)
+                        and (c in ("auroc", "aupr") or "@" in c)
                         else str(r.get(c, "")) for c in cols])
     console.print(table)
 

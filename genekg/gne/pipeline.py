@@ -256,10 +256,12 @@ def temporal_split(
 def temporal_holdout(
     db: Database, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
     seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
-    device: str = "auto",
+    device: str = "auto", recall_ks: tuple[int, ...] = (1_000, 20_000),
 ) -> list[MethodResult]:
-    """Train on the older release, test on pairs present only in the newer one."""
+    """Train on the older release, test on pairs present only in the newer one; with
+    `recall_ks`, also the recall of those new pairs among each method's top-k of all
+    candidate pairs (the number a curator acts on)."""
     old_net, split = temporal_split(db, organism, source, old, new, seed=seed,
                                     negatives=negatives, val_frac=val_frac)
     return run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
-                         device=device)
+                       device=device, recall_ks=recall_ks)

@@ -92,6 +92,9 @@ def test_temporal_cli(yeast_db: Database, tmp_path: Path) -> None:
     assert set(df["method"]) == {"pa", "cn", "spectral"}
     assert set(df["negatives"]) == {"uniform", "degree"}
     assert df["auroc"].between(0, 1).all()
+    # recall of the newer release's pairs among each method's top-k of ALL candidate pairs
+    assert df["recall@1000"].between(0, 1).all() and df["recall@20000"].between(0, 1).all()
+    assert (df["recall@20000"] >= df["recall@1000"]).all()
     # Releases missing or equal are clear errors, not crashes.
     r = runner.invoke(app, ["evaluate", "-o", "yeast", "--source", "biogrid", "--experiment",
                             "temporal", "--old-release", "4.3.195", "--new-release", "4.3.195",

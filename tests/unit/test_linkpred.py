@@ -213,3 +213,25 @@ def test_partner_super_ra_joins_network_and_knowledge_graph() -> None:
     got = partner_super_ra(a, ctx, np.array([[0, 1], [0, 3], [1, 3]]))
     # (g0, g1): partner g2 is in p1 (2 genes) with g1 → 1/2; g1 has no partner → 0
     assert got.tolist() == pytest.approx([0.5, 0.0, 0.0])
+
+
+def test_top_k_recall_ranks_every_unknown_pair_blockwise() -> None:
+    # 6 genes; known: train 0-1, val 1-2; new pairs 3-4 and 0-5. A scorer that loves
+    # pair 3-4 and ranks 0-5 last finds one of two in the top 1, both in the top 13.
+    from genekg.gne.split import EdgeSplit
+    from genekg.linkpred.protocol import top_k_recall
+
+    e = np.empty((0, 2), dtype=np.int64)
+    split = EdgeSplit(6, np.array([[0, 1]]), np.array([[1, 2]]), e, np.array([[3, 4], [0, 5]]),
+                      e, e, "uniform", 0)
+    seen: list[np.ndarray] = []
+
+    def scorer(p: np.ndarray) -> np.ndarray:
+        seen.append(p)
+        return np.where((p[:, 0] == 3) & (p[:, 1] == 4), 10.0,
+                        np.where((p[:, 0] == 0) & (p[:, 1] == 5), -10.0, 0.0))
+    r = top_k_recall(scorer, 6, split, (1, 13), block=4)
+    assert r == {1: 0.5, 13: 1.0}
+    scored = {tuple(x) for p in seen for x in p.tolist()}
+    assert len(seen) > 1 and len(scored) == 15 - 2  # every pair but the two known ones
+    assert (0, 1) not in scored and (1, 2) not in scored

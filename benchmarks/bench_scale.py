@@ -1,0 +1,109 @@
+"""A human-BioGRID-sized run end to end on a SYNTHETIC graph (issue 13).
+
+The graph is generated, never biology: 20,000 genes named SYN00000… and 1,000,000
+interactions drawn with a Chung-Lu model whose expected degrees follow a power law
+(exponent 2.3, like published PPI networks), loaded as BioGRID source `synthetic` so every
+node and Source record says so. Steps, each timed with its peak memory (Python process and
+server): transactional ingest, bulk ingest (neo4j-admin import), train (default method),
+predict the top 10,000 pairs with write-back. Each CLI step runs as its own process under
+/usr/bin/time so its peak RSS is its own.
+
+Run: .venv/bin/python benchmarks/bench_scale.py [--genes 20000] [--edges 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+from common import REPO, save, server_db, server_rss_mib, wipe
+
+
+def synthetic_edges(n: int, m: int, seed: int = 0, gamma: float = 2.3) -> np.ndarray:
+    """m distinct undirected pairs over n nodes, Chung-Lu with power-law weights."""
+    rng = np.random.default_rng(seed)
+    w = (np.arange(1, n + 1) ** (-1.0 / (gamma - 1.0)))
+    p = w / w.sum()
+    have = np.zeros(0, dtype=np.int64)
+    while len(have) < m:
+        k = int((m - len(have)) * 1.3) + 1000
+        a, b = rng.choice(n, size=k, p=p), rng.choice(n, size=k, p=p)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        code = lo[lo != hi] * n + hi[lo != hi]
+        have = np.unique(np.concatenate([have, code]))
+    have = rng.permutation(have)[:m]
+    return np.column_stack([have // n, have % n])
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> dict[str, float | str]:
+    """Run `cmd` under /usr/bin/time; wall seconds, peak RSS (MiB) and the output tail."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS_KB=%M", *cmd], env=env,
+                          capture_output=True, text=True, check=False)
+    sec = time.perf_counter() - t0
+    rss = re.findall(r"MAXRSS_KB=(\d+)", proc.stderr)
+    out = (proc.stdout + proc.stderr)[-1500:]
+    print(out, flush=True)
+    return {"seconds": round(sec, 1), "python_peak_mib": int(rss[-1]) / 1024 if rss else -1,
+            "rc": proc.returncode, "tail": out[-400:]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--genes", type=int, default=20_000)
+    ap.add_argument("--edges", type=int, default=1_000_000)
+    ap.add_argument("--skip-transactional", action="store_true")
+    args = ap.parse_args()
+    db = server_db()
+    env = dict(os.environ, GENEKG_RUNS_DIR=str(REPO / ".genekg-test" / "runs-scale"),
+               OMP_NUM_THREADS="1")
+    gk = [str(REPO / ".venv" / "bin" / "genekg")]
+    out: dict[str, object] = {"graph": f"SYNTHETIC Chung-Lu power law, {args.genes} genes, "
+                                       f"{args.edges} edges (not biology)"}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic_ppi_edgelist.csv"
+        t0 = time.perf_counter()
+        e = synthetic_edges(args.genes, args.edges)
+        deg = np.bincount(e.ravel(), minlength=args.genes)
+        with open(path, "w") as fh:
+            fh.write("gene_a,gene_b\n")
+            fh.writelines(f"SYN{a:05d},SYN{b:05d}\n" for a, b in e)
+        out["generate_s"] = round(time.perf_counter() - t0, 1)
+        out["degree"] = {"max": int(deg.max()), "median": float(np.median(deg)),
+                         "isolated": int((deg == 0).sum())}
+        load = [*gk, "ingest", "biogrid", str(path), "-o", "human", "--release",
+                "synthetic-1M"]
+        if not args.skip_transactional:
+            wipe(db)
+            r = timed(load, env)
+            r["server_peak_mib"] = server_rss_mib() or -1
+            r["rels_per_s"] = round(args.edges / float(r["seconds"]))
+            out["ingest_transactional"] = r
+        wipe(db)
+        db.close()
+        r = timed([*load, "--bulk"], env)
+        r["rels_per_s_end_to_end"] = round(args.edges / float(r["seconds"]))
+        m = re.search(r"import ([\d.]+) s \(([\d,]+) rels/s\)", str(r["tail"]))
+        if m:
+            r["import_s"], r["rels_per_s_importer"] = float(m.group(1)), m.group(2)
+        out["ingest_bulk"] = r
+    r = timed([*gk, "--seed", "1", "train", "-o", "human", "--source", "biogrid"], env)
+    out["train_default"] = r
+    runs = sorted((REPO / ".genekg-test" / "runs-scale").iterdir())
+    r = timed([*gk, "predict", "--run", str(runs[-1]), "--top-k", "10000"], env)
+    r["server_peak_mib"] = server_rss_mib() or -1
+    out["predict_top10000_writeback"] = r
+    save(f"scale_synthetic_{args.genes}g_{args.edges}e", out)
+
+
+if __name__ == "__main__":
+    main()
