@@ -181,15 +181,18 @@ def bulk_load(ctx: typer.Context, plan: list[tuple[str, Path, LoadOptions]],
 
     from genekg.bulk import bulk_build
     from genekg.cli.common import state
+    from genekg.config import resolve_connection
     from genekg.loaders import get_loader
     from genekg.server.manager import ServerConfig, ServerManager
 
     manager = ServerManager(ServerConfig.from_env())
-    uri = urlparse(state(ctx).uri)
+    s = state(ctx)
+    target = resolve_connection(s.uri, s.user, s.password).uri
+    uri = urlparse(target)
     if uri.hostname not in ("127.0.0.1", "localhost") or uri.port != manager.config.bolt_port \
             or not manager.state().running:
         raise GenekgError(f"--bulk imports offline into the local server genekg manages "
-                          f"(bolt://127.0.0.1:{manager.config.bolt_port}); {state(ctx).uri} "
+                          f"(bolt://127.0.0.1:{manager.config.bolt_port}); {target} "
                           "is not it, or it is not running",
                           hint="genekg server start; or use the transactional ingest for a "
                                "remote server")

@@ -66,18 +66,24 @@ def test_bulk_import_equals_transactional_and_refuses(
     assert r.exit_code == 1 and "--bulk imports offline into the local server" in r.output
 
     monkeypatch.setenv("NEO4J_PASSWORD", "bulk-test-pw")
-    second = ServerManager(ServerConfig(home=tmp_path / "neo4j", bolt_port=7698,
-                                        http_port=7485, heap="1g", pagecache="128m"))
+    for var, value in (("GENEKG_HOME", str(tmp_path / "neo4j")), ("GENEKG_BOLT_PORT", "7698"),
+                       ("GENEKG_HTTP_PORT", "7485"), ("GENEKG_HEAP", "1g"),
+                       ("GENEKG_PAGECACHE", "128m")):
+        monkeypatch.setenv(var, value)
+    second = ServerManager(ServerConfig.from_env())
     second.install()
     second.start(timeout=180)
     try:
-        db2 = connect(second.config.bolt_uri)
-        rep = bulk_build(db2, second, bundles, tmp_path / "work",
-                         lambda: connect(second.config.bolt_uri))
-        assert rep.relationships == sum(r["n"] for r in want["types"])
+        r = runner.invoke(app, ["ingest", "sample", "--bulk"])  # the user's command
+        assert r.exit_code == 0, r.output
+        assert "rels/s" in r.output and second.state().running
         with connect(second.config.bolt_uri) as fresh:
             got = _snapshot(fresh)
             constraints = fresh.scalar("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
+            # a second bulk build is refused: the database is no longer empty
+            again = runner.invoke(app, ["ingest", "sample", "--bulk"])
+            assert again.exit_code == 1 and "needs an empty one" in again.output
+            assert _snapshot(fresh) == got
         for a, b in zip(got["sources"], want["sources"], strict=True):
             assert {k: v for k, v in a.items() if v != b[k]} == {}, a["id"]
         assert got == want
