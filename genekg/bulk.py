@@ -148,6 +148,10 @@ def _cell(v: Any, t: str) -> str:
     return _scalar(v)
 
 
+def _has_break(row: list[str]) -> bool:
+    return any("\n" in c or "\r" in c for c in row)
+
+
 def _scalar(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -156,12 +160,21 @@ def _scalar(v: Any) -> str:
     return str(v)
 
 
-def write_csv(g: MergedGraph, folder: Path) -> tuple[list[tuple[str, Path]],
-                                                     list[tuple[str, Path]]]:
-    """The importer's input files: ([(label, nodes.csv)], [(type, rels.csv)])."""
+@dataclass
+class ImportFiles:
+    """The importer's input: node files by label, relationship files by type."""
+
+    nodes: list[tuple[str, Path]]
+    rels: list[tuple[str, Path]]
+    multiline: bool  # some value holds a line break (the importer must parse serially)
+
+
+def write_csv(g: MergedGraph, folder: Path) -> ImportFiles:
+    """Write the importer's input files into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     nodes: list[tuple[str, Path]] = []
     rels: list[tuple[str, Path]] = []
+    multiline = False
     tables = dict(g.nodes)
     tables["Source"] = {s["id"]: {k: v for k, v in s.items() if k != "id"}
                         for s in g.sources}
@@ -176,7 +189,9 @@ def write_csv(g: MergedGraph, folder: Path) -> tuple[list[tuple[str, Path]],
             w = csv.writer(fh)
             w.writerow([f"id:ID({label})", *(f"{c}:{types[c]}" for c in cols)])
             for nid, props in table.items():
-                w.writerow([nid, *(_cell(props.get(c), types[c]) for c in cols)])
+                row = [nid, *(_cell(props.get(c), types[c]) for c in cols)]
+                multiline = multiline or _has_break(row)
+                w.writerow(row)
         nodes.append((label, path))
     for (rel, sl, el), etable in sorted(g.edges.items()):
         types = _column_types(etable.values(), set())
@@ -187,9 +202,11 @@ def write_csv(g: MergedGraph, folder: Path) -> tuple[list[tuple[str, Path]],
             w.writerow([f":START_ID({sl})", f":END_ID({el})",
                         *(f"{c}:{types[c]}" for c in cols)])
             for (s, t), props in etable.items():
-                w.writerow([s, t, *(_cell(props.get(c), types[c]) for c in cols)])
+                row = [s, t, *(_cell(props.get(c), types[c]) for c in cols)]
+                multiline = multiline or _has_break(row)
+                w.writerow(row)
         rels.append((rel, path))
-    return nodes, rels
+    return ImportFiles(nodes, rels, multiline)
 
 
 @dataclass
@@ -227,18 +244,19 @@ def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work
     say("merging loads")
     g = merge_bundles(bundles)
     say("writing import files")
-    node_files, rel_files = write_csv(g, work)
+    files = write_csv(g, work)
     t_csv = time.monotonic() - t0
     db.close()
     say("stopping the server")
     manager.stop()
     t1 = time.monotonic()
     say("running neo4j-admin database import")
+    # Multi-line parsing is serial (slow): asked for only when a value needs it.
     args = ["database", "import", "full", "neo4j", "--overwrite-destination=true",
-            "--multiline-fields=true", f"--array-delimiter={ARRAY_DELIMITER}",
-            f"--report-file={work / 'import.report'}",
-            *(f"--nodes={label}={path}" for label, path in node_files),
-            *(f"--relationships={rel}={path}" for rel, path in rel_files)]
+            f"--multiline-fields={str(files.multiline).lower()}",
+            f"--array-delimiter={ARRAY_DELIMITER}", f"--report-file={work / 'import.report'}",
+            *(f"--nodes={label}={path}" for label, path in files.nodes),
+            *(f"--relationships={rel}={path}" for rel, path in files.rels)]
     proc = run_admin(manager, args)
     t_import = time.monotonic() - t1
     t2 = time.monotonic()

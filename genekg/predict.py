@@ -190,7 +190,7 @@ def predict(
 ) -> PredictResult:
     """Score every candidate pair of a run (known interactions excluded) and select by `opts`."""
     cfg = run.config
-    genes, emb, _ = run.load_embeddings()
+    genes, emb, table = run.load_embeddings()
     clf = run.load_classifier()
     present = db.scalar("UNWIND $ids AS id MATCH (g:Gene {id: id}) RETURN count(g) AS n",
                         {"ids": genes})
@@ -241,8 +241,9 @@ def predict(
     shared = F.common_neighbours(a, pairs).astype(int) if len(pairs) else np.array([], int)
     pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
         len(ref), 1)
+    names = _display_names(genes, table)
     preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c),
-                        percentile=float(q))
+                        percentile=float(q), partners=_first_shared(a, i, j, names))
              for r, ((s, i, j), c, q) in enumerate(zip(selected, shared, pct, strict=True))]
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
@@ -322,15 +323,31 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
     return lambda p: model.predict(feats(p))
 
 
+def _display_names(genes: list[str], table: Any) -> list[str]:
+    """Symbol of each run gene where known, else its id (as the query library shows them)."""
+    sym = table["symbol"].tolist() if "symbol" in getattr(table, "columns", []) else []
+    return [s if isinstance(s, str) and s else g
+            for g, s in zip(genes, sym or [None] * len(genes), strict=True)]
+
+
+def _first_shared(adj: Any, i: int, j: int, names: list[str], k: int = 5) -> list[str]:
+    """Up to k known partners the two genes share, alphabetically (from the adjacency the
+    scores came from: O(deg i + deg j), cheap even between hubs)."""
+    common = np.intersect1d(adj.indices[adj.indptr[i]:adj.indptr[i + 1]],
+                            adj.indices[adj.indptr[j]:adj.indptr[j + 1]], assume_unique=True)
+    return sorted(names[c] for c in common)[:k]
+
+
 def _annotate(db: Database, preds: list[Prediction]) -> None:
-    """Named evidence for curators: shared pathways, drugs targeting both, shared partners
-    (query `predict/evidence`)."""
+    """Named evidence for curators from the graph: the KEGG pathways both genes are in and
+    the drugs targeting both (query `predict/evidence`); shared partners come from the
+    adjacency in `predict`."""
     for start in range(0, len(preds), 5000):
         chunk = preds[start : start + 5000]
         rows = db.scalar("predict/evidence", {"a": [p.a for p in chunk],
                                               "b": [p.b for p in chunk]}) or []
-        for p, (pw, dr, partners) in zip(chunk, rows, strict=True):
-            p.pathways, p.drugs, p.partners = list(pw), list(dr), list(partners)
+        for p, (pw, dr) in zip(chunk, rows, strict=True):
+            p.pathways, p.drugs = list(pw), list(dr)
             p.shares_pathway, p.shares_drug_target = bool(pw), bool(dr)
 
 

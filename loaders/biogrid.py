@@ -25,6 +25,9 @@ from genekg.errors import InputError
 from genekg.idmap import IdMapper
 from genekg.organisms import Organism, organism_by_taxon
 
+# Column names of a 2-column edge list's header row (both fields must look like one).
+EDGE_HEADER = re.compile(r"(?i)^(gene|protein|interactor|node|source|target|symbol|entrez|"
+                         r"uniprot|official[ _]symbol)([ _-]?[a-z0-9]{1,12})?$")
 TAB_HEADER = "#BioGRID Interaction ID"
 LICENCE = "BioGRID: MIT licence"
 
@@ -89,6 +92,9 @@ class BioGridLoader:
                     f"{line[:120]!r}", path=str(path), line=lineno,
                     hint="Accepted: a BioGRID TAB2/TAB3 file (header starting "
                          f"{TAB_HEADER!r}) or a 2-column edge list (gene A, gene B).")
+            if not rows and all(EDGE_HEADER.match(x) for x in parts):
+                bundle.issues.skip("header row", f"{path.name}:{lineno}")
+                continue  # a header (`gene_a,gene_b`), never an interaction
             rows.append((lineno, parts[0], parts[1]))
         id_type = options.extra.get("id_type") or guess_namespace(
             [r[1] for r in rows], org)

@@ -194,3 +194,14 @@ def test_accessions_in_a_symbol_list_land_on_their_gene(tmp_path: Path,
     # Without a map the accession is kept, but the summary says so.
     nb = BioGridLoader().load(f, LoadOptions(organism=org))
     assert sum(nb.issues.warnings.values()) == 3 and "9606:P04637" in nb.nodes["Gene"]
+
+
+@pytest.mark.parametrize("header", ["gene_a,gene_b", "source,target", "Interactor A,Interactor B",
+                                    "protein1,protein2"])
+def test_edge_list_header_row_is_never_an_interaction(tmp_path: Path, header: str) -> None:
+    f = tmp_path / "edges.csv"
+    f.write_text(f"{header}\nID1,TP53\nMDM2,TP53\n")  # ID1 is a gene, not a header
+    b = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("human")))
+    assert sorted(b.edges[("INTERACTS_WITH", "Gene", "Gene")]) == [
+        ("9606:ID1", "9606:TP53"), ("9606:MDM2", "9606:TP53")]
+    assert b.issues.skipped == {"header row": 1}

@@ -72,3 +72,20 @@ def test_delete_hides_first_then_removes_in_batches() -> None:
     assert delete_run(db, "run-1", batch=3) == 7
     assert db.names() == ["predict/forget_run"] + ["predict/delete_edges"] * 4
     assert delete_run(RecordingStore(), "nope") == 0
+
+
+def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from genekg.linkpred.scores import adjacency
+    from genekg.predict import _display_names, _first_shared
+
+    # genes 0 and 1 share partners 2..8; gene 5 has no symbol (its id is shown)
+    edges = np.array([[0, k] for k in range(2, 9)] + [[1, k] for k in range(2, 9)])
+    genes = [f"9606:g{k}" for k in range(9)]
+    table = pd.DataFrame({"symbol": ["A", "B", "Z", "Y", "X", None, "V", "U", "T"]})
+    names = _display_names(genes, table)
+    assert names[5] == "9606:g5"
+    assert _first_shared(adjacency(edges, 9), 0, 1, names) == ["9606:g5", "T", "U", "V", "X"]
+    assert _first_shared(adjacency(edges, 9), 0, 2, names) == []
