@@ -117,7 +117,7 @@ def main() -> None:
         db.close()
         r = timed([*load, "--bulk"], env)
         r["rels_per_s_end_to_end"] = round(args.edges / float(r["seconds"]))
-        m = re.search(r"import ([\d.]+) s \(([\d,]+) rels/s\)", str(r["tail"]))
+        m = re.search(r"import ([\d.]+) s \(([\d,]+)\s+rels/s\)", str(r["tail"]))
         if m:
             r["import_s"], r["rels_per_s_importer"] = float(m.group(1)), m.group(2)
         out["ingest_bulk"] = r

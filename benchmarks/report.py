@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 RES = Path(__file__).resolve().parent / "results"
@@ -207,11 +208,31 @@ def scale(name: str) -> str:
         r = d.get(step)
         if not r:
             continue
-        thr = (f"{r['rels_per_s']:,} rels/s" if "rels_per_s" in r else
-               f"importer {r['rels_per_s_importer']} rels/s, end to end "
-               f"{r['rels_per_s_end_to_end']:,}/s" if "rels_per_s_importer" in r else "")
+        m = re.search(r"import ([\d.]+) s \(([\d,]+)\s+rels/s\)", str(r.get("tail", "")))
+        if r["rc"] != 0:
+            thr = "FAILED: " + ("transaction memory (MemoryPoolOutOfMemory)"
+                                if "memory" in str(r.get("tail", "")) else "see tail")
+        elif "rels_per_s" in r:
+            thr = f"{r['rels_per_s']:,} rels/s (whole command)"
+        elif m:
+            thr = (f"importer {m.group(2)} rels/s ({m.group(1)} s incl. JVM start); whole "
+                   f"command {r['rels_per_s_end_to_end']:,} rels/s")
+        else:
+            thr = ""
+        server = f"{r['server_peak_mib']:.0f}" if "server_peak_mib" in r else ""
         lines.append(f"| {step} | {r['seconds']} | {r['python_peak_mib']:.0f} | "
-                     f"{r.get('server_peak_mib', '')} | {thr} | {r['rc']} |")
+                     f"{server} | {thr} | {r['rc']} |")
+    path = [d[s] for s in ("ingest_bulk", "train_default", "predict_top10000_writeback")
+            if s in d]
+    if len(path) == 3 and all(r["rc"] == 0 for r in path):
+        py = max(r["python_peak_mib"] for r in path)
+        srv = max(float(r.get("server_peak_mib", 0)) for r in d.values()
+                  if isinstance(r, dict) and "server_peak_mib" in r)
+        total = d["generate_s"] + sum(r["seconds"] for r in path)
+        lines += ["", f"End to end through the bulk path (generate + ingest --bulk + train + "
+                      f"predict with write-back): {total:.0f} s; "
+                      f"peak memory {py:.0f} MiB Python + {srv:.0f} MiB server = "
+                      f"{(py + srv) / 1024:.1f} GiB (steps run one after another)."]
     return "\n".join(lines) + "\n"
 
 
