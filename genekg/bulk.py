@@ -235,7 +235,7 @@ def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work
     server stops); `reconnect` opens a new one to apply the schema afterwards.
     """
     say = progress or (lambda _m: None)
-    n = int(db.scalar("MATCH (n) RETURN count(n) AS n") or 0)
+    n = int(db.scalar("admin/node_count") or 0)
     if n:
         raise GenekgError(f"the database holds {n:,} nodes; a bulk build needs an empty one",
                           hint="Use the transactional `genekg ingest` to add to a graph, or "

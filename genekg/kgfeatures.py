@@ -48,17 +48,7 @@ class KG:
 
 def pull_kg(db: Database, taxon: int = 9606) -> KG:
     """Genes of one organism with KEGG relations + pathway, drug and cell-line super nodes."""
-    rows = db.scalar(
-        "CALL () { "
-        "  MATCH (a:Gene {organism: $t})-[:KEGG_RELATION]-(b:Gene) "
-        "  RETURN a.id AS s, 'Gene' AS sl, b.id AS e, 'Gene' AS el "
-        "  UNION MATCH (a:Gene {organism: $t})-[:IN_PATHWAY]->(p:Pathway) "
-        "  RETURN a.id AS s, 'Gene' AS sl, p.id AS e, 'Pathway' AS el "
-        "  UNION MATCH (d:Drug)-[:TARGETS]->(a:Gene {organism: $t}) "
-        "  RETURN d.id AS s, 'Drug' AS sl, a.id AS e, 'Gene' AS el "
-        "  UNION MATCH (c:CellLine)-[:HAS_MUTATION]->(a:Gene {organism: $t}) "
-        "  RETURN c.id AS s, 'CellLine' AS sl, a.id AS e, 'Gene' AS el "
-        "} RETURN collect([s, sl, e, el]) AS r", {"t": taxon}) or []
+    rows = db.scalar("pull/kg_edges", {"t": taxon}) or []
     if not rows:
         raise GenekgError("the knowledge graph has no KEGG/drug/cell-line edges for this "
                           "organism", hint="genekg ingest kegg …, drugs …, cell-lines …")
@@ -132,10 +122,7 @@ def _gds_walk(db: Database, kg: KG, name: str, dim: int, seed: int) -> np.ndarra
             eid[nid] = e
     coo = sp.triu(kg.adj).tocoo()
     rows = [[eid[kg.nodes[i]], eid[kg.nodes[j]]] for i, j in zip(coo.row, coo.col, strict=True)]
-    db.run("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] "
-           "MATCH (b) WHERE elementId(b) = r[1] "
-           "WITH gds.graph.project($g, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g "
-           "RETURN g.nodeCount AS n", {"rows": rows, "g": graph})
+    db.run("gds/project_by_element_id", {"rows": rows, "g": graph})
     try:
         return gds_embedding(db, graph, kg.nodes, "deepwalk" if name == "dw" else "node2vec",
                              dim=dim, seed=seed)

@@ -192,8 +192,7 @@ def predict(
     cfg = run.config
     genes, emb, table = run.load_embeddings()
     clf = run.load_classifier()
-    present = db.scalar("UNWIND $ids AS id MATCH (g:Gene {id: id}) RETURN count(g) AS n",
-                        {"ids": genes})
+    present = db.scalar("pull/genes_present", {"ids": genes})
     if present < 0.9 * len(genes):
         raise GenekgError(
             f"run {run.id} was trained on genes that are not in this database "
@@ -203,9 +202,7 @@ def predict(
     if opts.genes:
         idx = {g: i for i, g in enumerate(genes)}
         taxon = cfg["selection"]["taxon"]
-        by_symbol = dict(db.scalar(
-            "UNWIND $s AS s MATCH (g:Gene {organism: $t}) WHERE g.symbol = s OR g.id = s "
-            "RETURN collect([s, g.id]) AS r", {"s": opts.genes, "t": taxon}) or [])
+        by_symbol = dict(db.scalar("pull/genes_by_name", {"s": opts.genes, "t": taxon}) or [])
         missing = [g for g in opts.genes if by_symbol.get(g) not in idx]
         if missing:
             raise GenekgError(f"gene(s) not in run {run.id}'s network: {', '.join(missing)}",

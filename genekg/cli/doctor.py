@@ -57,7 +57,7 @@ def doctor(ctx: typer.Context) -> None:
                   "(dbms.security.procedures.unrestricted=gds.*)")
             try:
                 cos = db.scalar("RETURN gds.similarity.cosine([1.0, 0.0], [1.0, 0.0]) AS c")
-                n = db.scalar("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n")
+                n = db.scalar("gds/list_count")
                 check("gds callable", cos == 1.0, f"{info.gds_procedures} procedures, "
                       f"{n} projected graphs")
             except Exception as exc:

@@ -13,9 +13,16 @@ import typer
 from rich.table import Table
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from genekg.db import Database
     from genekg.expression.experiment import ExpressionReport
+    from genekg.kgfeatures import KG
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
+from genekg.errors import GenekgError
+from genekg.kgfeatures import FEATURE_SETS
+from genekg.schema import check_label
 
 
 def features(
@@ -44,8 +51,6 @@ def features(
     names = [x.strip() for x in sets.split(",") if x.strip()]
     unknown = [n for n in names if n not in FEATURE_SETS]
     if unknown:
-        from genekg.errors import GenekgError
-
         raise GenekgError(f"unknown feature set(s) {unknown}", hint=", ".join(FEATURE_SETS))
     out.mkdir(parents=True, exist_ok=True)
     table = Table(title="graph feature sets")
@@ -58,8 +63,6 @@ def features(
         wanted = {"cell-lines": ("CellLine",), "drugs": ("Drug",),
                   "all": ("CellLine", "Drug")}.get(pairs_of)
         if wanted is None:
-            from genekg.errors import GenekgError
-
             raise GenekgError(f"--pairs must be cell-lines, drugs or all, not {pairs_of!r}")
         supers = [i for i, lab in enumerate(kg.labels) if lab in wanted]
         for name in names:
@@ -87,13 +90,17 @@ def features(
     console.print(table)
 
 
-def _write_nodes(db: object, kg: object, name: str, emb: object, dim: int, seed: int) -> None:
+def _write_nodes(db: Database, kg: KG, name: str, emb: np.ndarray, dim: int,
+                 seed: int) -> None:
+    """Store one feature set's embedding as `kg_<name>` on the KG's nodes."""
+    if name not in FEATURE_SETS:  # the name becomes a property key: only known sets
+        raise GenekgError(f"unknown feature set {name!r}", hint=", ".join(FEATURE_SETS))
     rows = [[n, lab, list(map(float, v))] for n, lab, v in
-            zip(kg.nodes, kg.labels, emb, strict=True)]  # type: ignore[attr-defined, call-overload]
+            zip(kg.nodes, kg.labels, emb, strict=True)]
     for label in ("Gene", "Pathway", "Drug", "CellLine"):
         sub = [[r[0], r[2]] for r in rows if r[1] == label]
         for i in range(0, len(sub), 5000):
-            db.run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r[0]}}) "  # type: ignore[attr-defined]
+            db.run(f"UNWIND $rows AS r MATCH (n:{check_label(label)} {{id: r[0]}}) "
                    f"SET n.kg_{name} = r[1], n.kg_{name}_params = $params",
                    {"rows": sub[i:i + 5000], "params": json.dumps({"dim": dim, "seed": seed})})
 

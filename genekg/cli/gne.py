@@ -369,7 +369,6 @@ def export(
                                                                               strict=True)]
             n = 0
             for i in range(0, len(rows), 5000):
-                n += db.scalar("UNWIND $rows AS r MATCH (g:Gene {id: r[0]}) "
-                               "SET g.gne_embedding = r[1], g.gne_embedding_run = $run "
-                               "RETURN count(g) AS n", {"rows": rows[i:i + 5000], "run": r.id})
+                n += db.scalar("gne/write_embeddings", {"rows": rows[i:i + 5000],
+                                                        "run": r.id})
         console.print(f"wrote gne_embedding to {n:,} Gene nodes")

@@ -92,16 +92,15 @@ class Database:
     def info(self) -> ServerInfo:
         """Server version, edition, GDS version and procedure count, node and relationship
         counts."""
-        comp = self.run("CALL dbms.components() YIELD name, versions, edition "
-                        "RETURN versions[0] AS version, edition")[0]
+        comp = self.run("admin/components")[0]
         gds_version: str | None
         try:
-            gds_version = self.scalar("RETURN gds.version() AS v")
-            n_procs = int(self.scalar("CALL gds.list() YIELD name RETURN count(*) AS n"))
+            gds_version = self.scalar("admin/gds_version")
+            n_procs = int(self.scalar("admin/gds_procedures"))
         except ClientError:
             gds_version, n_procs = None, 0
-        nodes = int(self.scalar("MATCH (n) RETURN count(n) AS n"))
-        rels = int(self.scalar("MATCH ()-[r]->() RETURN count(r) AS n"))
+        nodes = int(self.scalar("admin/node_count"))
+        rels = int(self.scalar("admin/rel_count"))
         return ServerInfo(comp["version"], comp["edition"], gds_version, n_procs, nodes, rels)
 
 

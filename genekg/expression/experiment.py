@@ -242,10 +242,8 @@ def _prepare(db: Database, lincs_path: Path, cell: str, genes: list[str] | None,
         rng = np.random.default_rng(seed)
         targets = sorted(rng.choice(pool, size=min(n_genes, len(pool)), replace=False).tolist())
     n = len(matrix)
-    broad = dict(db.scalar("MATCH (d:Drug) WHERE d.broad_ids IS NOT NULL UNWIND d.broad_ids AS b "
-                           "RETURN collect([b, d.id]) AS r") or [])
-    cell_ids = db.scalar("MATCH (c:CellLine) WHERE c.name = $c OR replace(c.name, '-', '') = $c "
-                         "RETURN collect(c.id) AS r", {"c": cell}) or []
+    broad = dict(db.scalar("pull/broad_drugs") or [])
+    cell_ids = db.scalar("pull/cell_line_ids", {"c": cell}) or []
     x, _ = standard_features(meta)
     return {
         "kg": kg, "targets": targets, "x": x, "n": n,

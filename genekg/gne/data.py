@@ -51,17 +51,6 @@ class Profiles:
         return hashlib.sha256(self.matrix.tobytes() + self.has_profile.tobytes()).hexdigest()
 
 
-def edge_filter(source: str | None, release: str | None) -> tuple[str, dict[str, object]]:
-    """WHERE clause on r.seen_in selecting one source (and release)."""
-    if source and release:
-        return "$tag IN r.seen_in", {"tag": f"{source}@{release}"}
-    if source:
-        return "any(t IN r.seen_in WHERE t STARTS WITH $prefix)", {"prefix": f"{source}@"}
-    if release:
-        return "any(t IN r.seen_in WHERE t ENDS WITH $suffix)", {"suffix": f"@{release}"}
-    return "true", {}
-
-
 def pull_network(
     db: Database,
     organism: Organism,
@@ -72,18 +61,10 @@ def pull_network(
     genes: list[str] | None = None,
 ) -> Network:
     """The INTERACTS_WITH network of one organism (optionally one source/release) from the graph."""
-    where, params = edge_filter(source, release)
-    conds = ["a.organism = $taxon", "b.organism = $taxon", where]
-    if pathway:
-        conds.append("EXISTS { (a)-[:IN_PATHWAY]->(:Pathway {id: $pathway}) } AND "
-                     "EXISTS { (b)-[:IN_PATHWAY]->(:Pathway {id: $pathway}) }")
-        params["pathway"] = pathway
-    if genes:
-        conds.append("a.id IN $genes AND b.id IN $genes")
-        params["genes"] = [g if ":" in g else organism.gene_id(g) for g in genes]
-    query = ("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WHERE " + " AND ".join(conds)
-             + " RETURN collect([a.id, b.id]) AS pairs")
-    pairs = db.scalar(query, {"taxon": organism.taxon, **params}) or []
+    ids = [g if ":" in g else organism.gene_id(g) for g in genes] if genes else None
+    pairs = db.scalar("pull/network", {"taxon": organism.taxon, "source": source,
+                                       "release": release, "pathway": pathway,
+                                       "genes": ids}) or []
     if not pairs:
         raise GenekgError(
             f"no INTERACTS_WITH edges for {organism.short} with source={source!r} "
@@ -101,13 +82,9 @@ def pull_network(
 
 def pull_profiles(db: Database, dataset: str, genes: list[str]) -> Profiles:
     """The expression profiles of one dataset for `genes` (missing genes get zeros, has=False)."""
-    rows = db.scalar(
-        "MATCH (g:Gene)-[:HAS_PROFILE]->(p:ExpressionProfile {dataset: $ds}) "
-        "WHERE g.id IN $ids RETURN collect([g.id, p.values]) AS rows",
-        {"ds": dataset, "ids": genes},
-    ) or []
+    rows = db.scalar("pull/profiles", {"ds": dataset, "ids": genes}) or []
     if not rows:
-        known = db.scalar("MATCH (d:Dataset) RETURN collect(d.name) AS n") or []
+        known = db.scalar("pull/datasets") or []
         raise GenekgError(f"no profile of dataset {dataset!r} for these genes",
                           hint=f"Datasets in the graph: {', '.join(known) or 'none'}")
     idx = {g: i for i, g in enumerate(genes)}

@@ -13,26 +13,19 @@ import numpy as np
 
 from genekg.db import Database
 
-PROJECT = (
-    "UNWIND $rows AS r "
-    "MATCH (a:Gene {id: r[0]}) OPTIONAL MATCH (b:Gene {id: r[1]}) "
-    "WITH gds.graph.project($name, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g "
-    "RETURN g.nodeCount AS nodes, g.relationshipCount AS rels"
-)
-
 
 def project_training_graph(db: Database, genes: list[str], train: np.ndarray) -> str:
     """Project the training edges only into a named GDS graph; its name."""
     name = f"genekg_train_{uuid.uuid4().hex[:10]}"
     rows: list[list[str | None]] = [[genes[i], genes[j]] for i, j in train]
     rows += [[g, None] for g in genes]
-    db.run(PROJECT, {"rows": rows, "name": name})
+    db.run("gds/project_training", {"rows": rows, "name": name})
     return name
 
 
 def drop_graph(db: Database, name: str) -> None:
     """Drop a GDS in-memory graph if it exists."""
-    db.run("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", {"name": name})
+    db.run("gds/drop", {"name": name})
 
 
 def gds_embedding(
@@ -46,14 +39,9 @@ def gds_embedding(
     if method in ("node2vec", "deepwalk"):
         if method == "deepwalk":
             p = q = 1.0
-        query = ("CALL gds.node2vec.stream($g, {embeddingDimension: $dim, randomSeed: $seed, "
-                 "concurrency: $c, returnFactor: $p, inOutFactor: $q}) YIELD nodeId, embedding "
-                 "RETURN collect([gds.util.asNode(nodeId).id, embedding]) AS rows")
+        query = "gds/node2vec"
     elif method == "fastrp":
-        query = ("CALL gds.fastRP.stream($g, {embeddingDimension: $dim, randomSeed: $seed, "
-                 "concurrency: $c, iterationWeights: [0.0, 1.0, 1.0, 1.0]}) "
-                 "YIELD nodeId, embedding "
-                 "RETURN collect([gds.util.asNode(nodeId).id, embedding]) AS rows")
+        query = "gds/fastrp"
     else:
         raise ValueError(method)
     rows = db.scalar(query, {"g": graph, "dim": dim, "seed": seed, "c": concurrency,

@@ -52,7 +52,7 @@ class Selection:
 
 def server_metadata(db: Database) -> dict[str, Any]:
     info = db.info()
-    sources = db.run("MATCH (s:Source) RETURN s.id AS id, s.sha256 AS sha256 ORDER BY id")
+    sources = db.run("pull/sources")
     return {"uri": db.settings.uri, "neo4j": info.neo4j_version, "gds": info.gds_version,
             "sources": sources}
 
@@ -153,8 +153,7 @@ def train_run(
 
 
 def _symbols(db: Database, genes: list[str]) -> list[str | None]:
-    rows = db.scalar("UNWIND $ids AS id MATCH (g:Gene {id: id}) "
-                     "RETURN collect([g.id, g.symbol]) AS r", {"ids": genes}) or []
+    rows = db.scalar("pull/symbols", {"ids": genes}) or []
     m = dict(rows)
     return [m.get(g) for g in genes]
 

@@ -1,0 +1,3 @@
+// Number of GDS procedures and functions available.
+CALL gds.list() YIELD name
+RETURN count(*) AS n

@@ -1,0 +1,2 @@
+// The installed GDS version (fails when GDS is absent).
+RETURN gds.version() AS v

@@ -1,0 +1,3 @@
+// Number of nodes in the database.
+MATCH (n)
+RETURN count(n) AS n

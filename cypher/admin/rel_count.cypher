@@ -1,0 +1,3 @@
+// Number of relationships in the database.
+MATCH ()-[r]->()
+RETURN count(r) AS n

@@ -1,0 +1,3 @@
+// Number of GDS in-memory graphs.
+CALL gds.graph.list() YIELD graphName
+RETURN count(*) AS n
