@@ -26,7 +26,7 @@ for r in 4.2.191 4.3.195; do
     -o yeast --id-map ../shared/data/id_mapping/yeast_uniprot_orf_gene_derived.tsv
 done
 $G evaluate -o yeast --source biogrid --experiment temporal --old-release 4.2.191 \
-  --new-release 4.3.195 --methods gne,spectral,spectral-reg,spectral-pos,fastrp,node2vec,pa,cn,aa,ra \
+  --new-release 4.3.195 --methods auto,stack,l3,gne,spectral,spectral-reg,spectral-pos,fastrp,node2vec,pa,cn,aa,ra \
   --seed 1 --out $R/exp_temporal_yeast
 $G evaluate -o yeast --source biogrid --release 3.5.187 --dataset gasch2000 \
   --experiment lambda --lambdas 0,0.5,1,10 --negatives uniform --seed 1 --out $R/exp_lambda_yeast_gasch
