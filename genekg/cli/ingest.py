@@ -123,7 +123,9 @@ def ingest(
     batch_size: int = typer.Option(20_000, min=100, help="Rows per UNWIND batch."),
     bulk: bool = typer.Option(False, "--bulk", help="Build an EMPTY local database with "
                               "neo4j-admin import (offline: the server is stopped and "
-                              "restarted); same graph as the transactional path, much faster."),
+                              "restarted); same graph as the transactional path, for "
+                              "builds too large for one transaction (1M relationships: "
+                              "about a minute)."),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Load even when most "
                                        "relationships are dropped for unmapped ids."),
 ) -> None:
