@@ -118,12 +118,12 @@ def _kind(v: Any) -> str:
     return "string"
 
 
-def _column_types(rows: Iterable[dict[str, Any]], skip: set[str]) -> dict[str, str]:
+def _column_types(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
     """Neo4j import type per property, widened over every row (long < double < string)."""
     types: dict[str, str] = {}
     for r in rows:
         for k, v in r.items():
-            if k in skip or v is None:
+            if v is None:
                 continue
             t, old = _kind(v), types.get(k)
             if old is None or old == t:
@@ -179,7 +179,7 @@ def write_csv(g: MergedGraph, folder: Path) -> ImportFiles:
     tables["Source"] = {s["id"]: {k: v for k, v in s.items() if k != "id"}
                         for s in g.sources}
     for label, table in sorted(tables.items()):
-        types = _column_types(table.values(), set())
+        types = _column_types(table.values())
         types.pop("id", None)
         if label == "Source":
             types["loaded_at"] = "datetime"
@@ -194,7 +194,7 @@ def write_csv(g: MergedGraph, folder: Path) -> ImportFiles:
                 w.writerow(row)
         nodes.append((label, path))
     for (rel, sl, el), etable in sorted(g.edges.items()):
-        types = _column_types(etable.values(), set())
+        types = _column_types(etable.values())
         cols = sorted(types)
         path = folder / f"rels_{rel}_{sl}_{el}.csv"
         with open(path, "w", newline="") as fh:
@@ -239,7 +239,8 @@ def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work
     if n:
         raise GenekgError(f"the database holds {n:,} nodes; a bulk build needs an empty one",
                           hint="Use the transactional `genekg ingest` to add to a graph, or "
-                               "`genekg server reset` first.")
+                               "build into a new server home (GENEKG_HOME=<empty folder> "
+                               "genekg server install && genekg server start).")
     t0 = time.monotonic()
     say("merging loads")
     g = merge_bundles(bundles)
@@ -263,14 +264,13 @@ def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work
     say("starting the server")
     manager.start()
     t_restart = time.monotonic() - t2
-    if proc.returncode == 0:
-        say("creating constraints and indexes")
-        with reconnect() as fresh:
-            ensure_schema(fresh)
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr)[-3000:]
         raise GenekgError(f"neo4j-admin database import failed:\n{log}",
                           hint="The database was empty before; fix the input and run again.")
+    say("creating constraints and indexes")
+    with reconnect() as fresh:
+        ensure_schema(fresh)
     counts = g.counts()
     rels = sum(len(t) for t in g.edges.values())
     return BulkReport(counts, t_csv, t_import, t_restart, sum(len(v) for v in g.nodes.values())

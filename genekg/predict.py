@@ -234,14 +234,14 @@ def predict(
     ref = np.sort(scorer(sample) if cal is None else cal(scorer(sample)))
     seconds = time.monotonic() - t0
     a = F.adjacency(known, len(genes))
-    pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
-    shared = F.common_neighbours(a, pairs).astype(int) if len(pairs) else np.array([], int)
     pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
         len(ref), 1)
     names = _display_names(genes, table)
-    preds = [Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=int(c),
-                        percentile=float(q), partners=_first_shared(a, i, j, names))
-             for r, ((s, i, j), c, q) in enumerate(zip(selected, shared, pct, strict=True))]
+    preds = []
+    for r, ((s, i, j), q) in enumerate(zip(selected, pct, strict=True)):
+        n_shared, partners = _shared_partners(a, i, j, names)
+        preds.append(Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=n_shared,
+                                percentile=float(q), partners=partners))
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
@@ -327,12 +327,13 @@ def _display_names(genes: list[str], table: Any) -> list[str]:
             for g, s in zip(genes, sym or [None] * len(genes), strict=True)]
 
 
-def _first_shared(adj: Any, i: int, j: int, names: list[str], k: int = 5) -> list[str]:
-    """Up to k known partners the two genes share, alphabetically (from the adjacency the
-    scores came from: O(deg i + deg j), cheap even between hubs)."""
+def _shared_partners(adj: Any, i: int, j: int, names: list[str],
+                     k: int = 5) -> tuple[int, list[str]]:
+    """How many known partners the two genes share, and up to k of them alphabetically
+    (one intersection of their adjacency rows: O(deg i + deg j), cheap even between hubs)."""
     common = np.intersect1d(adj.indices[adj.indptr[i]:adj.indptr[i + 1]],
                             adj.indices[adj.indptr[j]:adj.indptr[j + 1]], assume_unique=True)
-    return sorted(names[c] for c in common)[:k]
+    return len(common), sorted(names[c] for c in common)[:k]
 
 
 def _annotate(db: Database, preds: list[Prediction]) -> None:
@@ -398,9 +399,9 @@ def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
                  "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
                  # Browser caption (genekg.grass): rank and a rounded score
                  "cap": f"#{p.rank} {p.score:.2f}"} for p in chunk]
-        db.run("predict/write_edges", {"rows": rows, "model": result.model,
-                                       "run": result.run_id, "write": write, "now": now})
-        written += len(chunk)
+        written += int(db.scalar("predict/write_edges", {
+            "rows": rows, "model": result.model, "run": result.run_id, "write": write,
+            "now": now}) or 0)
     return written
 
 

@@ -1,6 +1,6 @@
 // Write-back, step 1 (repeated per batch): create one batch of a pending write's edges.
 // Edges of write $write are invisible to the query library until `flip_*` makes it live.
-// Params: $rows (list of maps), $model, $run, $write, $now
+// Params: $rows (list of maps), $model, $run, $write, $now; returns the edges created
 UNWIND $rows AS r
 MATCH (a:Gene {id: r.a})
 MATCH (b:Gene {id: r.b})
@@ -8,3 +8,4 @@ CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, model: $model,
   write_id: $write, created_at: datetime($now), shared_partners: r.shared,
   shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct, pathways: r.pw,
   drugs: r.dr, shared_partner_names: r.pn, caption: r.cap}]->(b)
+RETURN count(*) AS n

@@ -97,7 +97,7 @@ def top_k_recall(scorer: Callable[[np.ndarray], np.ndarray], n: int, split: Edge
     upper triangle are scored in blocks of about `block` pairs and only the running top
     max(ks) is kept, so memory stays O(block + k) however many genes there are.
     """
-    known = set(encode(np.vstack([split.train, split.val_pos]), n).tolist())
+    known = np.unique(encode(np.vstack([split.train, split.val_pos]), n))
     kmax = max(ks)
     best_s = np.empty(0)
     best_c = np.empty(0, dtype=np.int64)
@@ -111,8 +111,7 @@ def top_k_recall(scorer: Callable[[np.ndarray], np.ndarray], n: int, split: Edge
         a = np.concatenate([np.full(n - 1 - r, r) for r in rows])
         b = np.concatenate([np.arange(r + 1, n) for r in rows])
         code = a * n + b
-        keep = ~np.isin(code, np.fromiter(known, dtype=np.int64)) if known else \
-            np.ones(len(code), dtype=bool)
+        keep = ~np.isin(code, known)
         pairs = np.column_stack([a[keep], b[keep]])
         if not len(pairs):
             continue

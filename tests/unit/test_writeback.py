@@ -30,8 +30,12 @@ def _countdown(total: int) -> Any:
     return answer
 
 
+def _created(p: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"n": len(p["rows"])}]  # the server's count of edges the batch created
+
+
 def test_full_write_batches_then_one_flip_then_gc() -> None:
-    db = RecordingStore(answers={"predict/gc": _countdown(5)})
+    db = RecordingStore(answers={"predict/gc": _countdown(5), "predict/write_edges": _created})
     n = write_predictions(db, _result(5), batch=2)
     assert n == 5
     assert db.names() == ["predict/write_edges"] * 3 + ["predict/flip_full"] + \
@@ -79,7 +83,7 @@ def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
     import pandas as pd
 
     from genekg.linkpred.scores import adjacency
-    from genekg.predict import _display_names, _first_shared
+    from genekg.predict import _display_names, _shared_partners
 
     # genes 0 and 1 share partners 2..8; gene 5 has no symbol (its id is shown)
     edges = np.array([[0, k] for k in range(2, 9)] + [[1, k] for k in range(2, 9)])
@@ -87,5 +91,6 @@ def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
     table = pd.DataFrame({"symbol": ["A", "B", "Z", "Y", "X", None, "V", "U", "T"]})
     names = _display_names(genes, table)
     assert names[5] == "9606:g5"
-    assert _first_shared(adjacency(edges, 9), 0, 1, names) == ["9606:g5", "T", "U", "V", "X"]
-    assert _first_shared(adjacency(edges, 9), 0, 2, names) == []
+    assert _shared_partners(adjacency(edges, 9), 0, 1, names) == (
+        7, ["9606:g5", "T", "U", "V", "X"])
+    assert _shared_partners(adjacency(edges, 9), 0, 2, names) == (0, [])
