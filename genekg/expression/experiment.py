@@ -152,11 +152,26 @@ def run_expression_experiment(
 
 
 def peak_rss_mib() -> dict[str, float]:
-    """Peak resident memory of this process and of its largest worker process (MiB)."""
+    """Peak resident memory (MiB) of this process and of its largest worker process.
+
+    Workers still alive (loky keeps them for reuse) are read from /proc (VmHWM); ones that
+    have exited are covered by RUSAGE_CHILDREN.
+    """
+    import os
     import resource
 
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    me = str(os.getpid())
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
+                          if ":" in line)
+        except OSError:
+            continue  # the process ended while we looked
+        if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+            worker = max(worker, int(fields["VmHWM"].split()[0]) / 1024)
     return {"main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "largest_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "largest_worker": worker}
 
 
 def write_helps_predict(db: GraphStore, report: ExpressionReport, cell: str, seed: int,
