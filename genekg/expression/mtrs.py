@@ -7,6 +7,9 @@ TRAIN stage 2 are out-of-fold (k-fold within the training rows), so the meta mod
 sees a prediction made from its own targets. The final "stacking" model averages the seven
 graph-feature models' predictions (no meta-learner), as in the paper.
 
+Stage-1 inputs of stage 2 at test time are the mean of the k fold models' predictions
+(cross-fitted stacking), so stage 1 costs k forests per gene, not k + 1.
+
 Speed: genes are independent within a stage, so they run in parallel worker processes
 (`n_jobs`), each forest single-threaded (a 300-tree forest on ~300 rows is too small to
 gain from threads, and per-gene seeds keep results identical for any `n_jobs`). The folds
@@ -148,9 +151,14 @@ def _stage1(m: MTRS, j: int, xj: np.ndarray, yj: np.ndarray, xj_te: np.ndarray |
             folds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold training predictions and (if asked) test predictions of gene j."""
     oof = np.zeros(len(yj))
+    te = np.zeros(0 if xj_te is None else len(xj_te))
     for k, (a, b) in enumerate(folds):
-        oof[b] = m._forest(1000 * k + j).fit(xj[a], yj[a]).predict(xj[b])
-    te = m._forest(j).fit(xj, yj).predict(xj_te) if xj_te is not None else np.zeros(0)
+        forest = m._forest(1000 * k + j).fit(xj[a], yj[a])
+        oof[b] = forest.predict(xj[b])
+        if xj_te is not None:
+            # Test-time stage-1 input = mean of the fold models (cross-fitted stacking): the
+            # same models that made stage 2's training inputs, and no fourth forest to fit.
+            te += forest.predict(xj_te) / len(folds)
     return oof, te
 
 
@@ -170,10 +178,14 @@ def _stage2(m: MTRS, j: int, xj: np.ndarray, oof: np.ndarray, yj: np.ndarray,
         base = r2_score(yj_te, pred)
         cand = np.argsort(-rf.feature_importances_[p:])[:PERMUTE_TOP]
         rng = np.random.default_rng(m.seed + j)
-        for c in cand:
-            shuffled = xte.copy()
-            shuffled[:, p + c] = rng.permutation(shuffled[:, p + c])
-            imp[others[c]] = base - r2_score(yj_te, rf.predict(shuffled))
+        # All permuted copies in one predict call: a forest's per-call cost dominates at
+        # ~100 test rows, so one call on 10 stacked copies is ~6x cheaper than ten calls.
+        copies = np.repeat(xte[None], len(cand), axis=0)
+        for i, c in enumerate(cand):
+            copies[i, :, p + c] = rng.permutation(xte[:, p + c])
+        permuted = rf.predict(copies.reshape(-1, xte.shape[1])).reshape(len(cand), -1)
+        for i, c in enumerate(cand):
+            imp[others[c]] = base - r2_score(yj_te, permuted[i])
     return pred, imp
 
 
