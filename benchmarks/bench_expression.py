@@ -17,13 +17,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 from common import require_shared, save, server_db, wipe
-from genekg.loaders import LoadOptions, get_loader
-from genekg.loaders.lincs import read_signatures
 
 from genekg.expression.experiment import run_expression_experiment, standard_features
 from genekg.expression.mtrs import MTRS
-from genekg.ingest import ingest_bundle
-from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
+from genekg.features.kg import FEATURE_SETS, compute, pull_kg
+from genekg.ingest.writer import ingest_bundle
+from genekg.loaders import LoadOptions, get_loader
+from genekg.loaders.lincs import read_signatures
 
 
 def main() -> None:

@@ -15,24 +15,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch
 from common import peak_rss_mib, require_shared, save, server_db, server_rss_mib, wipe
-from genekg.loaders import LoadOptions, get_loader
 
-from genekg.gne import gds_baselines as G
 from genekg.gne.data import pull_network
 from genekg.gne.model import GNEConfig
-from genekg.gne.runs import Classifier
-from genekg.gne.split import split_edges
 from genekg.gne.train import train_gne
-from genekg.ingest import ingest_bundle
+from genekg.ingest.writer import ingest_bundle
+from genekg.linkpred import gds as G
 from genekg.linkpred.evaluate import EdgeClassifier
-from genekg.organisms import resolve_organism
-from genekg.predict import (
+from genekg.linkpred.predict import (
     Prediction,
     PredictOptions,
     PredictResult,
     score_candidates,
     write_predictions,
 )
+from genekg.linkpred.runs import Classifier
+from genekg.linkpred.split import split_edges
+from genekg.loaders import LoadOptions, get_loader
+from genekg.organisms import resolve_organism
 
 
 def main() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import best_of, peak_rss_mib, require_shared, save, server_db, server_rss_mib, wipe
-from genekg.loaders import LoadOptions, get_loader
 
-from genekg.ingest import ingest_bundle
+from genekg.ingest.writer import ingest_bundle
+from genekg.loaders import LoadOptions, get_loader
 from genekg.organisms import resolve_organism
 
 

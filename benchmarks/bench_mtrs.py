@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import require_shared, save, server_db, server_rss_mib, wipe
-from genekg.loaders import LoadOptions, get_loader
 
 from genekg.expression.experiment import _prepare, peak_rss_mib, run_expression_experiment
-from genekg.ingest import ingest_bundle
+from genekg.ingest.writer import ingest_bundle
+from genekg.loaders import LoadOptions, get_loader
 
 
 def main() -> None:

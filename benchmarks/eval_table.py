@@ -16,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pandas as pd
 from common import RESULTS, require_shared, save, server_db
-from genekg.loaders import LoadOptions, get_loader
 
 from genekg.gne.model import GNEConfig
-from genekg.gne.pipeline import Selection, evaluate_protocol
-from genekg.ingest import ingest_bundle
+from genekg.ingest.writer import ingest_bundle
+from genekg.linkpred.pipeline import Selection, evaluate_protocol
+from genekg.loaders import LoadOptions, get_loader
 from genekg.organisms import resolve_organism
 
 NETWORKS = {

@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 from common import RESULTS, peak_rss_mib, require_shared
 from eval_table import NETWORKS  # the same networks and files as the GNE tables
-from genekg.loaders import Bundle, LoadOptions, get_loader
 
 from genekg.gne.data import Network
-from genekg.gne.split import split_edges
 from genekg.linkpred.kgcontext import GeneContext, build_context
 from genekg.linkpred.protocol import run_methods
+from genekg.linkpred.split import split_edges
+from genekg.loaders import Bundle, LoadOptions, get_loader
 from genekg.organisms import resolve_organism
 
 GENE_MAPS = ["lincs/dhimmel_lincs/geneinfo.tsv.gz",

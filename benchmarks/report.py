@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 RES = Path(__file__).resolve().parent / "results"
 LABELS = {
@@ -69,12 +70,20 @@ def table(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _experiment_config(folder: Path) -> dict[str, Any]:
+    """The experiment's settings: run.json's config (the run record), or the results.json of
+    runs recorded before the record existed."""
+    if (folder / "run.json").exists():
+        return dict(json.loads((folder / "run.json").read_text())["config"])
+    return dict(json.loads((folder / "results.json").read_text()))
+
+
 def experiment(name: str) -> str:
     """λ sweep, sparsity and temporal hold-out (`genekg evaluate --experiment ...` output)."""
     import pandas as pd
 
     folder = RES / name
-    meta = json.loads((folder / "results.json").read_text())
+    meta = _experiment_config(folder)
     df = pd.read_csv(folder / "results.csv")
     kind = meta["experiment"]
     sel = meta["selection"]
@@ -255,7 +264,8 @@ def main() -> None:
         parts.append(table(name))
     for name in sorted(p.stem.removesuffix("_rows") for p in RES.glob("linkpred_*_rows.csv")):
         parts.append(linkpred(name))
-    for folder in sorted(p for p in RES.glob("exp_*") if (p / "results.json").exists()):
+    for folder in sorted(p for p in RES.glob("exp_*")
+                         if (p / "run.json").exists() or (p / "results.json").exists()):
         parts.append(experiment(folder.name))
     for name in sorted(p.stem for p in RES.glob("expression_paper_*.json")):
         parts.append(expression_paper(name))

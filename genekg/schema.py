@@ -76,7 +76,7 @@ NODES: tuple[NodeType, ...] = (
               "counts": "str", "issues": "str", "seconds": "float", "status": "str",
               "id_maps": "list[str]", "load": "str"},
              ("name",)),
-    # Write-back state of one prediction run: which writes readers see (genekg.predict).
+    # Write-back state of one prediction run: which writes readers see (genekg.linkpred.predict).
     NodeType("PredictionRun", r"^\S+$", "run id", {"live": "list[str]", "retired": "list[str]",
                                                     "model": "str", "updated_at": "datetime"},
              short="prediction_run"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from genekg.errors import GenekgError
 from genekg.loaders.base import Bundle, Loader, LoadOptions
 from genekg.loaders.biogrid import BioGridLoader
 from genekg.loaders.cell_lines import CellLinesLoader
@@ -9,8 +10,6 @@ from genekg.loaders.drugs import DrugsLoader
 from genekg.loaders.expression import ExpressionLoader
 from genekg.loaders.kegg import KeggDrugTargetLoader, KgmlLoader
 from genekg.loaders.lincs import LincsLoader
-
-from genekg.errors import GenekgError
 
 REGISTRY: dict[str, type[Loader]] = {
     cls.name: cls  # type: ignore[misc]

@@ -18,11 +18,10 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+from genekg.errors import InputError
+from genekg.ingest.idmap import IdMapper
 from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file, split_row
 from genekg.loaders.genes import add_canonical_gene, guess_namespace, map_gene
-
-from genekg.errors import InputError
-from genekg.idmap import IdMapper
 from genekg.organisms import Organism, organism_by_taxon
 
 # Column names of a 2-column edge list's header row (both fields must look like one).

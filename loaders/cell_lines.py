@@ -21,12 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from genekg.errors import InputError
+from genekg.ingest.idmap import IdMapper
 from genekg.loaders.base import Bundle, LoadOptions, require_file
 from genekg.loaders.genes import add_canonical_gene, map_gene
 from genekg.loaders.tables import read_table, table_columns
-
-from genekg.errors import InputError
-from genekg.idmap import IdMapper
 from genekg.organisms import resolve_organism
 
 LICENCE_COSMIC = "COSMIC: academic/non-commercial terms (cancer.sanger.ac.uk)"

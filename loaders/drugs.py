@@ -19,12 +19,11 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+from genekg.errors import InputError
+from genekg.ingest.idmap import IdMapper
 from genekg.loaders.base import Bundle, LoadOptions, require_file
 from genekg.loaders.genes import add_canonical_gene, map_gene
 from genekg.loaders.tables import read_table, table_columns
-
-from genekg.errors import InputError
-from genekg.idmap import IdMapper
 from genekg.organisms import resolve_organism
 
 LICENCES = {

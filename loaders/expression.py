@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from genekg.loaders.base import Bundle, LoadOptions, detect_separator, iter_lines, require_file
-from genekg.loaders.genes import UNIPROT, add_canonical_gene, map_gene
 
 from genekg.errors import InputError
-from genekg.idmap import YEAST_ORF, IdMapper
+from genekg.ingest.idmap import YEAST_ORF, IdMapper
+from genekg.loaders.base import Bundle, LoadOptions, detect_separator, iter_lines, require_file
+from genekg.loaders.genes import UNIPROT, add_canonical_gene, map_gene
 
 MISSING = {"", "na", "nan", "null", "none", "n/a", "-"}
 LICENCE = "see data/PROVENANCE.md of the compendium"

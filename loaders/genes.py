@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
+from genekg.ingest.idmap import IdMapper
 from genekg.loaders.base import Bundle, Issues
-
-from genekg.idmap import IdMapper
 from genekg.organisms import Organism
 
 UNIPROT = re.compile(

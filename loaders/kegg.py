@@ -24,12 +24,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import ClassVar
 
-from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
-from genekg.loaders.genes import add_canonical_gene, map_gene
-
 from genekg.config import data_dir
 from genekg.errors import InputError
-from genekg.idmap import IdMapper
+from genekg.ingest.idmap import IdMapper
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
+from genekg.loaders.genes import add_canonical_gene, map_gene
 from genekg.organisms import organism_by_taxon, resolve_organism
 
 KEGG_ORG = {"hsa": 9606, "sce": 559292, "eco": 511145}

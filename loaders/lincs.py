@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
 
 from genekg.config import data_dir
 from genekg.errors import InputError
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
 
 LICENCE = "LINCS L1000: CC BY 4.0"
 

@@ -6,9 +6,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from genekg.loaders.base import detect_separator, iter_lines
-
 from genekg.errors import InputError
+from genekg.loaders.base import detect_separator, iter_lines
 
 
 def read_table(path: Path, required: list[str], sep: str | None = None

@@ -13,16 +13,12 @@ import typer
 from rich.table import Table
 
 if TYPE_CHECKING:
-    import numpy as np
 
-    from genekg.db import Database
     from genekg.expression.experiment import ExpressionReport
-    from genekg.kgfeatures import KG
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
-from genekg.kgfeatures import FEATURE_SETS
-from genekg.schema import check_label
+from genekg.features.kg import FEATURE_SETS
 
 
 def features(
@@ -45,7 +41,7 @@ def features(
     import numpy as np
     import pandas as pd
 
-    from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
+    from genekg.features.kg import compute, pull_kg, write_feature_embedding
 
     s = resolve_seed(ctx, seed)
     names = [x.strip() for x in sets.split(",") if x.strip()]
@@ -75,7 +71,7 @@ def features(
                     path = out / f"{name}_embedding.parquet"
                     frame.to_parquet(path, index=False)
                     if write_graph:
-                        _write_nodes(db, kg, name, fs.embedding, dim, s)
+                        write_feature_embedding(db, kg, name, fs.embedding, dim, s)
                 else:
                     pairs = np.array([[a, b] for a in supers for b in genes], dtype=np.int64)
                     vals = fs.pair(pairs) if len(pairs) else np.zeros(0)
@@ -88,21 +84,6 @@ def features(
                           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
                           str(path))
     console.print(table)
-
-
-def _write_nodes(db: Database, kg: KG, name: str, emb: np.ndarray, dim: int,
-                 seed: int) -> None:
-    """Store one feature set's embedding as `kg_<name>` on the KG's nodes."""
-    if name not in FEATURE_SETS:  # the name becomes a property key: only known sets
-        raise GenekgError(f"unknown feature set {name!r}", hint=", ".join(FEATURE_SETS))
-    rows = [[n, lab, list(map(float, v))] for n, lab, v in
-            zip(kg.nodes, kg.labels, emb, strict=True)]
-    for label in ("Gene", "Pathway", "Drug", "CellLine"):
-        sub = [[r[0], r[2]] for r in rows if r[1] == label]
-        for i in range(0, len(sub), 5000):
-            db.run(f"UNWIND $rows AS r MATCH (n:{check_label(label)} {{id: r[0]}}) "
-                   f"SET n.kg_{name} = r[1], n.kg_{name}_params = $params",
-                   {"rows": sub[i:i + 5000], "params": json.dumps({"dim": dim, "seed": seed})})
 
 
 expr_app = typer.Typer(cls=GenekgGroup, help="Gene-expression prediction (MTRS + graph "
@@ -159,7 +140,8 @@ def evaluate(
                 n_jobs=jobs, ensemble=ensemble, split_seed=s + k, progress=say,
                 prepared=prep)
             folder = out if split_seeds <= 1 else out / f"split-{s + k}"
-            _save_report(rep, folder, s, s + k, trees, learner)
+            rep.save(folder)
+            rep.plot(folder / "comparison.png")
             _report_table(rep, f"expression prediction — {cell}, {len(rep.genes)} genes, "
                                f"{rep.n_train} train / {rep.n_test} test signatures, split "
                                f"seed {s + k}, {learner}, {trees} trees")
@@ -175,7 +157,7 @@ def evaluate(
             n = write_helps_predict(db, rep, cell, s, run_id)
         console.print(f"wrote {n} HELPS_PREDICT edges (cell line {cell}, run {run_id}); "
                       f"see: genekg query helps_predict -p gene={rep.genes[0]}")
-    console.print(f"written: {out}/ r2_per_gene.csv, top_contributors.csv, summary.json, "
+    console.print(f"written: {out}/ r2_per_gene.csv, top_contributors.csv, run.json, "
                   "comparison.png")
 
 
@@ -190,23 +172,6 @@ def _plain_progress() -> Callable[[str], None]:
             last[0] = time.monotonic()
             err_console.print(msg)
     return say
-
-
-def _save_report(rep: ExpressionReport, out: Path, seed: int, split_seed: int, trees: int,
-                 learner: str) -> None:
-    import pandas as pd
-
-    out.mkdir(parents=True, exist_ok=True)
-    r2 = pd.DataFrame(rep.r2, index=rep.genes)
-    r2.index.name = "gene"
-    r2.to_csv(out / "r2_per_gene.csv")
-    pd.DataFrame(rep.top_contributors).to_csv(out / "top_contributors.csv", index=False)
-    (out / "summary.json").write_text(json.dumps(
-        {"comparison": rep.comparison, "timings_s": rep.timings, "memory_mib": rep.memory_mib,
-         "n_train": rep.n_train, "n_test": rep.n_test, "drugs_in_graph": rep.drugs_in_graph,
-         "genes": rep.genes, "seed": seed, "split_seed": split_seed, "trees": trees,
-         "learner": learner}, indent=2))
-    _plot(rep, out / "comparison.png")
 
 
 def _report_table(rep: ExpressionReport, title: str) -> None:
@@ -250,32 +215,6 @@ def _splits_table(reports: list[ExpressionReport], seed: int, out: Path) -> None
                         for v in row.values()))
     console.print(table)
     (out / "splits.json").write_text(json.dumps(rows, indent=2))
-
-
-def _plot(rep: ExpressionReport, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    comp = rep.comparison
-    names = list(comp)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    axes[0].bar(names, [comp[n]["best_count"] for n in names], color="#4C8EDA")
-    axes[0].set_title("genes where the model is best")
-    others = [n for n in names if n != "baseline"]
-    axes[1].bar(others, [comp[n]["wins_vs_baseline"] for n in others], color="#8DCC93",
-                label="wins")
-    axes[1].bar(others, [-comp[n]["losses_vs_baseline"] for n in others], color="#F16667",
-                label="losses")
-    axes[1].axhline(0, color="black", lw=0.5)
-    axes[1].set_title("vs baseline (R² per gene)")
-    axes[1].legend()
-    for ax in axes:
-        ax.tick_params(axis="x", rotation=45)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 @expr_app.command("train")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,12 +12,13 @@ from rich.table import Table
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
-from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method, labels
+from genekg.linkpred.experiments import EXPERIMENTS, get_experiment
+from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method
 
 
 def _selection(organism: str, source: str | None, release: str | None, dataset: str | None,
                pathway: str | None, genes: str | None) -> Any:
-    from genekg.gne.pipeline import Selection
+    from genekg.linkpred.pipeline import Selection
     from genekg.organisms import resolve_organism
 
     return Selection(resolve_organism(organism), source, release, dataset, pathway,
@@ -33,6 +33,7 @@ def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negative
                      negatives=negatives_k, dropout=dropout, weight_decay=weight_decay)
 
 
+EXPERIMENT_HELP = "; ".join(f"{e.name}: {e.label}" for e in EXPERIMENTS.values()) + "."
 WD_HELP = "L2 weight decay of GNE (Adam)."
 WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
 
@@ -74,7 +75,7 @@ def train(
     weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
 ) -> None:
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
-    from genekg.gne.pipeline import train_run
+    from genekg.linkpred.pipeline import train_run
 
     if not get_method(method).trainable:  # checked before connecting
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
@@ -122,8 +123,7 @@ def evaluate(
     seed: int = typer.Option(None),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
     val_frac: float = typer.Option(0.1),
-    experiment: str = typer.Option("protocol", help="protocol, lambda, sparsity or "
-                                   "temporal."),
+    experiment: str = typer.Option("protocol", help=EXPERIMENT_HELP),
     lambdas: str = typer.Option("0,0.2,0.4,0.6,0.8,1,10,100", help="λ values (lambda)."),
     train_fracs: str = typer.Option("0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8",
                                     help="Training fractions (sparsity; test fixed at 10%)."),
@@ -136,21 +136,25 @@ def evaluate(
     device: str = typer.Option("auto"),
     out: Path = typer.Option(None, help="Output folder (default runs/eval-<time>)."),
 ) -> None:
-    """Run the paper's protocol for several methods on the same seeded splits."""
+    """Run an experiment (default: the paper's protocol) for several methods on the same
+    seeded splits; writes results.csv, run.json and figures."""
     from genekg.config import runs_dir
-    from genekg.gne import pipeline as P
+    from genekg.linkpred.experiments import ExperimentSpec, run_experiment
 
     s0 = resolve_seed(ctx, seed)
-    sel = _selection(organism, source, release, dataset, None, None)
-    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
+    get_experiment(experiment)  # unknown names fail here, before connecting
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
     for m in method_list:
-        get_method(m)  # unknown names fail here, before connecting
-    modes = [m.strip() for m in negatives.split(",") if m.strip()]
+        get_method(m)
+    spec = ExperimentSpec(
+        selection=_selection(organism, source, release, dataset, None, None),
+        methods=method_list, seeds=[s0 + i for i in range(seeds)],
+        negatives=[m.strip() for m in negatives.split(",") if m.strip()],
+        cfg=_cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay),
+        val_frac=val_frac, device=device, lambdas=[float(x) for x in lambdas.split(",")],
+        train_fracs=[float(x) for x in train_fracs.split(",")], old_release=old_release,
+        new_release=new_release)
     out = out or runs_dir() / f"eval-{datetime.now(UTC):%Y%m%d-%H%M%S}-{organism}-{experiment}"
-    out.mkdir(parents=True, exist_ok=True)
-    seed_list = [s0 + i for i in range(seeds)]
-    rows: list[dict[str, Any]] = []
     with open_db(ctx) as db, _epoch_progress() as progress:
         task = progress.add_task("evaluating", total=None, info="")
 
@@ -159,69 +163,19 @@ def evaluate(
             plain_progress(msg)
 
         def on_epoch(e: int, loss: float, auc: float) -> None:
-            progress.update(task, info=f"epoch {e} loss {loss:.3f} val {auc:.3f}")
+            progress.update(task, info=f"epoch {e} loss {loss:.4f} val {auc:.3f}")
 
-        if experiment == "protocol":
-            rep = P.evaluate_protocol(db, sel, method_list, seeds=seed_list, negatives=modes,
-                                      cfg=cfg, val_frac=val_frac, device=device, on_step=step,
-                                      on_epoch=on_epoch)
-            rows = rep.rows
-            summary = rep.summary()
-            _plots(rep.curves, out)
-            net = rep.network
-            desc = f"{organism}: {net['genes']:,} genes, {net['edges']:,} pairs" + (
-                f", {net['genes_with_profile']:,} with a profile"
-                if net.get("genes_with_profile") is not None else "")
-            _print_summary(summary, modes, desc, method_list)
-        elif experiment == "lambda":
-            if not dataset:
-                raise GenekgError("the λ sweep needs --dataset")
-            for lam_v in [float(x) for x in lambdas.split(",")]:
-                step(f"λ = {lam_v}")
-                cfg.lam = lam_v
-                rep = P.evaluate_protocol(db, sel, ["gne+expr" if lam_v > 0 else "gne"],
-                                          seeds=seed_list, negatives=modes, cfg=cfg,
-                                          val_frac=val_frac, device=device, on_epoch=on_epoch)
-                rows += [{**r, "lambda": lam_v} for r in rep.rows]
-            _print_rows(rows, ["lambda", "negatives", "seed", "auroc", "aupr"], "λ sweep")
-        elif experiment == "sparsity":
-            for tf in [float(x) for x in train_fracs.split(",")]:
-                step(f"train fraction {tf}")
-                rep = P.evaluate_protocol(db, sel, method_list, seeds=seed_list,
-                                          negatives=modes, cfg=cfg, val_frac=0.1,
-                                          test_frac=0.1, train_frac=tf, device=device,
-                                          on_epoch=on_epoch)
-                rows += [{**r, "train_frac": tf} for r in rep.rows]
-            _print_rows(rows, ["train_frac", "method", "negatives", "seed", "auroc", "aupr"],
-                        "network sparsity (test = 10% of edges)")
-        elif experiment == "temporal":
-            if not (source and old_release and new_release):
-                raise GenekgError("temporal hold-out needs --source, --old-release and "
-                                  "--new-release")
-            for mode in modes:
-                res = P.temporal_holdout(db, sel.organism, source, old_release, new_release,
-                                         method_list, seed=s0, negatives=mode, cfg=cfg,
-                                         val_frac=val_frac, device=device)
-                rows += [{"method": r.method, "negatives": mode, "seed": s0, "auroc": r.auroc,
-                          "aupr": r.aupr, "recall@1000": r.extra.get("recall_at_1000"),
-                          "recall@20000": r.extra.get("recall_at_20000"),
-                          "seconds": r.seconds} for r in res]
-            _print_rows(rows, ["method", "negatives", "auroc", "aupr", "recall@1000",
-                               "recall@20000"],
-                        f"temporal hold-out {old_release} -> {new_release}")
-        else:
-            raise GenekgError(f"unknown experiment {experiment!r}",
-                              hint="protocol, lambda, sparsity, temporal")
-    import pandas as pd
-
-    pd.DataFrame(rows).to_csv(out / "results.csv", index=False)
-    (out / "results.json").write_text(json.dumps(
-        {"experiment": experiment, "selection": sel.to_dict(), "seeds": seed_list,
-         **({"old_release": old_release, "new_release": new_release}
-            if experiment == "temporal" else {}),
-         "negatives": modes, "gne": cfg.to_dict(), "rows": rows}, indent=2, default=float))
-    plots = ", roc_*.png, pr_*.png, reliability_*.png" if experiment == "protocol" else ""
-    console.print(f"results: {out}/results.csv, results.json{plots}")
+        result = run_experiment(db, experiment, spec, step, on_epoch)
+    files = [*result.save(out), *result.plot(out)]
+    if result.summary:
+        net = result.network
+        desc = f"{organism}: {net['genes']:,} genes, {net['edges']:,} pairs" + (
+            f", {net['genes_with_profile']:,} with a profile"
+            if net.get("genes_with_profile") is not None else "")
+        _print_summary(result.summary, spec.negatives, desc, method_list)
+    else:
+        _print_rows(result.rows, result.columns, result.title)
+    console.print(f"results in {out}: " + ", ".join(p.name for p in files))
 
 
 def _print_summary(summary: list[dict[str, Any]], modes: list[str], title: str,
@@ -280,58 +234,6 @@ def _print_rows(rows: list[dict[str, Any]], cols: list[str], title: str) -> None
     console.print(table)
 
 
-def _plots(curves: dict[str, list[Any]], out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import precision_recall_curve, roc_curve
-
-    names = labels()
-    for mode, results in curves.items():
-        for kind in ("roc", "pr"):
-            fig, ax = plt.subplots(figsize=(6, 5))
-            for r in results:
-                if kind == "roc":
-                    x, y, _ = roc_curve(r.y_true, r.y_score)
-                    ax.plot(x, y, label=f"{names.get(r.method, r.method)} ({r.auroc:.3f})")
-                else:
-                    p, rc, _ = precision_recall_curve(r.y_true, r.y_score)
-                    ax.plot(rc, p, label=f"{names.get(r.method, r.method)} ({r.aupr:.3f})")
-            ax.set_xlabel("false positive rate" if kind == "roc" else "recall")
-            ax.set_ylabel("true positive rate" if kind == "roc" else "precision")
-            ax.set_title(f"{kind.upper()} — {mode} negatives")
-            ax.legend(fontsize=7, loc="lower right" if kind == "roc" else "lower left")
-            fig.tight_layout()
-            fig.savefig(out / f"{kind}_{mode}.png", dpi=110)
-            plt.close(fig)
-        _reliability_plot(results, mode, out)
-
-
-def _reliability_plot(results: list[Any], mode: str, out: Path) -> None:
-    """Calibrated probability (Platt, fitted on validation) vs observed edge frequency."""
-    import matplotlib.pyplot as plt
-
-    from genekg.linkpred.calibrate import reliability
-
-    names = labels()
-    fig, ax = plt.subplots(figsize=(6, 5))
-    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
-    for r in results:
-        if r.y_prob is None:
-            continue
-        pred, obs, cnt = reliability(r.y_true, r.y_prob)
-        ok = cnt > 0
-        ax.plot(pred[ok], obs[ok], marker="o", ms=3, label=names.get(r.method, r.method))
-    ax.set_xlabel("calibrated probability (test pairs)")
-    ax.set_ylabel("fraction that are interactions")
-    ax.set_title(f"reliability — {mode} negatives")
-    ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(out / f"reliability_{mode}.png", dpi=110)
-    plt.close(fig)
-
-
 emb_app = typer.Typer(cls=GenekgGroup, help="Gene embeddings of a run.", no_args_is_help=True)
 
 
@@ -348,7 +250,7 @@ def export(
     """Export a run's gene embeddings as Parquet/TSV, optionally onto Gene nodes."""
     import numpy as np
 
-    from genekg.gne.runs import Run
+    from genekg.linkpred.runs import Run
 
     r = Run.open(run)
     genes, emb, frame = r.load_embeddings()

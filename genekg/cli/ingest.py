@@ -11,7 +11,7 @@ from rich.table import Table
 
 from genekg.cli.common import console, err_console, open_db
 from genekg.errors import GenekgError
-from genekg.ingest import LoadReport, ingest_bundle
+from genekg.ingest.writer import LoadReport, ingest_bundle
 from genekg.loaders.base import Bundle, LoadOptions
 
 
@@ -181,9 +181,9 @@ def bulk_load(ctx: typer.Context, plan: list[tuple[str, Path, LoadOptions]],
     import tempfile
     from urllib.parse import urlparse
 
-    from genekg.bulk import bulk_build
     from genekg.cli.common import state
     from genekg.config import resolve_connection
+    from genekg.ingest.bulk import bulk_build
     from genekg.loaders import get_loader
     from genekg.server.manager import ServerConfig, ServerManager
 

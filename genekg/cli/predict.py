@@ -36,9 +36,9 @@ def predict(
     Re-running replaces this run's edges (in one transaction); other runs are untouched.
     With --genes the run's set grows: only edges touching those genes are replaced.
     """
-    from genekg.gne.runs import Run
-    from genekg.predict import PredictOptions, write_predictions, write_tsv
-    from genekg.predict import predict as do_predict
+    from genekg.linkpred.predict import PredictOptions, write_predictions, write_tsv
+    from genekg.linkpred.predict import predict as do_predict
+    from genekg.linkpred.runs import Run
 
     if top_k is None and per_gene is None and min_score is None:
         top_k, per_gene = 1000, 10  # global best plus every gene's own top partners
@@ -68,7 +68,7 @@ def predict(
         if dry_run and not output:
             write_tsv(result, None)
         if not dry_run and (write or not output):
-            from genekg.ingest import ensure_schema
+            from genekg.ingest.writer import ensure_schema
 
             with err_console.status(f"writing {len(result.predictions):,} edges …"):
                 ensure_schema(db)  # graphs built by older versions lack PredictionRun's key
@@ -106,7 +106,7 @@ def list_runs(ctx: typer.Context,
 @preds_app.command("delete")
 def delete(ctx: typer.Context, run: str = typer.Option(..., "--run")) -> None:
     """Delete one run's PREDICTED_INTERACTION edges (others are untouched)."""
-    from genekg.predict import delete_run
+    from genekg.linkpred.predict import delete_run
 
     with open_db(ctx) as db:
         n = delete_run(db, run)

@@ -20,6 +20,18 @@ class NamedQuery:
     text: str
     doc: str
 
+    def for_labels(self, **labels: str) -> str:
+        """The text with its `{name}` label placeholders filled (`{label}` in
+        `pull/element_ids`). Only labels the schema declares are accepted (a SchemaError
+        otherwise), so the only text ever formatted into Cypher is a name from
+        `genekg.schema`; values stay `$params`."""
+        from genekg.schema import check_label
+
+        text = self.text
+        for key, label in labels.items():
+            text = text.replace("{" + key + "}", check_label(label))
+        return text
+
     def statements(self) -> list[str]:
         """Split a multi-statement file (schema) on `;` at line ends."""
         body = "\n".join(

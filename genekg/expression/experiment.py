@@ -2,7 +2,7 @@
 (Al taweraqi & King 2022), on LINCS signatures and the knowledge graph.
 
 Standard features of an experiment: log10 dose, time (h), vehicle flag, one-hot drug
-(pert_iname). Graph features of target gene g: see `genekg.kgfeatures` (join rule).
+(pert_iname). Graph features of target gene g: see `genekg.features.kg` (join rule).
 Models: baseline MTRS (standard features only), one MTRS per feature set, and `stacking`
 (the mean of the seven feature-set models' predictions). Split: seeded random train/test.
 """
@@ -22,7 +22,8 @@ from sklearn.metrics import r2_score
 from genekg.db import Database, GraphStore
 from genekg.errors import GenekgError
 from genekg.expression.mtrs import MTRS, compare, impute_median
-from genekg.kgfeatures import FEATURE_SETS, compute, pull_kg
+from genekg.features.kg import FEATURE_SETS, compute, pull_kg
+from genekg.record import RunRecord
 
 ProgressFn = Callable[[str], None]
 
@@ -45,6 +46,55 @@ class ExpressionReport:
     n_train: int = 0
     n_test: int = 0
     drugs_in_graph: float = 0.0
+    config: dict[str, Any] = field(default_factory=dict)  # lincs, cell, seeds, trees, learner
+    data: dict[str, Any] = field(default_factory=dict)  # fingerprints
+
+    def save(self, out: Path) -> list[Path]:
+        """r2_per_gene.csv, top_contributors.csv and the run record (run.json: config,
+        seeds, data fingerprints, comparison, timings, memory) in `out`."""
+        import pandas as pd
+
+        out.mkdir(parents=True, exist_ok=True)
+        r2 = pd.DataFrame(self.r2, index=self.genes)
+        r2.index.name = "gene"
+        r2.to_csv(out / "r2_per_gene.csv")
+        pd.DataFrame(self.top_contributors).to_csv(out / "top_contributors.csv", index=False)
+        seed = int(self.config.get("seed", 0))
+        record = RunRecord(
+            command="expression evaluate", run_id=out.name, seed=seed, config=self.config,
+            data={**self.data, "genes": self.genes, "n_train": self.n_train,
+                  "n_test": self.n_test, "drugs_in_graph": self.drugs_in_graph},
+            metrics={"comparison": self.comparison, "memory_mib": self.memory_mib},
+            seconds=sum(self.timings.values()))
+        record.metrics["timings_s"] = self.timings
+        return [out / "r2_per_gene.csv", out / "top_contributors.csv", record.write(out)]
+
+    def plot(self, path: Path) -> Path:
+        """Bar charts: genes where each model is best; wins/losses against the baseline."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        comp = self.comparison
+        names = list(comp)
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+        axes[0].bar(names, [comp[n]["best_count"] for n in names], color="#4C8EDA")
+        axes[0].set_title("genes where the model is best")
+        others = [n for n in names if n != "baseline"]
+        axes[1].bar(others, [comp[n]["wins_vs_baseline"] for n in others], color="#8DCC93",
+                    label="wins")
+        axes[1].bar(others, [-comp[n]["losses_vs_baseline"] for n in others],
+                    color="#F16667", label="losses")
+        axes[1].axhline(0, color="black", lw=0.5)
+        axes[1].set_title("vs baseline (R² per gene)")
+        axes[1].legend()
+        for ax in axes:
+            ax.tick_params(axis="x", rotation=45)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
 
 
 def standard_features(meta: dict[str, list[str]]) -> tuple[np.ndarray, list[str]]:
@@ -75,7 +125,7 @@ def run_expression_experiment(
     sets: tuple[str, ...] = FEATURE_SETS,
     test_frac: float = 0.25,
     n_trees: int = 300,
-    seed: int = 0,
+    seed: int,
     dim: int = 32,
     learner: str = "rf",
     n_jobs: int = -1,
@@ -99,8 +149,14 @@ def run_expression_experiment(
     te, tr = perm[:n_te], perm[n_te:]
     drug_idx = prep["drug_idx"]
     mtrs = MTRS(n_trees=n_trees, seed=seed, learner=learner, n_jobs=n_jobs)
-    report = ExpressionReport(targets, {}, {}, [], n_train=len(tr), n_test=len(te),
-                              drugs_in_graph=float((drug_idx >= 0).mean()))
+    report = ExpressionReport(
+        targets, {}, {}, [], n_train=len(tr), n_test=len(te),
+        drugs_in_graph=float((drug_idx >= 0).mean()),
+        config={"lincs": str(lincs_path), "cell": cell, "seed": seed,
+                "split_seed": seed if split_seed is None else split_seed, "sets": list(sets),
+                "trees": n_trees, "learner": learner, "ensemble": ensemble,
+                "test_frac": test_frac, "dim": dim},
+        data={"lincs_sha256": prep.get("lincs_sha256")})
     t0 = time.monotonic()
     say("baseline MTRS")
     base = mtrs.fit_predict(x[tr], y[tr], x[te], y[te], progress=say)
@@ -201,19 +257,15 @@ def train_expression_models(
     n_genes: int = 50,
     sets: tuple[str, ...] = FEATURE_SETS,
     n_trees: int = 300,
-    seed: int = 0,
+    seed: int,
     dim: int = 32,
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Fit the baseline and per-feature-set MTRS models on every signature of the cell line
     and save them (joblib) with config, seed and data fingerprints in `out`."""
-    import hashlib
-    import json
-
     import joblib
 
-    from genekg.gne.runs import package_versions
-
+    t0 = time.monotonic()
     say = progress or (lambda _m: None)
     prepared = _prepare(db, lincs_path, cell, genes, n_genes, seed)
     x, y, targets = prepared["x"], prepared["y"], prepared["targets"]
@@ -229,10 +281,10 @@ def train_expression_models(
         models[name] = mtrs.fit_models(x, y, gx, progress=say)
     joblib.dump(models, out / "models.joblib", compress=3)
     config = {"lincs": str(lincs_path), "cell": cell, "genes": targets, "sets": list(sets),
-              "trees": n_trees, "seed": seed, "dim": dim, "n_signatures": len(y),
-              "lincs_sha256": hashlib.sha256(lincs_path.read_bytes()).hexdigest(),
-              "versions": package_versions()}
-    (out / "config.json").write_text(json.dumps(config, indent=2))
+              "trees": n_trees, "seed": seed, "dim": dim}
+    RunRecord(command="expression train", run_id=out.name, seed=seed, config=config,
+              data={"lincs_sha256": file_sha256(lincs_path), "n_signatures": len(y)},
+              seconds=time.monotonic() - t0).write(out)
     return config
 
 
@@ -267,6 +319,7 @@ def _prepare(db: Database, lincs_path: Path, cell: str, genes: list[str] | None,
                               for p in meta.get("pert_id", [""] * n)]),
         "cell_idx": kg.index.get(cell_ids[0], -1) if cell_ids else -1,
         "gene_idx": np.array([kg.index[f"9606:{g}"] for g in targets]),
+        "lincs_sha256": file_sha256(lincs_path),
     }
 
 
@@ -279,3 +332,14 @@ def _gene_features(fs: Any, prep: dict[str, Any]) -> list[np.ndarray]:
         c = fs.pair(np.array([[prep["cell_idx"], gi]] * n))
         out.append(np.column_stack([d, c]))
     return out
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in 1 MiB blocks (data fingerprints of run records)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

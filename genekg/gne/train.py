@@ -3,7 +3,6 @@ only, early stopping on validation AUROC with the best epoch's weights kept."""
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,16 +12,16 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from genekg.gne.model import GNE, GNEConfig
-from genekg.gne.split import EdgeSplit
+from genekg.linkpred.split import EdgeSplit
+from genekg.record import seed_everything
 
 EpochCallback = Callable[[int, float, float], None]  # (epoch, loss, val AUROC)
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch (CPU and CUDA); a torch Generator for the sampling."""
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    torch.manual_seed(seed)
+def _seeded_generator(seed: int) -> torch.Generator:
+    """Seed every global generator (the one policy) and return a torch Generator for GNE's
+    sampling."""
+    seed_everything(seed)  # the one seed policy (genekg.record)
     return torch.Generator().manual_seed(seed)
 
 
@@ -116,7 +115,7 @@ def train_gne(
     cfg.val_signal: "lr" = the evaluation protocol (Hadamard logistic regression, host
     side); "dot" = on-device dot-product AUROC on a fixed validation subsample.
     """
-    seed_everything(seed)
+    seed_everything(seed)  # the one seed policy (genekg.record)
     dev = pick_device(device)
     dgen = torch.Generator(device=dev).manual_seed(seed)
     n_attr = 0 if attributes is None else attributes.shape[1]

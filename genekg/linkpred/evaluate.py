@@ -17,10 +17,10 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from genekg import features as F
 from genekg.errors import GenekgError
+from genekg.features import similarity as F
 from genekg.gne.data import Profiles
-from genekg.gne.split import EdgeSplit
+from genekg.linkpred.split import EdgeSplit
 
 if TYPE_CHECKING:
     from genekg.gne.config import GNEConfig

@@ -20,10 +20,10 @@ from genekg.db import Database
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.gne.data import Network, Profiles
-from genekg.gne.split import EdgeSplit
 from genekg.linkpred import evaluate as E
 from genekg.linkpred import scores as S
 from genekg.linkpred.kgcontext import GeneContext, build_context, pull_context
+from genekg.linkpred.split import EdgeSplit
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 
@@ -78,7 +78,7 @@ class Context:
     def close(self) -> None:
         """Drop the GDS projection this split made, if any."""
         if self.gds_graph is not None and self.db is not None:
-            from genekg.gne.gds_baselines import drop_graph
+            from genekg.linkpred.gds import drop_graph
 
             drop_graph(self.db, self.gds_graph)
             self.gds_graph = None
@@ -109,6 +109,9 @@ class Fitted:
         return float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else float("nan")
 
 
+PairScore = Callable[[sp.csr_matrix, np.ndarray], np.ndarray]
+
+
 @dataclass(frozen=True)
 class Method:
     """One link-prediction method of the registry."""
@@ -123,8 +126,11 @@ class Method:
 
 
 # ------------------------------------------------------------------ fit functions
-def _pair_score(name: str) -> Callable[[Context], Fitted]:
-    fn = S.PAIR_SCORES[name]
+def pair_score(name: str, fn: PairScore | None = None) -> Callable[[Context], Fitted]:
+    """Fit function of a score computed on the training graph for each pair: `fn(A, pairs)`
+    (default: the score of that name in `scores.PAIR_SCORES`). Nothing to fit; the score
+    only ever sees the training adjacency."""
+    fn = fn or S.PAIR_SCORES[name]
 
     def fit(ctx: Context) -> Fitted:
         a = ctx.a_train
@@ -216,7 +222,7 @@ def _gne_kg(ctx: Context) -> Fitted:
 
 def _gds(name: str, algorithm: str) -> Callable[[Context], Fitted]:
     def fit(ctx: Context) -> Fitted:
-        from genekg.gne import gds_baselines as G
+        from genekg.linkpred import gds as G
 
         if ctx.db is None:
             raise GenekgError("GDS methods need a database connection")
@@ -308,13 +314,13 @@ _TABLE = (
     Method("deepwalk", "DeepWalk (GDS node2vec p=q=1)", _gds("deepwalk", "deepwalk"),
            needs_gds=True),
     Method("fastrp", "FastRP (GDS)", _gds("fastrp", "fastrp"), needs_gds=True),
-    Method("l3", "L3 (paths of length 3, degree-normalised)", _pair_score("l3")),
-    Method("a3", "A³ (paths of length 3)", _pair_score("a3")),
-    Method("pa", "preferential attachment", _pair_score("pa")),
-    Method("cn", "common neighbours", _pair_score("cn")),
-    Method("aa", "Adamic-Adar", _pair_score("aa")),
-    Method("ra", "resource allocation", _pair_score("ra")),
-    Method("jaccard", "Jaccard", _pair_score("jaccard")),
+    Method("l3", "L3 (paths of length 3, degree-normalised)", pair_score("l3")),
+    Method("a3", "A³ (paths of length 3)", pair_score("a3")),
+    Method("pa", "preferential attachment", pair_score("pa")),
+    Method("cn", "common neighbours", pair_score("cn")),
+    Method("aa", "Adamic-Adar", pair_score("aa")),
+    Method("ra", "resource allocation", pair_score("ra")),
+    Method("jaccard", "Jaccard", pair_score("jaccard")),
     Method("expr-corr", "expression correlation", _expr_corr, needs_expression=True),
 )
 METHODS: dict[str, Method] = {m.name: m for m in _TABLE}

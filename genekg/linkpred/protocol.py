@@ -17,11 +17,11 @@ import numpy as np
 from genekg.db import Database
 from genekg.gne.config import GNEConfig
 from genekg.gne.data import Network, Profiles
-from genekg.gne.split import EdgeSplit, encode
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.evaluate import held_out_pairs, score
 from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import Context, resolve
+from genekg.linkpred.split import EdgeSplit, encode
 
 
 @dataclass

@@ -187,8 +187,8 @@ def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[st
     features see its own edge. The spectral member is re-embedded on each masked graph
     with the τ its main fit chose.
     """
-    from genekg.gne.split import EdgeSplit
     from genekg.linkpred import evaluate as E
+    from genekg.linkpred.split import EdgeSplit
 
     split = ctx.split
     rng = np.random.default_rng(ctx.seed)
@@ -218,7 +218,7 @@ def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[st
 
 def spectral_at(a: sp.csr_matrix, dim: int, seed: int, tau: float) -> np.ndarray:
     """The spectral-reg embedding of `a` at a given τ."""
-    from genekg.features import spectral_embedding
+    from genekg.features.similarity import spectral_embedding
 
     return spectral_embedding(a, dim, seed, spectrum="magnitude", tau=tau)
 

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from genekg.loaders import get_loader
-from genekg.loaders.base import Bundle
 from typer.testing import CliRunner
 
-from genekg.bulk import bulk_build
 from genekg.cli.main import app
 from genekg.db import Database, connect
 from genekg.errors import GenekgError
-from genekg.ingest import ingest_bundle
+from genekg.ingest.bulk import bulk_build
+from genekg.ingest.writer import ingest_bundle
+from genekg.loaders import get_loader
+from genekg.loaders.base import Bundle
 from genekg.sample import sample_plan
 from genekg.server.manager import ServerConfig, ServerManager
 

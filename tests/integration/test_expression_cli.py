@@ -49,10 +49,13 @@ def test_expression_evaluate_a375(kg_db: Database, shared_data: Path, tmp_path: 
     r2 = pd.read_csv(tmp_path / "r2_per_gene.csv", index_col=0)
     assert list(r2.columns) == ["baseline", "baseline_ensemble", "cn", "ent", "le",
                                 "stacking"] and len(r2) == 4
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["n_train"] + summary["n_test"] == 377
-    assert "wilcoxon_p" in summary["comparison"]["stacking"]
-    assert 0 <= summary["comparison"]["stacking"]["wins_vs_ensemble"] <= 4
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["command"] == "expression evaluate" and record["seed"] == 3
+    assert record["data"]["n_train"] + record["data"]["n_test"] == 377
+    assert len(record["data"]["lincs_sha256"]) == 64
+    comparison = record["metrics"]["comparison"]
+    assert "wilcoxon_p" in comparison["stacking"]
+    assert 0 <= comparison["stacking"]["wins_vs_ensemble"] <= 4
     top = pd.read_csv(tmp_path / "top_contributors.csv")
     assert len(top) == 4 and set(top["top1"]) <= set(r2.index)
     assert (tmp_path / "comparison.png").stat().st_size > 1000
@@ -100,5 +103,6 @@ def test_expression_train_saves_models(kg_db: Database, shared_data: Path,
     models = joblib.load(tmp_path / "models.joblib")
     assert set(models) == {"baseline", "cn", "le"}
     assert len(models["cn"]["stage2"]) == 2
-    cfg = json.loads((tmp_path / "config.json").read_text())
-    assert cfg["seed"] == 2 and cfg["n_signatures"] == 377 and len(cfg["lincs_sha256"]) == 64
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["command"] == "expression train" and record["seed"] == 2
+    assert record["data"]["n_signatures"] == 377 and len(record["data"]["lincs_sha256"]) == 64

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from genekg.cli.main import app
 from genekg.db import Database
 from genekg.gne.data import pull_network
-from genekg.gne.pipeline import temporal_split
-from genekg.gne.split import encode
+from genekg.linkpred.pipeline import temporal_split
+from genekg.linkpred.split import encode
 from genekg.organisms import resolve_organism
 
 runner = CliRunner()
@@ -49,7 +49,9 @@ def _evaluate(tmp_path: Path, *args: str) -> tuple[pd.DataFrame, dict[str, Any]]
     r = runner.invoke(app, ["--seed", "3", "evaluate", "-o", "yeast", "--source", "biogrid",
                             *args, *FAST, "--out", str(out)])
     assert r.exit_code == 0, r.output
-    return pd.read_csv(out / "results.csv"), json.loads((out / "results.json").read_text())
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "evaluate" and record["seed"] == 3
+    return pd.read_csv(out / "results.csv"), record["config"]
 
 
 @pytest.mark.parametrize("negatives", ["uniform", "degree"])

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from genekg.cli.main import app
 from genekg.db import Database, load_query, query_names
-from genekg.gne import gds_baselines as G
-from genekg.gne.pipeline import Selection, evaluate_protocol
-from genekg.gne.split import encode, split_edges
+from genekg.linkpred import gds as G
+from genekg.linkpred.pipeline import Selection, evaluate_protocol
+from genekg.linkpred.predict import Prediction, PredictResult, write_predictions
+from genekg.linkpred.split import encode, split_edges
 from genekg.organisms import resolve_organism
-from genekg.predict import Prediction, PredictResult, write_predictions
 from genekg.server.manager import ServerManager
 
 runner = CliRunner()
@@ -64,14 +64,15 @@ def pred_count(db: Database, run: str | None = None) -> int:
 
 def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -> None:
     d = runs / trained["1"]
-    for f in ("config.json", "metadata.json", "metrics.json", "embeddings.parquet",
-              "classifier.npz", "split.npz", "model.pt"):
+    for f in ("run.json", "embeddings.parquet", "classifier.npz", "split.npz", "model.pt"):
         assert (d / f).exists(), f
-    cfg = json.loads((d / "config.json").read_text())
+    meta = json.loads((d / "run.json").read_text())
+    assert meta["command"] == "train" and meta["seed"] == 1
+    cfg = meta["config"]
     assert cfg["seed"] == 1 and cfg["selection"]["organism"] == "ecoli"
-    meta = json.loads((d / "metadata.json").read_text())
     assert meta["data"]["edges"] == 169595 and len(meta["data"]["network_sha256"]) == 64
     assert meta["server"]["gds"] == "2.13.9" and meta["versions"]["torch"]
+    assert "test_auroc" in meta["metrics"] and meta["seconds"] > 0
     emb = pd.read_parquet(d / "embeddings.parquet")
     assert len(emb) == 3973 and len(emb["embedding"].iloc[0]) == 32
 
@@ -85,7 +86,7 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     assert r.exit_code == 0, r.output
     (run,) = list(tmp_path.iterdir())
     assert "-auto-ecoli-s5" in run.name
-    metrics = json.loads((run / "metrics.json").read_text())
+    metrics = json.loads((run / "run.json").read_text())["metrics"]
     assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
     # auto recorded why: each candidate's validation AUROC, the best one chosen
     vals = {k.split(":", 1)[1]: v for k, v in metrics.items() if k.startswith("val_auroc:")}
@@ -149,7 +150,7 @@ def test_evaluate_cli_writes_table_and_files(sample_db: Database, tmp_path: Path
     assert "Brier" in r.output
     df = pd.read_csv(tmp_path / "results.csv")
     assert set(df["method"]) == {"gne", "spectral", "pa"} and len(df) == 6
-    for f in ("roc_uniform.png", "pr_degree.png", "reliability_uniform.png", "results.json"):
+    for f in ("roc_uniform.png", "pr_degree.png", "reliability_uniform.png", "run.json"):
         assert (tmp_path / f).stat().st_size > 1000
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from genekg.loaders import LoadOptions, get_loader
 from typer.testing import CliRunner
 
 from genekg.cli.main import app
 from genekg.db import Database
-from genekg.ingest import ingest_bundle
+from genekg.ingest.writer import ingest_bundle
+from genekg.loaders import LoadOptions, get_loader
 from genekg.organisms import resolve_organism
 
 runner = CliRunner()
@@ -191,7 +191,7 @@ def test_unknown_organism_cli(clean_db: Database, shared_data: Path) -> None:
 def test_failure_mid_write_rolls_back(clean_db: Database, shared_data: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash after some batches were sent leaves nothing behind (one transaction)."""
-    from genekg import ingest as ingest_mod
+    from genekg.ingest import writer as ingest_mod
 
     bundle = get_loader("biogrid").load(shared_data / "gne/ecoli/edgelist_biogrid_name.csv",
                                         LoadOptions(organism=resolve_organism("ecoli")))

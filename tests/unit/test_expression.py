@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from genekg import features as F
 from genekg.errors import GenekgError
 from genekg.expression.experiment import standard_features
 from genekg.expression.mtrs import MTRS, compare, impute_median
-from genekg.kgfeatures import KG, FeatureSet
+from genekg.features import similarity as F
+from genekg.features.kg import KG, FeatureSet
 
 # 0-1, 1-2, 2-3, 0-2, 3-4, and 5 isolated
 EDGES = np.array([[0, 1], [1, 2], [2, 3], [0, 2], [3, 4]])

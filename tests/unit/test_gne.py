@@ -8,15 +8,15 @@ import math
 import numpy as np
 import pytest
 
-from genekg import features as F
 from genekg.errors import GenekgError
+from genekg.features import similarity as F
 from genekg.gne.model import GNEConfig
-from genekg.gne.runs import Classifier
-from genekg.gne.split import encode, split_edges
 from genekg.gne.train import train_gne
 from genekg.linkpred.evaluate import EdgeClassifier, held_out_pairs
+from genekg.linkpred.predict import PredictOptions, score_candidates
 from genekg.linkpred.protocol import run_methods
-from genekg.predict import PredictOptions, score_candidates
+from genekg.linkpred.runs import Classifier
+from genekg.linkpred.split import encode, split_edges
 from genekg.sample import sample_dir
 
 
@@ -182,7 +182,7 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     both, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=10, per_gene=2))
     want = {(i, j) for _, i, j in per} | {(i, j) for _, i, j in brute[:10]}
     assert {(i, j) for _, i, j in both} == want  # union: every gene's 2 + the best 10
-    from genekg.predict import select_pairs
+    from genekg.linkpred.predict import select_pairs
 
     pairs = np.array([(i, j) for _, i, j in brute])
     prob = np.array([s for s, _, _ in brute])
@@ -221,8 +221,8 @@ def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int
 def test_cli_defaults_match_the_library() -> None:
     from genekg.cli.gne import DEFAULT_METHOD, WD_DEFAULT
     from genekg.gne.model import GNEConfig
-    from genekg.gne.pipeline import DEFAULT_METHOD as LIB_DEFAULT
-    from genekg.gne.pipeline import TRAINABLE
+    from genekg.linkpred.pipeline import DEFAULT_METHOD as LIB_DEFAULT
+    from genekg.linkpred.pipeline import TRAINABLE
 
     assert GNEConfig().weight_decay == WD_DEFAULT
     assert DEFAULT_METHOD == LIB_DEFAULT and DEFAULT_METHOD in TRAINABLE

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from genekg.loaders.base import LoadOptions
-from genekg.loaders.kegg import KgmlLoader
 
 from genekg.errors import InputError
+from genekg.loaders.base import LoadOptions
+from genekg.loaders.kegg import KgmlLoader
 from genekg.sample import sample_dir
 
 

@@ -10,12 +10,12 @@ import pytest
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.gne.data import Network
-from genekg.gne.split import encode, split_edges
 from genekg.linkpred import scores as S
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.kgcontext import build_context, pair_features
 from genekg.linkpred.methods import METHODS, TRAINABLE, Context, get_method, resolve
 from genekg.linkpred.protocol import run_methods
+from genekg.linkpred.split import encode, split_edges
 from genekg.linkpred.stack import fit_stack
 
 
@@ -218,8 +218,8 @@ def test_partner_super_ra_joins_network_and_knowledge_graph() -> None:
 def test_top_k_recall_ranks_every_unknown_pair_blockwise() -> None:
     # 6 genes; known: train 0-1, val 1-2; new pairs 3-4 and 0-5. A scorer that loves
     # pair 3-4 and ranks 0-5 last finds one of two in the top 1, both in the top 13.
-    from genekg.gne.split import EdgeSplit
     from genekg.linkpred.protocol import top_k_recall
+    from genekg.linkpred.split import EdgeSplit
 
     e = np.empty((0, 2), dtype=np.int64)
     split = EdgeSplit(6, np.array([[0, 1]]), np.array([[1, 2]]), e, np.array([[3, 4], [0, 5]]),

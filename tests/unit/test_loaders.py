@@ -7,13 +7,13 @@ import math
 from pathlib import Path
 
 import pytest
+
+from genekg.errors import InputError
+from genekg.ingest.idmap import IdMapper
 from genekg.loaders import REGISTRY, get_loader
 from genekg.loaders.base import Bundle, LoadOptions, iter_lines
 from genekg.loaders.biogrid import BioGridLoader
 from genekg.loaders.expression import ExpressionLoader, guess_id_type
-
-from genekg.errors import InputError
-from genekg.idmap import IdMapper
 from genekg.organisms import resolve_organism
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"

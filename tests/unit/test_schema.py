@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from genekg.loaders.base import Bundle
 
 from genekg import schema
+from genekg.loaders.base import Bundle
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,7 @@ def test_bundles_validate_against_the_schema() -> None:
 
 
 def test_cypher_names_only_from_the_schema() -> None:
-    from genekg.ingest import _create_edges_query, _create_nodes_query
+    from genekg.ingest.writer import _create_edges_query, _create_nodes_query
 
     assert "(x:Gene" in _create_nodes_query("Gene")
     with pytest.raises(schema.SchemaError):

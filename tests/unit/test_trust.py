@@ -89,9 +89,8 @@ def test_methods_command_lists_the_registry() -> None:
 def test_a_load_with_another_id_map_is_its_own_source_record(tmp_path: Path) -> None:
     # DrugBank loaded without a map (0 targets), then with one: two Source records, the
     # first one's counts are not overwritten by the second.
+    from genekg.ingest.writer import source_fingerprint
     from genekg.loaders.base import Bundle
-
-    from genekg.ingest import source_fingerprint
 
     f, m = tmp_path / "proteins.tsv", tmp_path / "map.tsv"
     f.write_text("x\n")

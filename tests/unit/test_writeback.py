@@ -10,7 +10,7 @@ import pytest
 from fakes import RecordingStore
 from neo4j.exceptions import ServiceUnavailable
 
-from genekg.predict import Prediction, PredictResult, delete_run, write_predictions
+from genekg.linkpred.predict import Prediction, PredictResult, delete_run, write_predictions
 
 
 def _result(n: int, scope: list[str] | None = None) -> PredictResult:
@@ -82,8 +82,8 @@ def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
     import numpy as np
     import pandas as pd
 
+    from genekg.linkpred.predict import _display_names, _shared_partners
     from genekg.linkpred.scores import adjacency
-    from genekg.predict import _display_names, _shared_partners
 
     # genes 0 and 1 share partners 2..8; gene 5 has no symbol (its id is shown)
     edges = np.array([[0, k] for k in range(2, 9)] + [[1, k] for k in range(2, 9)])
@@ -94,3 +94,29 @@ def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
     assert _shared_partners(adjacency(edges, 9), 0, 1, names) == (
         7, ["9606:g5", "T", "U", "V", "X"])
     assert _shared_partners(adjacency(edges, 9), 0, 2, names) == (0, [])
+
+
+def test_feature_embedding_write_fills_only_schema_labels_and_sends_values_as_params() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from genekg.errors import GenekgError
+    from genekg.features.kg import KG, write_feature_embedding
+    from genekg.schema import SchemaError
+
+    kg = KG(["9606:TP53", "path:hsa04115", "BRD-1"], ["Gene", "Pathway", "Drug"],
+            sp.csr_matrix((3, 3)))
+    store = RecordingStore()
+    n = write_feature_embedding(store, kg, "cn", np.ones((3, 2)), dim=2, seed=4)
+    assert n == 3 and len(store.calls) == 3
+    texts = [q for q, _ in store.calls]
+    assert all("SET n += r[1]" in q for q in texts)
+    assert ["MATCH (n:Drug {id: r[0]})" in texts[0], "(n:Gene {id" in texts[1],
+            "(n:Pathway {id" in texts[2]] == [True, True, True]
+    (row,) = store.calls[1][1]["rows"]
+    assert row == ["9606:TP53", {"kg_cn": [1.0, 1.0], "kg_cn_params": '{"dim": 2, "seed": 4}'}]
+    with pytest.raises(GenekgError, match="unknown feature set"):
+        write_feature_embedding(store, kg, "cn} DETACH DELETE n //", np.ones((3, 2)), 2, 4)
+    bad = KG(["x"], ["Gene` DETACH DELETE n //"], sp.csr_matrix((1, 1)))
+    with pytest.raises(SchemaError):
+        write_feature_embedding(store, bad, "cn", np.ones((1, 2)), 2, 4)

@@ -14,13 +14,14 @@ from genekg.db import Database
 from genekg.errors import GenekgError
 from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
 from genekg.gne.model import GNEConfig
-from genekg.gne.runs import Classifier, Run, new_run_id, package_versions
-from genekg.gne.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.linkpred import evaluate as E
 from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, Context, get_method
 from genekg.linkpred.protocol import MethodResult, run_methods
+from genekg.linkpred.runs import Classifier, Run, new_run_id
+from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.organisms import Organism
+from genekg.record import RunRecord
 
 # The method table (names, labels, what each needs, which can be trained) and the default
 # of `genekg train` / `genekg predict` live in the registry (genekg.linkpred.methods).
@@ -51,6 +52,7 @@ class Selection:
 
 
 def server_metadata(db: Database) -> dict[str, Any]:
+    """The server's address, versions and loaded sources (recorded in each run)."""
     info = db.info()
     sources = db.run("pull/sources")
     return {"uri": db.settings.uri, "neo4j": info.neo4j_version, "gds": info.gds_version,
@@ -63,7 +65,7 @@ def train_run(
     *,
     method: str = DEFAULT_METHOD,
     cfg: GNEConfig | None = None,
-    seed: int = 42,
+    seed: int,
     val_frac: float = 0.1,
     negatives: str = "uniform",
     all_edges: bool = False,
@@ -133,23 +135,24 @@ def train_run(
     run.save_embeddings(net.genes, symbols, emb)
     run.save_classifier(Classifier.from_edge_classifier(clf))
     run.save_split(split)
-    run.write_json("config.json", {
-        "run_id": run.id, "method": method, "chosen": chosen, "scorer": scorer,
-        "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
-        "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
-                                         "all_edges": all_edges},
-        "device": device,
-    })
-    run.write_json("metadata.json", {
-        "versions": package_versions(), "server": server_metadata(db),
-        "data": {"network_sha256": net.fingerprint(), "genes": len(net.genes),
-                 "edges": len(net.edges),
-                 "profiles_sha256": prof.fingerprint() if prof else None,
-                 "genes_with_profile": int(prof.has_profile.sum()) if prof else None},
-        "seconds": time.monotonic() - t0,
-    })
-    run.write_json("metrics.json", metrics)
+    RunRecord(
+        command="train", run_id=run.id, seed=seed,
+        config={"method": method, "chosen": chosen, "scorer": scorer,
+                "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
+                "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
+                                                 "all_edges": all_edges},
+                "device": device},
+        data=_data_record(net, prof), server=server_metadata(db), metrics=metrics,
+        seconds=time.monotonic() - t0,
+    ).write(run.path)
     return run, metrics
+
+
+def _data_record(net: Network, prof: Profiles | None) -> dict[str, Any]:
+    """Fingerprints and sizes of the pulled network (and profiles) for a run record."""
+    return {"network_sha256": net.fingerprint(), "genes": len(net.genes),
+            "edges": len(net.edges), "profiles_sha256": prof.fingerprint() if prof else None,
+            "genes_with_profile": int(prof.has_profile.sum()) if prof else None}
 
 
 def _symbols(db: Database, genes: list[str]) -> list[str | None]:

@@ -204,11 +204,7 @@ def _ingest_once(
             existing[key] = len(table) - len(new)
         seconds = time.monotonic() - t0
         tx.run(
-            "MERGE (s:Source {id: $id}) "
-            "SET s.name = $source, s.release = $release, s.files = $files, s.sha256 = $sha, "
-            "s.licence = $licence, s.loaded_at = datetime($now), s.seconds = $seconds, "
-            "s.status = 'complete', s.counts = $counts, s.added = $added, s.issues = $issues, "
-            "s.genekg_version = $version, s.id_maps = $maps",
+            load_query("ingest/source").text,
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
             maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,

@@ -18,6 +18,7 @@ median of the training rows.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -25,10 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from genekg import features as F
-from genekg.db import Database
+from genekg.db import Database, GraphStore, load_query
 from genekg.errors import GenekgError
-from genekg.schema import check_label
+from genekg.features import similarity as F
 
 FEATURE_SETS = ("cn", "lpi", "ent", "le", "lle", "dw", "n2v")
 EMBEDDING_SETS = ("le", "lle", "dw", "n2v")
@@ -109,16 +109,15 @@ def compute(kg: KG, name: str, *, dim: int = 32, seed: int = 0, db: Database | N
 
 
 def _gds_walk(db: Database, kg: KG, name: str, dim: int, seed: int) -> np.ndarray:
-    from genekg.gne.gds_baselines import drop_graph, gds_embedding
+    from genekg.linkpred.gds import drop_graph, gds_embedding
 
     graph = f"genekg_kg_{uuid.uuid4().hex[:8]}"
     # Element ids per label first (indexed lookups), then project by element id.
     eid: dict[str, str] = {}
     for label in sorted(set(kg.labels)):
-        check_label(label)  # names put into Cypher come from the schema only
         ids = [n for n, lab in zip(kg.nodes, kg.labels, strict=True) if lab == label]
-        for nid, e in db.scalar(f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
-                                "RETURN collect([n.id, elementId(n)]) AS r", {"ids": ids}):
+        query = load_query("pull/element_ids").for_labels(label=label)
+        for nid, e in db.scalar(query, {"ids": ids}):
             eid[nid] = e
     coo = sp.triu(kg.adj).tocoo()
     rows = [[eid[kg.nodes[i]], eid[kg.nodes[j]]] for i, j in zip(coo.row, coo.col, strict=True)]
@@ -128,3 +127,21 @@ def _gds_walk(db: Database, kg: KG, name: str, dim: int, seed: int) -> np.ndarra
                              dim=dim, seed=seed)
     finally:
         drop_graph(db, graph)
+
+
+def write_feature_embedding(db: GraphStore, kg: KG, name: str, emb: np.ndarray, dim: int,
+                            seed: int) -> int:
+    """Store one feature set's embedding as `kg_<name>` (and `kg_<name>_params`) on the KG's
+    nodes; returns the number of rows sent."""
+    if name not in FEATURE_SETS:  # the name becomes a property key: only known sets
+        raise GenekgError(f"unknown feature set {name!r}", hint=", ".join(FEATURE_SETS))
+    params = json.dumps({"dim": dim, "seed": seed})
+    sent = 0
+    for label in sorted(set(kg.labels)):
+        rows = [[n, {f"kg_{name}": list(map(float, v)), f"kg_{name}_params": params}]
+                for n, lab, v in zip(kg.nodes, kg.labels, emb, strict=True) if lab == label]
+        query = load_query("expression/write_feature_embedding").for_labels(label=label)
+        for i in range(0, len(rows), 5000):
+            db.run(query, {"rows": rows[i:i + 5000]})
+        sent += len(rows)
+    return sent

@@ -30,12 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from genekg import features as F
 from genekg.db import Database, GraphStore
 from genekg.errors import GenekgError
-from genekg.gne.runs import Classifier, Run
-from genekg.gne.split import canonical_pairs, encode
+from genekg.features import similarity as F
 from genekg.linkpred.calibrate import Calibrator
+from genekg.linkpred.runs import Classifier, Run
+from genekg.linkpred.split import canonical_pairs, encode
 
 ProgressFn = Callable[[int, int], None]
 

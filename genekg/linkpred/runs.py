@@ -1,9 +1,9 @@
 """A training run's directory: everything `predict` needs, and what reproduces it.
 
 runs/<id>/
-  config.json        selection, method, hyper-parameters, split, seed
-  metadata.json      package/server versions, data fingerprints, timings
-  metrics.json       test AUROC/AUPR on the held-out split, epoch history
+  run.json           the run record (genekg.record.RunRecord): selection, method,
+                     hyper-parameters, split and seed (config); package/server versions;
+                     data fingerprints; timings; test AUROC/AUPR and history (metrics)
   embeddings.parquet gene_id, symbol, embedding (list<float32>)
   classifier.npz     Hadamard logistic regression folded into (w, b): p = σ((y_i⊙w)·y_j + b)
   split.npz          train / val / test index pairs (leakage audits)
@@ -12,9 +12,6 @@ runs/<id>/
 
 from __future__ import annotations
 
-import importlib.metadata as md
-import json
-import platform
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from genekg import __version__
 from genekg.config import runs_dir
 from genekg.errors import GenekgError
-from genekg.gne.split import EdgeSplit
 from genekg.linkpred.evaluate import EdgeClassifier
+from genekg.linkpred.split import EdgeSplit
+from genekg.record import RECORD_FILE, RunRecord
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:
@@ -35,16 +32,6 @@ def new_run_id(method: str, organism: str, seed: int) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{method.replace('+', '-')}-{organism}-s{seed}"
 
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape results (recorded in each run)."""
-    out = {"genekg": __version__, "python": platform.python_version()}
-    for pkg in ("torch", "numpy", "scikit-learn", "scipy", "pandas", "neo4j"):
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            out[pkg] = "missing"
-    return out
 
 
 @dataclass
@@ -94,26 +81,24 @@ class Run:
         path = Path(run_id)
         if not path.is_dir():
             path = (base or runs_dir()) / run_id
-        if not (path / "config.json").exists():
-            known = sorted(p.name for p in (base or runs_dir()).glob("*")
-                           if (p / "config.json").exists()) if (base or runs_dir()).exists() else []
-            raise GenekgError(f"no training run {run_id!r} in {base or runs_dir()}",
+        if not (path / RECORD_FILE).exists():
+            base_dir = base or runs_dir()
+            known = sorted(p.name for p in base_dir.glob("*")
+                           if (p / RECORD_FILE).exists()) if base_dir.exists() else []
+            raise GenekgError(f"no training run {run_id!r} in {base_dir}",
                               hint="Known runs: " + (", ".join(known[-10:]) or "none; "
                                                      "run `genekg train` first"))
         return cls(path)
 
-    def write_json(self, name: str, data: dict[str, Any]) -> None:
-        """Write `<name>.json` into the run folder."""
-        (self.path / name).write_text(json.dumps(data, indent=2, default=_jsonable))
-
-    def read_json(self, name: str) -> dict[str, Any]:
-        """Read `<name>.json` from the run folder."""
-        return dict(json.loads((self.path / name).read_text()))
+    @property
+    def record(self) -> RunRecord:
+        """The run's record (run.json)."""
+        return RunRecord.read(self.path)
 
     @property
     def config(self) -> dict[str, Any]:
-        """The run's config.json."""
-        return self.read_json("config.json")
+        """The run's configuration: selection, method, hyper-parameters, split, seed."""
+        return self.record.config
 
     def save_embeddings(self, genes: list[str], symbols: list[str | None],
                         emb: np.ndarray) -> None:
@@ -143,14 +128,3 @@ class Run:
                             val_neg=split.val_neg, test_pos=split.test_pos,
                             test_neg=split.test_neg, train_neg=split.train_neg)
 
-
-def _jsonable(o: object) -> object:
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(type(o))

@@ -1,7 +1,7 @@
 """Bulk build of an empty database with `neo4j-admin database import full`.
 
 The loaders' bundles are merged in load order with the same rules as the transactional
-writer (`genekg.ingest`): the first load of a node or relationship sets `source`,
+writer (`genekg.ingest.writer`): the first load of a node or relationship sets `source`,
 `release` and `seen_in = [tag]`; a later load with another tag appends its tag (nodes also
 take its properties); a load with a tag already seen changes nothing. Relationships get the
 same `key` ("<start id>|<end id>"), and every load gets its `Source` node with the counts it
@@ -29,7 +29,7 @@ from typing import Any
 from genekg import __version__
 from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.ingest import ensure_schema, source_fingerprint
+from genekg.ingest.writer import ensure_schema, source_fingerprint
 from genekg.loaders.base import Bundle
 from genekg.schema import check_label, check_rel
 from genekg.server.manager import ADMIN_CLASS, ServerManager, find_java
