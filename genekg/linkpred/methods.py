@@ -22,6 +22,7 @@ from genekg.gne.config import GNEConfig
 from genekg.gne.data import Network, Profiles
 from genekg.linkpred import evaluate as E
 from genekg.linkpred import scores as S
+from genekg.linkpred.hub_promoted import hub_promoted
 from genekg.linkpred.kgcontext import GeneContext, build_context, pull_context
 from genekg.linkpred.split import EdgeSplit
 
@@ -321,6 +322,7 @@ _TABLE = (
     Method("aa", "Adamic-Adar", pair_score("aa")),
     Method("ra", "resource allocation", pair_score("ra")),
     Method("jaccard", "Jaccard", pair_score("jaccard")),
+    Method("hpi", "hub-promoted index (CN / min degree)", pair_score("hpi", hub_promoted)),
     Method("expr-corr", "expression correlation", _expr_corr, needs_expression=True),
 )
 METHODS: dict[str, Method] = {m.name: m for m in _TABLE}
