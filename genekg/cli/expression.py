@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
+from genekg.expression import LEARNERS
 from genekg.features.kg import FEATURE_SETS
 
 
@@ -86,6 +87,7 @@ def features(
     console.print(table)
 
 
+LEARNER_HELP = "; ".join(f"{k}: {v}" for k, v in LEARNERS.items()) + "."
 expr_app = typer.Typer(cls=GenekgGroup, help="Gene-expression prediction (MTRS + graph "
                        "features).", no_args_is_help=True)
 
@@ -100,8 +102,7 @@ def evaluate(
                                 "is not given (paper: 300)."),
     sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
     trees: int = typer.Option(300, help="Trees per forest (paper: 300)."),
-    learner: str = typer.Option("rf", help="rf (the paper's random forest) or extra "
-                                "(extremely randomised trees, sqrt(p) features: faster)."),
+    learner: str = typer.Option("rf", help=LEARNER_HELP),
     ensemble: int = typer.Option(7, help="Members of the baseline-ensemble control (seeds "
                                  "of the forests; 1 = no control)."),
     split_seeds: int = typer.Option(1, "--split-seeds", help="Repeat on this many seeded "
@@ -237,10 +238,11 @@ def train(
     s = resolve_seed(ctx, seed)
     out = out or Path("runs") / f"expression-{cell}-s{s}"
     with open_db(ctx) as db, err_console.status("…") as status:
-        cfg = train_expression_models(
+        rec = train_expression_models(
             db, lincs, out, cell=cell,
             genes=[g.strip() for g in genes.split(",")] if genes else None, n_genes=n_genes,
             sets=tuple(x.strip() for x in sets.split(",") if x.strip()), n_trees=trees,
             seed=s, dim=dim, progress=lambda m: status.update(m))
-    console.print(f"trained {1 + len(cfg['sets'])} MTRS models for {len(cfg['genes'])} genes "
-                  f"on {cfg['n_signatures']} signatures -> {out}")
+    console.print(f"trained {1 + len(rec.config['sets'])} MTRS models for "
+                  f"{len(rec.config['genes'])} genes on {rec.data['n_signatures']} signatures "
+                  f"-> {out}")

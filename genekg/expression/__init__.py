@@ -3,3 +3,9 @@
 `mtrs` (the learner: two-stage multi-target regressor stacking), `experiment` (standard
 features, the paper's comparison with its controls, saved models).
 """
+
+# The MTRS learners (here, not in mtrs.py, so the CLI's help needs no scikit-learn import).
+LEARNERS = {"rf": "random forest, all features per split (the paper's)",
+            "extra": "extremely randomised trees, sqrt(p) features per split (faster)",
+            "extra-mo": "extra as multi-output forests: one per fold for stage 1, one for "
+                        "stage 2, over all genes at once (fastest)"}

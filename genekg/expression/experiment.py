@@ -260,9 +260,9 @@ def train_expression_models(
     seed: int,
     dim: int = 32,
     progress: ProgressFn | None = None,
-) -> dict[str, Any]:
+) -> RunRecord:
     """Fit the baseline and per-feature-set MTRS models on every signature of the cell line
-    and save them (joblib) with config, seed and data fingerprints in `out`."""
+    and save them (joblib) with their run record (config, seed, data fingerprints) in `out`."""
     import joblib
 
     t0 = time.monotonic()
@@ -282,10 +282,11 @@ def train_expression_models(
     joblib.dump(models, out / "models.joblib", compress=3)
     config = {"lincs": str(lincs_path), "cell": cell, "genes": targets, "sets": list(sets),
               "trees": n_trees, "seed": seed, "dim": dim}
-    RunRecord(command="expression train", run_id=out.name, seed=seed, config=config,
-              data={"lincs_sha256": file_sha256(lincs_path), "n_signatures": len(y)},
-              seconds=time.monotonic() - t0).write(out)
-    return config
+    record = RunRecord(command="expression train", run_id=out.name, seed=seed, config=config,
+                       data={"lincs_sha256": file_sha256(lincs_path), "n_signatures": len(y)},
+                       seconds=time.monotonic() - t0)
+    record.write(out)
+    return record
 
 
 def _prepare(db: Database, lincs_path: Path, cell: str, genes: list[str] | None,

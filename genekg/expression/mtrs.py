@@ -14,9 +14,11 @@ Speed: genes are independent within a stage, so they run in parallel worker proc
 (`n_jobs`), each forest single-threaded (a 300-tree forest on ~300 rows is too small to
 gain from threads, and per-gene seeds keep results identical for any `n_jobs`). The folds
 are drawn once per training set and shared by every model fitted on it. Learners:
-`rf` (the paper's random forest, all features per split) and `extra` (extremely randomised
-trees with sqrt(p) features per split: a named, faster alternative; compared in
-benchmarks/RESULTS.md).
+`rf` (the paper's random forest, all features per split), `extra` (extremely randomised
+trees with sqrt(p) features per split: a named, faster alternative) and `extra-mo` (`extra`
+as multi-output forests over all target genes at once: one per fold in stage 1, one in
+stage 2, every gene's graph columns as shared inputs, each gene's own stage-1 column kept
+as in the first MTRS), compared in benchmarks/RESULTS.md.
 
 Interpretation: for each gene, the other genes whose stage-1 predictions matter most in its
 stage-2 model, by permutation importance on the test rows (R² lost when that column is
@@ -36,11 +38,10 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
 
 from genekg.errors import GenekgError
+from genekg.expression import LEARNERS
 
 ProgressFn = Callable[[str], None]
 Forest = Any  # RandomForestRegressor | ExtraTreesRegressor (untyped in sklearn)
-LEARNERS = {"rf": "random forest, all features per split (the paper's)",
-            "extra": "extremely randomised trees, sqrt(p) features per split (faster)"}
 PERMUTE_TOP = 10
 
 
@@ -73,7 +74,7 @@ class MTRS:
 
     def _forest(self, salt: int) -> Forest:
         rs = self.seed + self.forest_seed * 1_000_003 + salt
-        if self.learner == "extra":
+        if self.learner in ("extra", "extra-mo"):
             return ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
                                        random_state=rs, n_jobs=1)
         return RandomForestRegressor(n_estimators=self.n_trees, random_state=rs, n_jobs=1)
@@ -110,24 +111,92 @@ class MTRS:
         n, g = y_tr.shape
         self._check(n)
         folds = list(KFold(self.folds, shuffle=True, random_state=self.seed).split(x_tr))
-        s1 = self._map(lambda j: _stage1(self, j, _cols(x_tr, gene_x_tr, j), y_tr[:, j],
-                                         _cols(x_te, gene_x_te, j), folds),
-                       g, "stage 1", progress)
-        oof = np.column_stack([o for o, _ in s1])
-        s1_te = np.column_stack([t for _, t in s1])
-        s2 = self._map(lambda j: _stage2(self, j, _cols(x_tr, gene_x_tr, j), oof,
-                                         y_tr[:, j], _cols(x_te, gene_x_te, j), s1_te,
-                                         y_te[:, j]),
-                       g, "stage 2", progress)
-        pred = np.column_stack([p for p, _ in s2])
-        imp = np.vstack([i for _, i in s2])
+        if self.learner == "extra-mo":
+            oof, s1_te = self._stage1_multi(_shared(x_tr, gene_x_tr), y_tr,
+                                            _shared(x_te, gene_x_te), folds, progress)
+        else:
+            s1 = self._map(lambda j: _stage1(self, j, _cols(x_tr, gene_x_tr, j), y_tr[:, j],
+                                             _cols(x_te, gene_x_te, j), folds),
+                           g, "stage 1", progress)
+            oof = np.column_stack([o for o, _ in s1])
+            s1_te = np.column_stack([t for _, t in s1])
+        if self.learner == "extra-mo":
+            pred, imp = self._stage2_multi(_shared(x_tr, gene_x_tr), oof, y_tr,
+                                           _shared(x_te, gene_x_te), s1_te, y_te, progress)
+        else:
+            s2 = self._map(lambda j: _stage2(self, j, _cols(x_tr, gene_x_tr, j), oof,
+                                             y_tr[:, j], _cols(x_te, gene_x_te, j), s1_te,
+                                             y_te[:, j]),
+                           g, "stage 2", progress)
+            pred = np.column_stack([p for p, _ in s2])
+            imp = np.vstack([i for _, i in s2])
         r2 = np.array([r2_score(y_te[:, j], pred[:, j]) for j in range(g)])
         return MTRSResult(pred, s1_te, imp, r2)
+
+    def _stage1_multi(self, x_tr: np.ndarray, y_tr: np.ndarray, x_te: np.ndarray,
+                      folds: list[tuple[np.ndarray, np.ndarray]],
+                      progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
+        """Stage 1 of `extra-mo`: per fold, ONE multi-output forest predicts every target gene
+        (out-of-fold on the held-out fold, averaged over folds on the test rows). A per-gene
+        forest of a few hundred rows costs ~0.2 s whatever it learns (per-node overhead);
+        one forest for all genes shares every node across them (~25x less stage-1 time)."""
+        keep = np.ptp(x_tr, axis=0) > 0  # constant columns (e.g. the one cell line) split nothing
+        x_tr, x_te = x_tr[:, keep], x_te[:, keep]
+        oof = np.zeros_like(y_tr, dtype=float)
+        te = np.zeros((len(x_te), y_tr.shape[1]))
+        for k, (a, b) in enumerate(folds):
+            forest = ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
+                                         random_state=self.seed + self.forest_seed * 1_000_003
+                                         + 1000 * k, n_jobs=self.n_jobs)
+            forest.fit(x_tr[a], y_tr[a])
+            oof[b] = forest.predict(x_tr[b])
+            te += forest.predict(x_te) / len(folds)
+            if progress:
+                progress(f"stage 1 (multi-output): fold {k + 1}/{len(folds)}")
+        return oof, te
+
+    def _stage2_multi(self, x_tr: np.ndarray, oof: np.ndarray, y_tr: np.ndarray,
+                      x_te: np.ndarray, s1_te: np.ndarray, y_te: np.ndarray,
+                      progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
+        """Stage 2 of `extra-mo`: one multi-output forest on the features plus ALL genes'
+        out-of-fold stage-1 predictions (MTRS as first published: each target's own
+        stage-1 column included; out-of-fold, so no leakage). Importance of gene k for gene
+        j = R² of j lost on the test rows when k's stage-1 column is permuted (one
+        permutation of a column scores every gene at once; own column reported as 0)."""
+        g = y_tr.shape[1]
+        keep = np.ptp(x_tr, axis=0) > 0
+        xtr = np.hstack([x_tr[:, keep], oof])
+        xte = np.hstack([x_te[:, keep], s1_te])
+        p = int(keep.sum())
+        forest = ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
+                                     random_state=self.seed + self.forest_seed * 1_000_003
+                                     + 7919, n_jobs=self.n_jobs).fit(xtr, y_tr)
+        pred = forest.predict(xte)
+        imp = np.zeros((g, g))
+        if len(y_te) > 1:
+            base = _r2_columns(y_te, pred)
+            rng = np.random.default_rng(self.seed + 17)
+            block = 25  # permuted copies per predict call: memory ~ block·n_test·G floats
+            for lo in range(0, g, block):
+                cols = range(lo, min(g, lo + block))
+                copies = np.repeat(xte[None], len(cols), axis=0)
+                for i, k in enumerate(cols):
+                    copies[i, :, p + k] = rng.permutation(xte[:, p + k])
+                out = forest.predict(copies.reshape(-1, xte.shape[1]))
+                out = out.reshape(len(cols), len(y_te), g)
+                for i, k in enumerate(cols):
+                    imp[:, k] = base - _r2_columns(y_te, out[i])
+                if progress:
+                    progress(f"stage 2 (multi-output): importance {min(g, lo + block)}/{g}")
+            np.fill_diagonal(imp, 0.0)
+        return pred, imp
 
     def fit_models(self, x: np.ndarray, y: np.ndarray,
                    gene_x: list[np.ndarray] | None = None,
                    progress: ProgressFn | None = None) -> dict[str, list[Forest]]:
         """Fit stage-1 and stage-2 forests on all rows (for `genekg expression train`)."""
+        if self.learner == "extra-mo":
+            raise GenekgError("`extra-mo` is an evaluation learner; train with rf or extra")
         n, g = y.shape
         self._check(n)
         folds = list(KFold(self.folds, shuffle=True, random_state=self.seed).split(x))
@@ -145,6 +214,19 @@ class MTRS:
 
 def _cols(x: np.ndarray, extra: list[np.ndarray] | None, j: int) -> np.ndarray:
     return x if extra is None else np.hstack([x, extra[j]])
+
+
+def _r2_columns(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """R² of every column of `pred` against `y` (vectorised r2_score per gene)."""
+    ss_res = np.sum((y - pred) ** 2, axis=0)
+    ss_tot = np.sum((y - y.mean(axis=0)) ** 2, axis=0)
+    return np.asarray(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0))
+
+
+def _shared(x: np.ndarray, extra: list[np.ndarray] | None) -> np.ndarray:
+    """The shared inputs of a multi-output stage 1: standard features plus every gene's graph
+    columns (gene j's own model sees its columns among all the others')."""
+    return x if extra is None else np.hstack([x, *extra])
 
 
 def _stage1(m: MTRS, j: int, xj: np.ndarray, yj: np.ndarray, xj_te: np.ndarray | None,

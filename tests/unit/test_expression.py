@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,24 @@ def test_compare_against_the_ensemble_control() -> None:
     assert c["losses_vs_ensemble"] == 6 and c["win_frac_vs_ensemble"] == 0.0
     assert c["sign_p_vs_ensemble"] == pytest.approx(2 * 0.5 ** 6)
     assert "wins_vs_ensemble" not in compare(r2)["baseline_ensemble"]
+
+
+def test_multi_output_learner_wires_stage1_into_stage2_and_is_deterministic() -> None:
+    x, y = _toy()
+    gx = [np.column_stack([x[:, 0] * k, np.ones(len(x))]) for k in (1.0, 2.0, 3.0)]
+    tr, te = slice(0, 90), slice(90, None)
+
+    def fit(n_jobs: int, forest_seed: int = 0) -> Any:
+        return MTRS(n_trees=20, seed=5, n_jobs=n_jobs, learner="extra-mo",
+                    forest_seed=forest_seed).fit_predict(
+            x[tr], y[tr], x[te], y[te], [g[tr] for g in gx], [g[te] for g in gx])
+
+    one, two = fit(1), fit(2)
+    assert np.array_equal(one.predictions, two.predictions)  # threads change nothing
+    assert one.predictions.shape == (30, 3) and one.stage1_test.shape == (30, 3)
+    assert one.r2[0] > 0.7 and one.r2[2] < 0.3
+    # stage 2 of gene 1 leans on gene 0's stage-1 prediction, as with per-gene forests
+    assert one.importances[1, 0] > one.importances[1, 2]
+    assert not np.array_equal(one.predictions, fit(1, forest_seed=1).predictions)
+    with pytest.raises(GenekgError, match="evaluation learner"):
+        MTRS(learner="extra-mo").fit_models(x, y)
