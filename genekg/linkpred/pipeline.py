@@ -118,6 +118,11 @@ def train_run(
         import joblib
 
         joblib.dump(fitted.model[0], run.path / "stack.joblib")
+        if "spectral+kg" in fitted.model[1].members:  # predict rebuilds this member too
+            kgfit = ctx.fit("spectral+kg")
+            assert kgfit.embedding is not None and kgfit.classifier is not None
+            run.save_member("spectral+kg", kgfit.embedding,
+                            Classifier.from_edge_classifier(kgfit.classifier))
     val_s, val_y = fitted.validation(split)
     cal = Calibrator.fit(val_s, val_y)
     metrics: dict[str, Any] = {"method": method, "chosen": chosen,

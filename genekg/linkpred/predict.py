@@ -310,8 +310,11 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
         from genekg.gne.data import pull_profiles
 
         profiles = pull_profiles(db, run.config["selection"]["dataset"], genes).matrix
-    feats = PairFeatures(F.adjacency(train, len(genes)), {"spectral-reg": spectral}, kg,
-                         profiles)
+    members: dict[str, Callable[[np.ndarray], np.ndarray]] = {"spectral-reg": spectral}
+    if "spectral+kg_logit" in names:
+        kg_emb, kg_clf = run.load_member("spectral+kg")
+        members["spectral+kg"] = lambda p: kg_clf.probability(kg_emb, p)
+    feats = PairFeatures(F.adjacency(train, len(genes)), members, kg, profiles)
     feats.drop = tuple(n for n in feats.names if n not in names)
     if feats.names != model.feature_names:
         raise GenekgError(f"run {run.id}: its stack expects features {model.feature_names}, "

@@ -122,6 +122,16 @@ class Run:
         z = np.load(self.path / "classifier.npz")
         return Classifier(z["w"], float(z["b"][0]))
 
+    def save_member(self, name: str, emb: np.ndarray, clf: Classifier) -> None:
+        """Store a stack member's embedding and edge classifier (member_<name>.npz)."""
+        np.savez(self.path / f"member_{name}.npz", embedding=emb.astype(np.float32), w=clf.w,
+                 b=np.array([clf.b]))
+
+    def load_member(self, name: str) -> tuple[np.ndarray, Classifier]:
+        """A stack member stored by `save_member`."""
+        z = np.load(self.path / f"member_{name}.npz")
+        return z["embedding"], Classifier(z["w"], float(z["b"][0]))
+
     def save_split(self, split: EdgeSplit) -> None:
         """Store the split's train/validation/test pairs (split.npz)."""
         np.savez_compressed(self.path / "split.npz", train=split.train, val_pos=split.val_pos,

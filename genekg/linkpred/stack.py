@@ -13,11 +13,12 @@ NaN and unscaled heavy-tailed counts, deterministic with a seed, and fast enough
 ≤ 40k validation pairs; LightGBM would add a compiled dependency for no measured gain.
 
 Features (`feature_names`): the path scores of `genekg.linkpred.scores` (L3, A³, CN, AA,
-RA, Jaccard, PA), log degrees, the score of each embedding member (spectral-reg, optionally
-GNE) as a logit, the knowledge-graph context of `genekg.linkpred.kgcontext`, network
-and knowledge graph together (`partner_super_ra`: training partners of one gene that share
-a pathway, drug or cell line with the other), and the expression correlation when a
-dataset is given.
+RA, Jaccard, PA), log degrees, the score of each embedding member as a logit (spectral-reg;
+where the knowledge graph has data also spectral+kg, the network joined with pathways,
+drugs and cell lines; optionally GNE), the knowledge-graph context of
+`genekg.linkpred.kgcontext`, network and knowledge graph together (`partner_super_ra`:
+training partners of one gene that share a pathway, drug or cell line with the other), and
+the expression correlation when a dataset is given.
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ def fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
 
 
 def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ...] = (),
-              embeddings: tuple[str, ...] = ("spectral-reg",), name: str = "stack",
+              embeddings: tuple[str, ...] | None = None, name: str = "stack",
               shuffle_labels: bool = False, fit_on: str = "validation") -> Fitted:
     """Fit the stack (see the module docstring).
 
@@ -262,6 +263,9 @@ def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ..
     from genekg.linkpred.methods import Fitted, val_pairs
 
     kg = ctx.kg() if knowledge_graph else None
+    if embeddings is None:  # the KG-joined spectral score wherever the KG has data
+        embeddings = ("spectral-reg",) if kg is None or kg.empty or fit_on == "masked-train" \
+            else ("spectral-reg", "spectral+kg")
     feats = PairFeatures(ctx.a_train, {m: ctx.fit(m).score for m in embeddings},
                          kg if kg is not None and not kg.empty else None,
                          ctx.profiles.matrix if ctx.profiles is not None else None, drop)

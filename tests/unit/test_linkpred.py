@@ -235,3 +235,34 @@ def test_top_k_recall_ranks_every_unknown_pair_blockwise() -> None:
     scored = {tuple(x) for p in seen for x in p.tolist()}
     assert len(seen) > 1 and len(scored) == 15 - 2  # every pair but the two known ones
     assert (0, 1) not in scored and (1, 2) not in scored
+
+
+def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() -> None:
+    # Two planted modules, each also a pathway. Genes 0-3 of each module lose every edge
+    # (no training edge at all); only their pathway says where they belong.
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    n, half = 80, 40
+    e = [(i, j) for i in range(n) for j in range(i + 1, n)
+         if (i < half) == (j < half) and rng.random() < 0.3]
+    orphans = {0, 1, 2, 3, half, half + 1, half + 2, half + 3}
+    edges = np.array([p for p in e if not ({p[0], p[1]} & orphans)], dtype=np.int64)
+    net = Network(0, [f"g{k}" for k in range(n)], edges)
+    split = split_edges(net.edges, n, seed=1)
+    rows = [{"gene": f"g{k}", "pathway": ["pA" if k < half else "pB"], "drug": [],
+             "cell_line": [], "kegg": []} for k in range(n)]
+    ctx = Context(net, split, 1, GNEConfig(dim=8), gene_context=build_context(net.genes, rows))
+    joint = ctx.fit("spectral+kg")
+    # pairs of an orphan with a same-module gene vs with an other-module gene
+    same = np.array([[o, o + 10] for o in (0, 1, half, half + 1)])
+    other = np.array([[o, (o + half + 10) % n] for o in (0, 1, half, half + 1)])
+    y = np.r_[np.ones(len(same)), np.zeros(len(other))]
+    assert roc_auc_score(y, joint.score(np.vstack([same, other]))) == 1.0
+    # the network-only embedding cannot tell them apart (orphans have no edge)
+    net_only = ctx.fit("spectral-reg").score(np.vstack([same, other]))
+    assert roc_auc_score(y, net_only) < 0.9
+    # the stack takes the joined score as a member where the KG has data, not otherwise
+    assert "spectral+kg_logit" in ctx.fit("stack").model[1].names
+    bare = Context(net, split, 1, GNEConfig(dim=8))
+    assert "spectral+kg_logit" not in bare.fit("stack").model[1].names
