@@ -124,7 +124,7 @@ class Run:
 
     def save_member(self, name: str, emb: np.ndarray, clf: Classifier) -> None:
         """Store a stack member's embedding and edge classifier (member_<name>.npz)."""
-        np.savez(self.path / f"member_{name}.npz", embedding=emb.astype(np.float32), w=clf.w,
+        np.savez(self.path / f"member_{name}.npz", embedding=emb.astype(np.float64), w=clf.w,
                  b=np.array([clf.b]))
 
     def load_member(self, name: str) -> tuple[np.ndarray, Classifier]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -266,3 +267,45 @@ def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() 
     assert "spectral+kg_logit" in ctx.fit("stack").model[1].names
     bare = Context(net, split, 1, GNEConfig(dim=8))
     assert "spectral+kg_logit" not in bare.fit("stack").model[1].names
+
+
+def test_a_stack_run_with_the_kg_member_predicts_what_it_was_fitted_to(tmp_path: Any) -> None:
+    # train-side fit, stored as a run, rebuilt by predict's scorer from the run folder and
+    # the (recorded) knowledge-graph pull: the same scores for the same pairs
+    import joblib
+    from fakes import RecordingStore
+
+    from genekg.linkpred.predict import _stack_scorer
+    from genekg.linkpred.runs import Classifier, Run
+
+    rng = np.random.default_rng(3)
+    n, half = 60, 30
+    e = np.array([(i, j) for i in range(n) for j in range(i + 1, n)
+                  if (i < half) == (j < half) and rng.random() < 0.3], dtype=np.int64)
+    net = Network(0, [f"g{k}" for k in range(n)], e)
+    split = split_edges(net.edges, n, seed=2)
+    rows = [{"gene": f"g{k}", "pathway": ["pA" if k < half else "pB"],
+             "drug": ["d1"] if k % 7 == 0 else [], "cell_line": [], "kegg": []}
+            for k in range(n)]
+    ctx = Context(net, split, 2, GNEConfig(dim=8), gene_context=build_context(net.genes, rows))
+    fitted = ctx.fit("stack")
+    model, feats = fitted.model
+    assert "spectral+kg_logit" in feats.names
+    run = Run.create("r-kg", tmp_path)
+    joblib.dump(model, run.path / "stack.joblib")
+    run.save_split(split)
+    kgfit = ctx.fit("spectral+kg")
+    assert kgfit.embedding is not None and kgfit.classifier is not None
+    run.save_member("spectral+kg", kgfit.embedding,
+                    Classifier.from_edge_classifier(kgfit.classifier))
+    spec = ctx.fit("spectral-reg")
+    assert spec.embedding is not None and spec.classifier is not None
+    store = RecordingStore(answers={"linkpred/gene_context": rows})
+    scorer = _stack_scorer(store, run, net.genes, spec.embedding,  # type: ignore[arg-type]
+                           Classifier.from_edge_classifier(spec.classifier))
+    pairs = np.vstack([split.test_pos, split.test_neg])
+    # The run stores the classifiers folded into (w, b): the logits agree to ~1e-12, and a
+    # pair whose feature sits on a booster's bin edge may still land in the next bin.
+    got, want = scorer(pairs), fitted.score(pairs)
+    assert np.isclose(got, want, rtol=1e-4, atol=1e-6).mean() > 0.98
+    assert store.names() == ["linkpred/gene_context"]
