@@ -126,6 +126,8 @@ def evaluate(
         write_helps_predict,
     )
 
+    if learner not in LEARNERS:  # before reading signatures and the graph
+        raise GenekgError(f"unknown learner {learner!r}", hint="Learners: " + ", ".join(LEARNERS))
     s = resolve_seed(ctx, seed)
     out.mkdir(parents=True, exist_ok=True)
     target = [g.strip() for g in genes.split(",")] if genes else None
@@ -232,7 +234,7 @@ def train(
     out: Path = typer.Option(None, help="Folder (default runs/expression-<cell>-s<seed>)."),
 ) -> None:
     """Fit baseline and per-feature-set MTRS models on all signatures of a cell line and
-    save them (models.joblib + config.json with seed and data fingerprint)."""
+    save them (models.joblib + run.json: config, seed, data fingerprint)."""
     from genekg.expression.experiment import train_expression_models
 
     s = resolve_seed(ctx, seed)

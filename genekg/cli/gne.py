@@ -141,11 +141,11 @@ def evaluate(
     from genekg.config import runs_dir
     from genekg.linkpred.experiments import ExperimentSpec, run_experiment
 
-    s0 = resolve_seed(ctx, seed)
-    get_experiment(experiment)  # unknown names fail here, before connecting
+    get_experiment(experiment)  # unknown names fail here, before a seed or a connection
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
     for m in method_list:
         get_method(m)
+    s0 = resolve_seed(ctx, seed)
     spec = ExperimentSpec(
         selection=_selection(organism, source, release, dataset, None, None),
         methods=method_list, seeds=[s0 + i for i in range(seeds)],

@@ -62,3 +62,15 @@ def test_evaluate_help_lists_the_experiments_from_the_registry() -> None:
     r = CliRunner().invoke(app, ["evaluate", "--help"], env={"COLUMNS": "200"})
     assert r.exit_code == 0
     assert all(name in r.output for name in EXPERIMENTS)
+
+
+def test_unknown_experiment_or_learner_fails_before_a_seed_is_drawn() -> None:
+    from typer.testing import CliRunner
+
+    from genekg.cli.main import app
+
+    r = CliRunner().invoke(app, ["evaluate", "-o", "ecoli", "--experiment", "bogus"])
+    assert r.exit_code != 0 and "unknown experiment" in r.output and "drawn" not in r.output
+    r = CliRunner().invoke(app, ["expression", "evaluate", "--lincs", "x.gct", "--cell",
+                                 "A375", "--learner", "xgb"])
+    assert r.exit_code != 0 and "unknown learner" in r.output and "drawn" not in r.output
