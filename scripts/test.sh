@@ -10,6 +10,9 @@ t0=$(date +%s)
 export GENEKG_HOME="${GENEKG_TEST_HOME:-$PWD/.genekg-test/neo4j}"
 export GENEKG_RUNS_DIR="$PWD/.genekg-test/runs"
 unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
+# torch and scikit-learn each bring an OpenMP runtime; spinning idle threads of one starve
+# the other on 2 cores (the unit tests after the integration tests ran several times slower).
+export OMP_WAIT_POLICY=PASSIVE
 .venv/bin/genekg server install
 .venv/bin/ruff check genekg loaders cypher tests benchmarks scripts
 .venv/bin/mypy genekg loaders

@@ -149,6 +149,9 @@ class MTRS:
                                          random_state=self.seed + self.forest_seed * 1_000_003
                                          + 1000 * k, n_jobs=self.n_jobs)
             forest.fit(x_tr[a], y_tr[a])
+            # Fit on threads, predict on one: threaded prediction sums trees in completion
+            # order, so results would differ in the last bits with the thread count.
+            forest.set_params(n_jobs=1)
             oof[b] = forest.predict(x_tr[b])
             te += forest.predict(x_te) / len(folds)
             if progress:
@@ -171,6 +174,7 @@ class MTRS:
         forest = ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
                                      random_state=self.seed + self.forest_seed * 1_000_003
                                      + 7919, n_jobs=self.n_jobs).fit(xtr, y_tr)
+        forest.set_params(n_jobs=1)  # deterministic sums (see _stage1_multi)
         pred = forest.predict(xte)
         imp = np.zeros((g, g))
         if len(y_te) > 1:
