@@ -13,12 +13,11 @@ import typer
 from rich.table import Table
 
 if TYPE_CHECKING:
-
     from genekg.expression.experiment import ExpressionReport
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
-from genekg.expression import LEARNERS
+from genekg.expression import LEARNERS, check_learner
 from genekg.features.kg import FEATURE_SETS
 
 
@@ -126,8 +125,7 @@ def evaluate(
         write_helps_predict,
     )
 
-    if learner not in LEARNERS:  # before reading signatures and the graph
-        raise GenekgError(f"unknown learner {learner!r}", hint="Learners: " + ", ".join(LEARNERS))
+    check_learner(learner)  # before reading signatures and the graph
     s = resolve_seed(ctx, seed)
     out.mkdir(parents=True, exist_ok=True)
     target = [g.strip() for g in genes.split(",")] if genes else None

@@ -23,6 +23,7 @@ from genekg.db import Database, GraphStore
 from genekg.errors import GenekgError
 from genekg.expression.mtrs import MTRS, compare, impute_median
 from genekg.features.kg import FEATURE_SETS, compute, pull_kg
+from genekg.loaders.base import sha256_of
 from genekg.record import RunRecord
 
 ProgressFn = Callable[[str], None]
@@ -64,9 +65,9 @@ class ExpressionReport:
             command="expression evaluate", run_id=out.name, seed=seed, config=self.config,
             data={**self.data, "genes": self.genes, "n_train": self.n_train,
                   "n_test": self.n_test, "drugs_in_graph": self.drugs_in_graph},
-            metrics={"comparison": self.comparison, "memory_mib": self.memory_mib},
+            metrics={"comparison": self.comparison, "memory_mib": self.memory_mib,
+                     "timings_s": self.timings},
             seconds=sum(self.timings.values()))
-        record.metrics["timings_s"] = self.timings
         return [out / "r2_per_gene.csv", out / "top_contributors.csv", record.write(out)]
 
     def plot(self, path: Path) -> Path:
@@ -283,7 +284,8 @@ def train_expression_models(
     config = {"lincs": str(lincs_path), "cell": cell, "genes": targets, "sets": list(sets),
               "trees": n_trees, "seed": seed, "dim": dim}
     record = RunRecord(command="expression train", run_id=out.name, seed=seed, config=config,
-                       data={"lincs_sha256": file_sha256(lincs_path), "n_signatures": len(y)},
+                       data={"lincs_sha256": prepared["lincs_sha256"],  # hashed once
+                             "n_signatures": len(y)},
                        seconds=time.monotonic() - t0)
     record.write(out)
     return record
@@ -320,7 +322,7 @@ def _prepare(db: Database, lincs_path: Path, cell: str, genes: list[str] | None,
                               for p in meta.get("pert_id", [""] * n)]),
         "cell_idx": kg.index.get(cell_ids[0], -1) if cell_ids else -1,
         "gene_idx": np.array([kg.index[f"9606:{g}"] for g in targets]),
-        "lincs_sha256": file_sha256(lincs_path),
+        "lincs_sha256": sha256_of([lincs_path]),
     }
 
 
@@ -334,13 +336,3 @@ def _gene_features(fs: Any, prep: dict[str, Any]) -> list[np.ndarray]:
         out.append(np.column_stack([d, c]))
     return out
 
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file, read in 1 MiB blocks (data fingerprints of run records)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

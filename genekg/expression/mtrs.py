@@ -38,7 +38,7 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold
 
 from genekg.errors import GenekgError
-from genekg.expression import LEARNERS
+from genekg.expression import check_learner
 
 ProgressFn = Callable[[str], None]
 Forest = Any  # RandomForestRegressor | ExtraTreesRegressor (untyped in sklearn)
@@ -68,16 +68,14 @@ class MTRS:
     forest_seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.learner not in LEARNERS:
-            raise GenekgError(f"unknown learner {self.learner!r}",
-                              hint=f"Learners: {', '.join(LEARNERS)}")
+        check_learner(self.learner)
 
-    def _forest(self, salt: int) -> Forest:
+    def _forest(self, salt: int, n_jobs: int = 1) -> Forest:
         rs = self.seed + self.forest_seed * 1_000_003 + salt
         if self.learner in ("extra", "extra-mo"):
             return ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
-                                       random_state=rs, n_jobs=1)
-        return RandomForestRegressor(n_estimators=self.n_trees, random_state=rs, n_jobs=1)
+                                       random_state=rs, n_jobs=n_jobs)
+        return RandomForestRegressor(n_estimators=self.n_trees, random_state=rs, n_jobs=n_jobs)
 
     def _check(self, n: int) -> None:
         if n < self.min_samples:
@@ -112,18 +110,15 @@ class MTRS:
         self._check(n)
         folds = list(KFold(self.folds, shuffle=True, random_state=self.seed).split(x_tr))
         if self.learner == "extra-mo":
-            oof, s1_te = self._stage1_multi(_shared(x_tr, gene_x_tr), y_tr,
-                                            _shared(x_te, gene_x_te), folds, progress)
+            xs_tr, xs_te = _shared_inputs(x_tr, gene_x_tr, x_te, gene_x_te)
+            oof, s1_te = self._stage1_multi(xs_tr, y_tr, xs_te, folds, progress)
+            pred, imp = self._stage2_multi(xs_tr, oof, y_tr, xs_te, s1_te, y_te, progress)
         else:
             s1 = self._map(lambda j: _stage1(self, j, _cols(x_tr, gene_x_tr, j), y_tr[:, j],
                                              _cols(x_te, gene_x_te, j), folds),
                            g, "stage 1", progress)
             oof = np.column_stack([o for o, _ in s1])
             s1_te = np.column_stack([t for _, t in s1])
-        if self.learner == "extra-mo":
-            pred, imp = self._stage2_multi(_shared(x_tr, gene_x_tr), oof, y_tr,
-                                           _shared(x_te, gene_x_te), s1_te, y_te, progress)
-        else:
             s2 = self._map(lambda j: _stage2(self, j, _cols(x_tr, gene_x_tr, j), oof,
                                              y_tr[:, j], _cols(x_te, gene_x_te, j), s1_te,
                                              y_te[:, j]),
@@ -140,15 +135,10 @@ class MTRS:
         (out-of-fold on the held-out fold, averaged over folds on the test rows). A per-gene
         forest of a few hundred rows costs ~0.2 s whatever it learns (per-node overhead);
         one forest for all genes shares every node across them (~25x less stage-1 time)."""
-        keep = np.ptp(x_tr, axis=0) > 0  # constant columns (e.g. the one cell line) split nothing
-        x_tr, x_te = x_tr[:, keep], x_te[:, keep]
         oof = np.zeros_like(y_tr, dtype=float)
         te = np.zeros((len(x_te), y_tr.shape[1]))
         for k, (a, b) in enumerate(folds):
-            forest = ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
-                                         random_state=self.seed + self.forest_seed * 1_000_003
-                                         + 1000 * k, n_jobs=self.n_jobs)
-            forest.fit(x_tr[a], y_tr[a])
+            forest = self._forest(1000 * k, n_jobs=self.n_jobs).fit(x_tr[a], y_tr[a])
             # Fit on threads, predict on one: threaded prediction sums trees in completion
             # order, so results would differ in the last bits with the thread count.
             forest.set_params(n_jobs=1)
@@ -167,13 +157,10 @@ class MTRS:
         j = R² of j lost on the test rows when k's stage-1 column is permuted (one
         permutation of a column scores every gene at once; own column reported as 0)."""
         g = y_tr.shape[1]
-        keep = np.ptp(x_tr, axis=0) > 0
-        xtr = np.hstack([x_tr[:, keep], oof])
-        xte = np.hstack([x_te[:, keep], s1_te])
-        p = int(keep.sum())
-        forest = ExtraTreesRegressor(n_estimators=self.n_trees, max_features="sqrt",
-                                     random_state=self.seed + self.forest_seed * 1_000_003
-                                     + 7919, n_jobs=self.n_jobs).fit(xtr, y_tr)
+        xtr = np.hstack([x_tr, oof])
+        xte = np.hstack([x_te, s1_te])
+        p = x_tr.shape[1]
+        forest = self._forest(7919, n_jobs=self.n_jobs).fit(xtr, y_tr)
         forest.set_params(n_jobs=1)  # deterministic sums (see _stage1_multi)
         pred = forest.predict(xte)
         imp = np.zeros((g, g))
@@ -227,10 +214,15 @@ def _r2_columns(y: np.ndarray, pred: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0))
 
 
-def _shared(x: np.ndarray, extra: list[np.ndarray] | None) -> np.ndarray:
-    """The shared inputs of a multi-output stage 1: standard features plus every gene's graph
-    columns (gene j's own model sees its columns among all the others')."""
-    return x if extra is None else np.hstack([x, *extra])
+def _shared_inputs(x_tr: np.ndarray, gx_tr: list[np.ndarray] | None, x_te: np.ndarray,
+                   gx_te: list[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs of `extra-mo`'s forests: standard features plus every gene's graph columns
+    (gene j's own model sees its columns among all the others'), without the columns that
+    are constant on the training rows (e.g. the one cell line: they split nothing)."""
+    xs_tr = x_tr if gx_tr is None else np.hstack([x_tr, *gx_tr])
+    xs_te = x_te if gx_te is None else np.hstack([x_te, *gx_te])
+    keep = np.ptp(xs_tr, axis=0) > 0
+    return xs_tr[:, keep], xs_te[:, keep]
 
 
 def _stage1(m: MTRS, j: int, xj: np.ndarray, yj: np.ndarray, xj_te: np.ndarray | None,

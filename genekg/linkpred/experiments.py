@@ -70,6 +70,7 @@ class ExperimentResult:
     network: dict[str, Any] = field(default_factory=dict)
     summary: list[dict[str, Any]] = field(default_factory=list)
     curves: dict[str, list[MethodResult]] = field(default_factory=dict)
+    sweep: str | None = None  # the row key the experiment varies (lambda, train_frac)
     seconds: float = 0.0
 
     def save(self, out: Path) -> list[Path]:
@@ -93,8 +94,7 @@ class ExperimentResult:
         matplotlib.use("Agg")
         if self.experiment == "protocol":
             return [p for mode, res in self.curves.items() for p in _curve_plots(res, mode, out)]
-        key = {"lambda": "lambda", "sparsity": "train_frac", "temporal": None}[self.experiment]
-        return [_sweep_plot(self.rows, key, self.experiment, out)]
+        return [_sweep_plot(self.rows, self.sweep, self.experiment, out)]
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _lambda(db: Database, spec: ExperimentSpec, step: StepFn,
                                 val_frac=spec.val_frac, device=spec.device, on_epoch=on_epoch)
         rows += [{**r, "lambda": lam} for r in rep.rows]
     return ExperimentResult("lambda", spec, rows, ["lambda", "negatives", "seed", "auroc",
-                                                   "aupr"], "λ sweep")
+                                                   "aupr"], "λ sweep", sweep="lambda")
 
 
 def _sparsity(db: Database, spec: ExperimentSpec, step: StepFn,
@@ -151,7 +151,7 @@ def _sparsity(db: Database, spec: ExperimentSpec, step: StepFn,
         rows += [{**r, "train_frac": tf} for r in rep.rows]
     return ExperimentResult("sparsity", spec, rows, ["train_frac", "method", "negatives",
                                                      "seed", "auroc", "aupr"],
-                            "network sparsity (test = 10% of edges)")
+                            "network sparsity (test = 10% of edges)", sweep="train_frac")
 
 
 def _temporal(db: Database, spec: ExperimentSpec, step: StepFn,

@@ -186,9 +186,10 @@ def _spectral_kg(ctx: Context) -> Fitted:
         raise GenekgError("spectral+kg needs pathway, drug or cell-line data for these genes")
     m.data[:] = 1.0
     joint = sp.bmat([[ctx.a_train, m], [m.T, None]], format="csr")
+    # The classifier reads only gene rows (every pair is a gene pair), so the one fitted on
+    # the joint embedding is the one for its gene rows.
     emb, clf, extra = E.spectral_method("spectral-reg", joint, ctx.split, ctx.cfg.dim, ctx.seed)
     n = ctx.a_train.shape[0]
-    clf = E.EdgeClassifier.fit(emb[:n], ctx.split, ctx.seed)
     return _embedding_fitted("spectral+kg", emb[:n], clf,
                              {**extra, "super_nodes": int(m.shape[1])})
 
