@@ -3,7 +3,7 @@
 Same network, split (seed 42) and model; what changes is how training is driven:
 - `baseline`: batch 256, early stopping on the protocol's Hadamard-LR validation AUROC
   (a scikit-learn fit every epoch) — the settings the issue measured;
-- `b1024-lr`, `b4096-lr`: larger batches, the learning rate scaled linearly from batch 256
+- `b512-lr`, `b1024-lr`, `b4096-lr`: larger batches, the learning rate scaled linearly from batch 256
   (with warm-up), the same validation signal;
 - `b4096-dot`: batch 4096 with early stopping on the on-device dot-product AUROC of a fixed
   validation subsample (no host-side fit).
@@ -12,6 +12,8 @@ total, and the TEST AUROC of the protocol (Hadamard-LR fitted on training edges)
 embeddings each run keeps. Runs on the CPU here; `--device cuda` on a GPU machine.
 
 Run: .venv/bin/python benchmarks/bench_gne_speed.py [ecoli|yeast|human] [--device cpu]
+Before/after a change, in one sitting: run it once with PYTHONPATH=<worktree of the old
+commit> --label before, then --label after; both label's rows land in one result file.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from genekg.organisms import resolve_organism
 
 SETTINGS = {
     "baseline": {"batch_size": 256, "val_signal": "lr"},
+    "b512-lr": {"batch_size": 512, "val_signal": "lr"},
     "b1024-lr": {"batch_size": 1024, "val_signal": "lr"},
     "b4096-lr": {"batch_size": 4096, "val_signal": "lr"},
     "b4096-dot": {"batch_size": 4096, "val_signal": "dot"},
@@ -51,6 +54,9 @@ def main() -> None:
     ap.add_argument("--negatives", default="uniform")
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--settings", default=",".join(SETTINGS))
+    ap.add_argument("--label", default="", help="Prefix of this run's rows, merged into the "
+                    "same result file (e.g. the code before a change, run from a worktree "
+                    "with PYTHONPATH, beside the code after it).")
     args = ap.parse_args()
     data = require_shared()
     org = resolve_organism(args.organism)
@@ -63,6 +69,12 @@ def main() -> None:
                               "edges": len(net.edges), "device": args.device,
                               "torch_threads": torch.get_num_threads(), "seed": args.seed,
                               "negatives": args.negatives}
+    from common import RESULTS
+    prev = RESULTS / f"gne_speed_{args.organism}_{args.device}_{args.negatives}.json"
+    if args.label and prev.exists():  # keep the rows of the other label's run
+        import json
+        old = json.loads(prev.read_text())
+        out.update({k: v for k, v in old.items() if isinstance(v, dict) and k not in out})
     for name in args.settings.split(","):
         over = SETTINGS[name]
         cfg = GNEConfig(dim=args.dim, **over)  # type: ignore[arg-type]
@@ -78,11 +90,13 @@ def main() -> None:
                "seconds_to_best_epoch": round(tr.seconds_per_epoch * tr.best_epoch, 1),
                "seconds_total": round(total, 1), "test_auroc": round(auroc, 4),
                "test_aupr": round(aupr, 4)}
-        out[name] = row
-        print(name, row, flush=True)
-    base = out.get("baseline")
+        key = f"{args.label}: {name}" if args.label else name
+        out[key] = row
+        print(key, row, flush=True)
+    base = out.get(f"{args.label}: baseline" if args.label else "baseline")
     for name in args.settings.split(","):
-        row = out[name]
+        key = f"{args.label}: {name}" if args.label else name
+        row = out[key]
         if isinstance(base, dict) and isinstance(row, dict) and name != "baseline":
             row["speedup_epoch"] = round(base["seconds_per_epoch"] / row["seconds_per_epoch"], 2)
             row["speedup_total"] = round(base["seconds_total"] / row["seconds_total"], 2)

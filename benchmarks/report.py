@@ -154,12 +154,17 @@ def linkpred(name: str) -> str:
 
     df = pd.read_csv(RES / f"{name}_rows.csv")
     org = name.split("_")[1]
+    peers = RES / f"linkpred_{org}_peers_rows.csv"  # bench_gae.py: same splits, own script
+    if name == f"linkpred_{org}" and peers.exists():
+        df = pd.concat([df, pd.read_csv(peers)], ignore_index=True)
     lines = [f"## Interaction prediction — {name.removeprefix('linkpred_')} "
              f"(`benchmarks/linkpred_table.py {org}`)", "",
              "AUROC / AUPR, mean ± sd over seeds (n = seeds run); Brier of the calibrated "
              "scores; seconds per run (a fit shared within a split is counted once, by the "
              "first method that needs it: auto carries spectral-reg and the stack). Same "
-             "splits as docs/peers.md.", "",
+             "splits as docs/peers.md. Peer rows come from their own scripts on the same "
+             "splits (`benchmarks/bench_gae.py`: PyTorch Geometric GAE, CPU, 1 thread; its "
+             "Brier is of its raw sigmoid scores, it has no calibration step).", "",
              "| method | uniform | Brier | degree-matched | Brier | s/run |",
              "|---|---|---|---|---|---|"]
     for meth, g in df.groupby("method", sort=False):
@@ -280,7 +285,8 @@ def main() -> None:
              "`benchmarks/bench_expression.py`. Raw numbers: `benchmarks/results/*.json`.", ""]
     for name in sorted(p.stem for p in RES.glob("table_*.json")):
         parts.append(table(name))
-    for name in sorted(p.stem.removesuffix("_rows") for p in RES.glob("linkpred_*_rows.csv")):
+    for name in sorted(p.stem.removesuffix("_rows") for p in RES.glob("linkpred_*_rows.csv")
+                       if not p.stem.endswith("_peers_rows")):
         parts.append(linkpred(name))
     for folder in sorted(p for p in RES.glob("exp_*")
                          if (p / "run.json").exists() or (p / "results.json").exists()):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every benchmark against a dedicated server (own home and ports, so a test session
-# cannot wipe its data). Results land in benchmarks/results/. Takes ~1 h on 2 cores.
+# cannot wipe its data). Results land in benchmarks/results/. Takes ~2.5 h on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GENEKG_HOME="$PWD/.genekg-bench/neo4j" GENEKG_BOLT_PORT=7688 GENEKG_HTTP_PORT=7475
@@ -33,4 +33,8 @@ $G evaluate -o yeast --source biogrid --release 3.5.187 --dataset gasch2000 \
 $G evaluate -o yeast --source biogrid --release 3.5.187 --experiment sparsity \
   --train-fracs 0.1,0.2,0.4,0.6,0.8 --methods gne,spectral,spectral-reg,pa,aa --negatives uniform \
   --seed 1 --out $R/exp_sparsity_yeast
+# Issue 12's tables: genekg's methods beside the peers on the splits of docs/peers.md, and
+# the PyTorch Geometric GAE peer (needs: .venv/bin/pip install -e '.[bench]').
+for org in ecoli yeast human; do $PY benchmarks/linkpred_table.py $org --seeds "${SEEDS:-5}"; done
+$PY benchmarks/bench_gae.py ecoli --seeds "${SEEDS:-5}"
 $PY benchmarks/report.py
