@@ -3,8 +3,8 @@
 Same network, split (seed 42) and model; what changes is how training is driven:
 - `baseline`: batch 256, early stopping on the protocol's Hadamard-LR validation AUROC
   (a scikit-learn fit every epoch) — the settings the issue measured;
-- `b512-lr`, `b1024-lr`, `b4096-lr`: larger batches, the learning rate scaled linearly from batch 256
-  (with warm-up), the same validation signal;
+- `b512-lr`, `b1024-lr`, `b4096-lr`: larger batches, the learning rate scaled linearly
+  from batch 256 (with warm-up), the same validation signal;
 - `b4096-dot`: batch 4096 with early stopping on the on-device dot-product AUROC of a fixed
   validation subsample (no host-side fit).
 Reported per setting: seconds per epoch, best epoch, seconds to the best epoch and in

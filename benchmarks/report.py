@@ -267,7 +267,12 @@ def gne_speed(name: str) -> str:
     lines = [f"## GNE training speed — {d['network']}, {d['negatives']} negatives, "
              f"{d['device']} (`benchmarks/bench_gne_speed.py`)", "",
              f"{d['genes']:,} genes, {d['edges']:,} pairs, split seed {d['seed']}, torch threads "
-             f"{d['torch_threads']}; one run, settings side by side.", "",
+             f"{d['torch_threads']}; one run, settings side by side."
+             + (" Rows labelled `before (<commit>)` ran that commit's genekg (a git worktree "
+                "on PYTHONPATH) in the same sitting as the `after` rows (this code: broadcast "
+                "product instead of bmm, fused Adam, a cheaper dropout mask, a warm-started "
+                "validation fit). GNE's default batch is now 512 (`after: b512-lr`)."
+                if any(k.startswith("before") for k in d) else ""), "",
              "| setting | batch | validation signal | s/epoch | best epoch | s to best | s total "
              "| test AUROC / AUPR |", "|---|---|---|---|---|---|---|---|"]
     for k, r in d.items():

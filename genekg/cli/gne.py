@@ -12,6 +12,7 @@ from rich.table import Table
 
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
+from genekg.gne.config import GNEConfig
 from genekg.linkpred.experiments import EXPERIMENTS, get_experiment
 from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method
 
@@ -26,16 +27,16 @@ def _selection(organism: str, source: str | None, release: str | None, dataset: 
 
 
 def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negatives_k: int,
-         dropout: float, weight_decay: float) -> Any:
-    from genekg.gne.model import GNEConfig
-
+         dropout: float, weight_decay: float) -> GNEConfig:
     return GNEConfig(dim=dim, lam=lam, lr=lr, batch_size=batch_size, epochs=epochs,
                      negatives=negatives_k, dropout=dropout, weight_decay=weight_decay)
 
 
 EXPERIMENT_HELP = "; ".join(f"{e.name}: {e.label}" for e in EXPERIMENTS.values()) + "."
 WD_HELP = "L2 weight decay of GNE (Adam)."
-WD_DEFAULT = 1e-4  # = GNEConfig.weight_decay (kept here so --help needs no torch import)
+WD_DEFAULT = GNEConfig.weight_decay  # genekg.gne.config is torch-free: --help stays light
+BATCH_DEFAULT = GNEConfig.batch_size
+BATCH_HELP = "GNE mini-batch; the learning rate scales with it (--lr is the rate at 256)."
 
 
 def plain_progress(line: str) -> None:
@@ -67,7 +68,8 @@ def train(
     val_frac: float = typer.Option(0.1, min=0.0, max=0.5),
     negatives: str = typer.Option("uniform", help="uniform or degree (non-edge sampling)."),
     dim: int = typer.Option(128), lam: float = typer.Option(1.0, help="λ for gne+expr."),
-    lr: float = typer.Option(0.001), batch_size: int = typer.Option(256),
+    lr: float = typer.Option(0.001),
+    batch_size: int = typer.Option(BATCH_DEFAULT, help=BATCH_HELP),
     epochs: int = typer.Option(30), negatives_k: int = typer.Option(10, help="Noise genes per "
                                                                      "positive."),
     dropout: float = typer.Option(0.5), device: str = typer.Option("auto", help="auto, cpu, "
@@ -130,7 +132,8 @@ def evaluate(
     old_release: str = typer.Option(None, help="Temporal: older release."),
     new_release: str = typer.Option(None, help="Temporal: newer release."),
     dim: int = typer.Option(128), lam: float = typer.Option(1.0), lr: float = typer.Option(0.001),
-    batch_size: int = typer.Option(256), epochs: int = typer.Option(30),
+    batch_size: int = typer.Option(BATCH_DEFAULT, help=BATCH_HELP),
+    epochs: int = typer.Option(30),
     negatives_k: int = typer.Option(10), dropout: float = typer.Option(0.5),
     weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
     device: str = typer.Option("auto"),

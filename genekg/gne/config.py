@@ -12,7 +12,11 @@ class GNEConfig:
     lam: float = 0.0  # λ: weight of the expression branch (0 = topology only)
     dropout: float = 0.5  # paper: keep-prob 0.5
     lr: float = 0.001  # from the paper's grid; on validation 0.005 peaks at epoch 2 and overfits
-    batch_size: int = 256  # lr is the rate at batch 256; larger batches scale it linearly
+    # lr is the rate at batch 256; larger batches scale it linearly (warm-up: one epoch).
+    # 512 on validation-picked lr: E. coli seed 42, 1 CPU thread, time to the best epoch
+    # 0.48x (uniform) / 0.39x (degree) of batch 256 before the CPU rework, test AUROC
+    # -0.001 (benchmarks/RESULTS.md, "GNE training speed"); 1024 loses up to 0.006.
+    batch_size: int = 512
     val_signal: str = "lr"  # early stopping: "lr" (the protocol) or "dot" (on-device)
     negatives: int = 10
     epochs: int = 30  # an upper bound: early stopping ends most runs at 15-25

@@ -52,13 +52,21 @@ class GNE(nn.Module):
         if self.attribute is not None:
             va = F.normalize(F.elu(self.attribute(self.x[idx])), dim=1) * self.has_x[idx]
             v = torch.cat([v, self.cfg.lam * va], dim=1)
-        return self.dropout(torch.tanh(self.hidden(v)))
+        h = torch.tanh(self.hidden(v))
+        p = self.dropout.p
+        if not self.training or p == 0.0:
+            return h
+        # The same inverted dropout as nn.Dropout; a uniform draw and a compare is ~3x
+        # cheaper on a CPU than the bernoulli_ kernel it uses.
+        return h * (torch.rand_like(h) >= p).to(h.dtype) * (1.0 / (1.0 - p))
 
     def loss(self, src: torch.Tensor, dst: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         """Negative-sampling loss for observed (src -> dst) pairs; noise: (B, K)."""
         h = self.encode(src)  # (B, d)
         pos = (h * self.neighbour(dst)).sum(1)
-        neg = torch.bmm(self.neighbour(noise), h.unsqueeze(2)).squeeze(2)
+        # Broadcast multiply + sum, not bmm: a (B,K,d)x(B,d,1) bmm is ~2x slower on a CPU,
+        # forward and backward.
+        neg = (self.neighbour(noise) * h.unsqueeze(1)).sum(2)
         if self.cfg.neighbour_bias:
             pos = pos + self.neighbour_bias(dst).squeeze(1)
             neg = neg + self.neighbour_bias(noise).squeeze(2)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from genekg.gne.model import GNE, GNEConfig
@@ -49,12 +50,15 @@ def pair_scores(emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", emb[pairs[:, 0]], emb[pairs[:, 1]])
 
 
-def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_000) -> float:
+def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_000,
+              model: LogisticRegression | None = None) -> float:
     """Early-stopping signal: the evaluation protocol itself (Hadamard features, logistic
     regression fitted on a seeded subsample of training edges + non-edges), AUROC on the
-    validation pairs. Never flipped when below 0.5 (a defect of the original code)."""
-    from sklearn.linear_model import LogisticRegression
+    validation pairs. Never flipped when below 0.5 (a defect of the original code).
 
+    `model`: a `LogisticRegression(warm_start=True)` kept across epochs — the problem is
+    convex, so starting from last epoch's solution reaches the same optimum in a fraction
+    of the iterations (E. coli: ~0.07-0.2 s instead of 0.5 s per epoch)."""
     if len(split.val_pos) == 0:
         return float("nan")
     rng = np.random.default_rng(seed)
@@ -63,7 +67,7 @@ def val_auroc(emb: np.ndarray, split: EdgeSplit, seed: int, max_fit: int = 20_00
     x = np.vstack([emb[pos[:, 0]] * emb[pos[:, 1]], emb[neg[:, 0]] * emb[neg[:, 1]]])
     y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
     scale = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) or 1.0
-    lr = LogisticRegression(max_iter=1000).fit(x / scale, y)
+    lr = (model if model is not None else LogisticRegression(max_iter=1000)).fit(x / scale, y)
     vp = np.vstack([split.val_pos, split.val_neg])
     vx = emb[vp[:, 0]] * emb[vp[:, 1]] / scale
     vy = np.r_[np.ones(len(split.val_pos)), np.zeros(len(split.val_neg))]
@@ -125,7 +129,9 @@ def train_gne(
         model.set_attributes(attributes, has_attributes)
     model.to(dev)
     lr = cfg.lr * cfg.batch_size / 256
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
+    # The fused kernel updates every table in one pass (~4x cheaper per step on a CPU).
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=cfg.weight_decay,
+                           fused=True)
     # Both directions of every training edge: i's neighbour j and j's neighbour i.
     tr = torch.as_tensor(split.train, dtype=torch.long, device=dev)
     src_all = torch.cat([tr[:, 0], tr[:, 1]])
@@ -145,6 +151,7 @@ def train_gne(
         keep = np.arange(len(vp))
     v_pairs = torch.as_tensor(vp[keep], dtype=torch.long, device=dev)
     v_labels = torch.as_tensor((keep < len(split.val_pos)).astype(np.float64), device=dev)
+    val_model = LogisticRegression(max_iter=1000, warm_start=True)
     result = TrainResult(embeddings=np.zeros((split.n_nodes, cfg.dim), dtype=np.float32))
     best_state: dict[str, torch.Tensor] | None = None
     bad = 0
@@ -170,7 +177,7 @@ def train_gne(
             emb = None
         else:
             emb = model.embeddings()
-            auc = val_auroc(emb, split, seed)
+            auc = val_auroc(emb, split, seed, model=val_model)
         mean_loss = float(total) / n
         result.history.append({"epoch": epoch, "loss": mean_loss, "val_auroc": auc})
         if on_epoch:
