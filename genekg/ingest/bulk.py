@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterable
@@ -219,11 +220,24 @@ class BulkReport:
     seconds_restart: float
     nodes: int
     relationships: int
+    seconds_importer: float | None = None  # the importer's own "IMPORT DONE in …" (no JVM start)
 
     @property
     def rels_per_s(self) -> float:
         """Relationships imported per second of the importer run."""
         return self.relationships / self.seconds_import if self.seconds_import else 0.0
+
+
+DONE = re.compile(r"IMPORT DONE in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms")
+
+
+def importer_seconds(output: str) -> float | None:
+    """The importer's own run time from its "IMPORT DONE in 1m 2s 345ms." line."""
+    m = DONE.search(output)
+    if m is None:
+        return None
+    mins, secs, ms = (int(g or 0) for g in m.groups())
+    return 60 * mins + secs + ms / 1000
 
 
 def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work: Path,
@@ -274,7 +288,7 @@ def bulk_build(db: Database, manager: ServerManager, bundles: list[Bundle], work
     counts = g.counts()
     rels = sum(len(t) for t in g.edges.values())
     return BulkReport(counts, t_csv, t_import, t_restart, sum(len(v) for v in g.nodes.values())
-                      + len(g.sources), rels)
+                      + len(g.sources), rels, importer_seconds(proc.stdout + proc.stderr))
 
 
 def run_admin(manager: ServerManager, args: list[str]) -> subprocess.CompletedProcess[str]:

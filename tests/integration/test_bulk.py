@@ -77,6 +77,7 @@ def test_bulk_import_equals_transactional_and_refuses(
         r = runner.invoke(app, ["ingest", "sample", "--bulk"])  # the user's command
         assert r.exit_code == 0, r.output
         assert "rels/s" in r.output and second.state().running
+        assert "importer's own time" in r.output  # parsed from the real importer's log
         with connect(second.config.bolt_uri) as fresh:
             got = _snapshot(fresh)
             constraints = fresh.scalar("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
