@@ -224,7 +224,10 @@ def scale(name: str) -> str:
     lines = [f"## End to end at human-BioGRID size — {d['graph']}", "",
              f"Degrees: max {d['degree']['max']}, median {d['degree']['median']}, "
              f"isolated {d['degree']['isolated']}. Each step is its own process "
-             "(peak RSS from /usr/bin/time); server peak = the JVM's VmHWM so far.", "",
+             "(peak RSS from /usr/bin/time); server peak = the JVM's VmHWM so far."
+             + (f" Transactional steps ran on a server with a {d['transactional_server_heap']} "
+                "heap (one load = one transaction); the bulk path on genekg's default (2g)."
+                if "transactional_server_heap" in d else ""), "",
              "| step | seconds | Python peak MiB | server peak MiB | throughput | rc |",
              "|---|---|---|---|---|---|"]
     steps = [k for k in d if k.startswith("ingest_transactional")] + [
@@ -242,6 +245,10 @@ def scale(name: str) -> str:
         elif m:
             thr = (f"importer {m.group(2)} rels/s ({m.group(1)} s incl. JVM start); whole "
                    f"command {r['rels_per_s_end_to_end']:,} rels/s")
+            if "importer_own_s" in r:
+                thr += (f"; importer's own time {r['importer_own_s']} s: "
+                        f"{r['nodes_per_s_importer_own']} nodes/s, "
+                        f"{r['rels_per_s_importer_own']} rels/s")
         else:
             thr = ""
         server = f"{r['server_peak_mib']:.0f}" if "server_peak_mib" in r else ""
@@ -251,8 +258,7 @@ def scale(name: str) -> str:
             if s in d]
     if len(path) == 3 and all(r["rc"] == 0 for r in path):
         py = max(r["python_peak_mib"] for r in path)
-        srv = max(float(r.get("server_peak_mib", 0)) for r in d.values()
-                  if isinstance(r, dict) and "server_peak_mib" in r)
+        srv = max(float(r.get("server_peak_mib", 0)) for r in path)
         total = d["generate_s"] + sum(r["seconds"] for r in path)
         lines += ["", f"End to end through the bulk path (generate + ingest --bulk + train + "
                       f"predict with write-back): {total:.0f} s; "
