@@ -229,12 +229,22 @@ def kg_attributes(ctx: Context, dim: int = 64) -> Profiles:
     return Profiles("knowledge-graph", standardise(x, has), has, k)
 
 
+# λ of gne+kg, picked on validation (with the configured λ if it is another): human,
+# seeds 1-2, validation picked 3 in 3 of 4 splits; λ=10 lost on validation everywhere.
+KG_LAMBDAS = (1.0, 3.0)
+
+
 def _gne_kg(ctx: Context) -> Fitted:
     prof = kg_attributes(ctx)
-    lam = ctx.cfg.lam if ctx.cfg.lam > 0 else 1.0
-    cfg = GNEConfig(**{**ctx.cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
-    tr = E.fit_gne_method("gne+expr", ctx.split, cfg, seed=ctx.seed, profiles=prof,
-                          device=ctx.device, on_epoch=ctx.on_epoch)
+    best = None
+    for lam in sorted({*KG_LAMBDAS, *([ctx.cfg.lam] if ctx.cfg.lam > 0 else [])}):
+        cfg = GNEConfig(**{**ctx.cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
+        tr = E.fit_gne_method("gne+expr", ctx.split, cfg, seed=ctx.seed, profiles=prof,
+                              device=ctx.device, on_epoch=ctx.on_epoch)
+        if best is None or tr.best_val_auroc > best[1].best_val_auroc:
+            best = (lam, tr)
+    assert best is not None
+    lam, tr = best
     clf = E.EdgeClassifier.fit(tr.embeddings, ctx.split, ctx.seed)
     extra = {"epochs": float(len(tr.history)), "best_epoch": tr.best_epoch,
              "val_auroc": tr.best_val_auroc, "lam": lam,

@@ -238,11 +238,10 @@ def test_top_k_recall_ranks_every_unknown_pair_blockwise() -> None:
     assert (0, 1) not in scored and (1, 2) not in scored
 
 
-def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() -> None:
-    # Two planted modules, each also a pathway. Genes 0-3 of each module lose every edge
-    # (no training edge at all); only their pathway says where they belong.
-    from sklearn.metrics import roc_auc_score
-
+def _planted_modules_with_orphans(drugs: bool = False) -> tuple[Network, list[dict[str, Any]]]:
+    # Two planted modules, each also a pathway (and, with `drugs`, a drug's targets). Genes
+    # 0-3 of each module lose every edge (no training edge at all); only what the knowledge
+    # graph says of them tells where they belong.
     rng = np.random.default_rng(0)
     n, half = 80, 40
     e = [(i, j) for i in range(n) for j in range(i + 1, n)
@@ -250,23 +249,53 @@ def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() 
     orphans = {0, 1, 2, 3, half, half + 1, half + 2, half + 3}
     edges = np.array([p for p in e if not ({p[0], p[1]} & orphans)], dtype=np.int64)
     net = Network(0, [f"g{k}" for k in range(n)], edges)
-    split = split_edges(net.edges, n, seed=1)
-    rows = [{"gene": f"g{k}", "pathway": ["pA" if k < half else "pB"], "drug": [],
+    rows = [{"gene": f"g{k}", "pathway": ["pA" if k < half else "pB"],
+             "drug": (["dA" if k < half else "dB"] if drugs and k % 2 else []),
              "cell_line": [], "kegg": []} for k in range(n)]
-    ctx = Context(net, split, 1, GNEConfig(dim=8), gene_context=build_context(net.genes, rows))
-    joint = ctx.fit("spectral+kg")
+    return net, rows
+
+
+def _orphan_pairs(n: int = 80, half: int = 40) -> tuple[np.ndarray, np.ndarray]:
     # pairs of an orphan with a same-module gene vs with an other-module gene
     same = np.array([[o, o + 10] for o in (0, 1, half, half + 1)])
     other = np.array([[o, (o + half + 10) % n] for o in (0, 1, half, half + 1)])
-    y = np.r_[np.ones(len(same)), np.zeros(len(other))]
-    assert roc_auc_score(y, joint.score(np.vstack([same, other]))) == 1.0
+    return np.vstack([same, other]), np.r_[np.ones(len(same)), np.zeros(len(other))]
+
+
+def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    net, rows = _planted_modules_with_orphans()
+    split = split_edges(net.edges, len(net.genes), seed=1)
+    ctx = Context(net, split, 1, GNEConfig(dim=8), gene_context=build_context(net.genes, rows))
+    joint = ctx.fit("spectral+kg")
+    pairs, y = _orphan_pairs()
+    assert roc_auc_score(y, joint.score(pairs)) == 1.0
     # the network-only embedding cannot tell them apart (orphans have no edge)
-    net_only = ctx.fit("spectral-reg").score(np.vstack([same, other]))
+    net_only = ctx.fit("spectral-reg").score(pairs)
     assert roc_auc_score(y, net_only) < 0.9
     # the stack takes the joined score as a member where the KG has data, not otherwise
     assert "spectral+kg_logit" in ctx.fit("stack").model[1].names
     bare = Context(net, split, 1, GNEConfig(dim=8))
     assert "spectral+kg_logit" not in bare.fit("stack").model[1].names
+
+
+def test_gne_kg_places_orphans_through_the_attribute_branch_and_picks_lambda() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    from genekg.linkpred.methods import KG_LAMBDAS
+
+    net, rows = _planted_modules_with_orphans(drugs=True)
+    split = split_edges(net.edges, len(net.genes), seed=1)
+    cfg = GNEConfig(dim=16, epochs=30, patience=30, batch_size=256)
+    ctx = Context(net, split, 1, cfg, gene_context=build_context(net.genes, rows))
+    fitted = ctx.fit("gne+kg")
+    pairs, y = _orphan_pairs()
+    assert roc_auc_score(y, fitted.score(pairs)) >= 0.9
+    assert fitted.extra["lam"] in KG_LAMBDAS  # chosen on validation from the grid
+    assert fitted.extra["genes_with_attributes"] == len(net.genes)
+    # topology-only GNE has nothing to place an orphan by
+    assert roc_auc_score(y, ctx.fit("gne").score(pairs)) < 0.9
 
 
 def test_a_stack_run_with_the_kg_member_predicts_what_it_was_fitted_to(tmp_path: Any) -> None:
