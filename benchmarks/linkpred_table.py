@@ -100,6 +100,9 @@ def main() -> None:
     ap.add_argument("--negatives", default="uniform,degree")
     ap.add_argument("--no-kg", action="store_true", help="No knowledge-graph context.")
     ap.add_argument("--tag", default="")
+    ap.add_argument("--merge", action="store_true",
+                    help="Replace only the methods run now in the existing rows file (same "
+                         "seeds = same splits); keep the other methods' rows.")
     ap.add_argument("--from-log", type=Path, default=None,
                     help="Only write the rows CSV from the log of an interrupted run.")
     args = ap.parse_args()
@@ -138,6 +141,14 @@ def main() -> None:
     df = pd.DataFrame(rows)
     name = f"linkpred_{args.organism}{args.tag}"
     RESULTS.mkdir(parents=True, exist_ok=True)
+    old = RESULTS / f"{name}_rows.csv"
+    if args.merge and old.exists():
+        prev = pd.read_csv(old)
+        keep = prev[~prev["method"].isin(methods)]
+        order = list(dict.fromkeys([*prev["method"], *methods]))  # the table's row order
+        df = pd.concat([df, keep], ignore_index=True)
+        df["_o"] = df["method"].map(order.index)
+        df = df.sort_values(["_o", "negatives", "seed"], kind="stable").drop(columns="_o")
     df.to_csv(RESULTS / f"{name}_rows.csv", index=False)
     summary = (df.groupby(["method", "negatives"])
                .agg(auroc=("auroc", "mean"), auroc_sd=("auroc", "std"), aupr=("aupr", "mean"),

@@ -118,11 +118,9 @@ def train_run(
         import joblib
 
         joblib.dump(fitted.model[0], run.path / "stack.joblib")
-        if "spectral+kg" in fitted.model[1].members:  # predict rebuilds this member too
-            kgfit = ctx.fit("spectral+kg")
-            assert kgfit.embedding is not None and kgfit.classifier is not None
-            run.save_member("spectral+kg", kgfit.embedding,
-                            Classifier.from_edge_classifier(kgfit.classifier))
+        # predict rebuilds every member but spectral-reg (the run's embedding) from these
+        for name, (m_emb, m_clf) in fitted.model[1].member_models.items():
+            run.save_member(name, m_emb, Classifier.from_edge_classifier(m_clf))
     val_s, val_y = fitted.validation(split)
     cal = Calibrator.fit(val_s, val_y)
     metrics: dict[str, Any] = {"method": method, "chosen": chosen,

@@ -295,7 +295,7 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
 
     from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
     from genekg.linkpred.kgcontext import pull_context
-    from genekg.linkpred.stack import PairFeatures
+    from genekg.linkpred.stack import NODE_FEATURES, PairFeatures
 
     model = joblib.load(run.path / "stack.joblib")
     train = np.load(run.path / "split.npz")["train"]
@@ -310,11 +310,16 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
         from genekg.gne.data import pull_profiles
 
         profiles = pull_profiles(db, run.config["selection"]["dataset"], genes).matrix
-    members: dict[str, Callable[[np.ndarray], np.ndarray]] = {"spectral-reg": spectral}
-    if "spectral+kg_logit" in names:
-        kg_emb, kg_clf = run.load_member("spectral+kg")
-        members["spectral+kg"] = lambda p: kg_clf.probability(kg_emb, p)
-    feats = PairFeatures(F.adjacency(train, len(genes)), members, kg, profiles)
+    members: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    for col in model.feature_names:  # in the order the stack was fitted with
+        name = col.removesuffix("_logit")
+        if name == "spectral-reg":
+            members[name] = spectral
+        elif col.endswith("_logit"):
+            m_emb, m_clf = run.load_member(name)
+            members[name] = (lambda e, c: lambda p: c.probability(e, p))(m_emb, m_clf)
+    feats = PairFeatures(F.adjacency(train, len(genes)), members, kg, profiles,
+                         node_features=bool(names & set(NODE_FEATURES)))
     feats.drop = tuple(n for n in feats.names if n not in names)
     if feats.names != model.feature_names:
         raise GenekgError(f"run {run.id}: its stack expects features {model.feature_names}, "

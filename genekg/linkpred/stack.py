@@ -41,6 +41,15 @@ if TYPE_CHECKING:
     from genekg.linkpred.methods import Context, Fitted, Scorer
 
 PATH_FEATURES = ("l3", "a3", "cn", "aa", "ra", "jaccard", "pa")
+# Node-level context of both ends (min and max): clustering coefficient and log mean
+# neighbour degree, on the training graph.
+NODE_FEATURES = ("min_clustering", "max_clustering", "min_log_nbr_degree",
+                 "max_log_nbr_degree")
+# Spectral-reg at several ranks (the leading columns of one rank-256 embedding, τ of the
+# main fit), each with its own validation-fitted edge classifier: low ranks see modules,
+# high ranks fine structure. Validation-fitted, seeds 1-2: yeast degree-matched test AUROC
+# 0.801 -> 0.811, E. coli 0.863 -> 0.865 (uniform +0.0005).
+RANKS = (16, 32, 64, 256)
 # Small grid: the validation set is small on sparse networks (human: 3,300 pairs), so
 # shallow, strongly shrunk trees are in it; picked by out-of-fold AUROC.
 GRID: tuple[dict[str, Any], ...] = (
@@ -65,11 +74,17 @@ class PairFeatures:
     kg: GeneContext | None = None
     profiles: np.ndarray | None = None
     drop: tuple[str, ...] = ()
+    node_features: bool = True
+    # embedding and edge classifier of every member but spectral-reg (the run's own
+    # embedding): what a run stores so that `predict` rebuilds the same features
+    member_models: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
         """Feature names, in column order."""
         out = [*PATH_FEATURES, "min_log_degree", "max_log_degree"]
+        if self.node_features:
+            out += NODE_FEATURES
         out += [f"{m}_logit" for m in self.members]
         if self.kg is not None:
             out += [*KG_FEATURES, "partner_super_ra"]
@@ -84,6 +99,10 @@ class PairFeatures:
         k = np.log1p(S.degrees(self.a_train))
         cols["min_log_degree"] = np.minimum(k[pairs[:, 0]], k[pairs[:, 1]])
         cols["max_log_degree"] = np.maximum(k[pairs[:, 0]], k[pairs[:, 1]])
+        if self.node_features:
+            for name, v in node_context(self.a_train).items():
+                cols[f"min_{name}"] = np.minimum(v[pairs[:, 0]], v[pairs[:, 1]])
+                cols[f"max_{name}"] = np.maximum(v[pairs[:, 0]], v[pairs[:, 1]])
         for name, scorer in self.members.items():
             cols[f"{name}_logit"] = _logit(scorer(pairs))
         if self.kg is not None:
@@ -94,6 +113,37 @@ class PairFeatures:
             cols["expr_corr"] = np.einsum("ij,ij->i", x[pairs[:, 0]], x[pairs[:, 1]]) / max(
                 x.shape[1], 1)
         return np.column_stack([cols[n] for n in self.names]).astype(np.float64)
+
+
+def node_context(a: sp.csr_matrix) -> dict[str, np.ndarray]:
+    """Per-gene clustering coefficient and log mean neighbour degree of graph `a`.
+
+    Triangles through i = (A²∘A)·1 / 2, computed row block by row block, so memory stays
+    linear in edges (A² is never held whole)."""
+    k = S.degrees(a).astype(np.float64)
+    tri = np.zeros(a.shape[0])
+    step = 2048
+    for lo in range(0, a.shape[0], step):
+        rows = a[lo : lo + step]
+        tri[lo : lo + step] = np.asarray((rows @ a).multiply(rows).sum(axis=1)).ravel() / 2
+    cc = np.divide(2 * tri, k * (k - 1), out=np.zeros_like(k), where=k > 1)
+    nbr = np.divide(a @ k, k, out=np.zeros_like(k), where=k > 0)
+    return {"clustering": cc, "log_nbr_degree": np.log1p(nbr)}
+
+
+def rank_members(ctx: Context) -> dict[str, tuple[np.ndarray, Any]]:
+    """spectral@r for r in RANKS: embedding columns and a validation-fitted classifier."""
+    from genekg.linkpred import evaluate as E
+
+    tau = float(ctx.fit("spectral-reg").extra.get("tau", 0.0))
+    full = spectral_at(ctx.a_train, max(RANKS), ctx.seed, tau)
+    out: dict[str, tuple[np.ndarray, Any]] = {}
+    for r in RANKS:
+        if r > full.shape[1]:
+            break
+        emb = np.ascontiguousarray(full[:, :r])
+        out[f"spectral@{r}"] = (emb, E.EdgeClassifier.fit(emb, ctx.split, ctx.seed))
+    return out
 
 
 def partner_super_ra(a: sp.csr_matrix, kg: GeneContext, pairs: np.ndarray) -> np.ndarray:
@@ -210,7 +260,8 @@ def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[st
                             split.negatives, split.seed)
             clf = E.EdgeClassifier.fit(emb, sub, ctx.seed)
             members[m] = (lambda c, e: lambda p: c.predict(e, p))(clf, emb)
-        fk = PairFeatures(a_k, members, feats.kg, feats.profiles, feats.drop)
+        fk = PairFeatures(a_k, members, feats.kg, feats.profiles, feats.drop,
+                          node_features=feats.node_features)
         pairs = np.vstack([split.train[fold == k], split.train_neg[nfold == k]])
         xs.append(fk(pairs))
         ys.append(np.r_[np.ones(int((fold == k).sum())), np.zeros(int((nfold == k).sum()))])
@@ -266,9 +317,20 @@ def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ..
     if embeddings is None:  # the KG-joined spectral score wherever the KG has data
         embeddings = ("spectral-reg",) if kg is None or kg.empty or fit_on == "masked-train" \
             else ("spectral-reg", "spectral+kg")
-    feats = PairFeatures(ctx.a_train, {m: ctx.fit(m).score for m in embeddings},
+    # The peer (stack-cheap) and the masked-train variant keep their published feature set.
+    richer = name != "stack-cheap" and fit_on == "validation"
+    members: dict[str, tuple[np.ndarray, Any]] = rank_members(ctx) if richer else {}
+    for m in embeddings:
+        f = ctx.fit(m)
+        if m != "spectral-reg" and f.embedding is not None and f.classifier is not None:
+            members[m] = (f.embedding, f.classifier)
+    scorers: dict[str, Scorer] = {m: ctx.fit(m).score for m in embeddings}
+    for m, (emb, clf) in members.items():
+        scorers.setdefault(m, (lambda e, c: lambda p: c.predict(e, p))(emb, clf))
+    feats = PairFeatures(ctx.a_train, scorers,
                          kg if kg is not None and not kg.empty else None,
-                         ctx.profiles.matrix if ctx.profiles is not None else None, drop)
+                         ctx.profiles.matrix if ctx.profiles is not None else None, drop,
+                         node_features=richer, member_models=members)
     pairs, y = val_pairs(ctx.split)
     rng = np.random.default_rng(ctx.seed)
     if fit_on == "masked-train":

@@ -44,6 +44,16 @@ def test_l3_and_a3_match_hand_computed_values() -> None:
     assert S.l3(a, pairs)[1] == pytest.approx(2 / math.sqrt(2 * 3))
 
 
+def test_node_context_matches_hand_computed_values() -> None:
+    from genekg.linkpred.stack import node_context
+
+    # a triangle 0-1-2 with a tail 2-3: degrees 2, 2, 3, 1
+    a = S.adjacency(np.array([[0, 1], [1, 2], [0, 2], [2, 3]]), 4)
+    got = node_context(a)
+    assert np.allclose(got["clustering"], [1.0, 1.0, 1 / 3, 0.0])
+    assert np.allclose(got["log_nbr_degree"], np.log1p([2.5, 2.5, 5 / 3, 3.0]))
+
+
 def test_l3_chunking_equals_dense_formula() -> None:
     rng = np.random.default_rng(0)
     e = np.unique(np.sort(rng.integers(0, 60, (300, 2)), axis=1), axis=0)
@@ -323,10 +333,11 @@ def test_a_stack_run_with_the_kg_member_predicts_what_it_was_fitted_to(tmp_path:
     run = Run.create("r-kg", tmp_path)
     joblib.dump(model, run.path / "stack.joblib")
     run.save_split(split)
-    kgfit = ctx.fit("spectral+kg")
-    assert kgfit.embedding is not None and kgfit.classifier is not None
-    run.save_member("spectral+kg", kgfit.embedding,
-                    Classifier.from_edge_classifier(kgfit.classifier))
+    # every member but spectral-reg is stored, as `train` does (spectral+kg, spectral@r)
+    assert {"spectral+kg", "spectral@16", "spectral@32"} <= set(feats.member_models)
+    assert "min_clustering" in feats.names
+    for name, (m_emb, m_clf) in feats.member_models.items():
+        run.save_member(name, m_emb, Classifier.from_edge_classifier(m_clf))
     spec = ctx.fit("spectral-reg")
     assert spec.embedding is not None and spec.classifier is not None
     store = RecordingStore(answers={"linkpred/gene_context": rows})
