@@ -26,14 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import pandas as pd
 import torch
-from common import RESULTS, require_shared
+from common import RESULTS
 from eval_table import NETWORKS
-from linkpred_table import network_from_bundle
+from linkpred_table import load_network
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from genekg.linkpred.split import EdgeSplit, split_edges
-from genekg.loaders import LoadOptions, get_loader
-from genekg.organisms import resolve_organism
 from genekg.record import seed_everything
 
 try:
@@ -107,12 +105,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=200)
     ap.add_argument("--negatives", default="uniform,degree")
     args = ap.parse_args()
-    data = require_shared()
-    org = resolve_organism(args.organism)
-    path, maps, release = NETWORKS[args.organism]
-    b = get_loader("biogrid").load(data / path, LoadOptions(
-        organism=org, release=release, id_maps=[data / m for m in maps]))
-    net = network_from_bundle(b, org.taxon)
+    net = load_network(args.organism)
     print(f"{args.organism}: {len(net.genes):,} genes, {len(net.edges):,} pairs; "
           f"torch threads {torch.get_num_threads()}", flush=True)
     rows = []

@@ -26,16 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch
-from common import peak_rss_mib, require_shared, save
+from common import peak_rss_mib, save
 from eval_table import NETWORKS
-from linkpred_table import network_from_bundle
+from linkpred_table import load_network
 
 from genekg.gne.config import GNEConfig
 from genekg.gne.train import train_gne
 from genekg.linkpred.evaluate import EdgeClassifier, held_out_pairs, score
 from genekg.linkpred.split import split_edges
-from genekg.loaders import LoadOptions, get_loader
-from genekg.organisms import resolve_organism
 
 SETTINGS = {
     "baseline": {"batch_size": 256, "val_signal": "lr"},
@@ -58,12 +56,7 @@ def main() -> None:
                     "same result file (e.g. the code before a change, run from a worktree "
                     "with PYTHONPATH, beside the code after it).")
     args = ap.parse_args()
-    data = require_shared()
-    org = resolve_organism(args.organism)
-    path, maps, release = NETWORKS[args.organism]
-    b = get_loader("biogrid").load(data / path, LoadOptions(
-        organism=org, release=release, id_maps=[data / m for m in maps]))
-    net = network_from_bundle(b, org.taxon)
+    net = load_network(args.organism)
     split = split_edges(net.edges, len(net.genes), seed=args.seed, negatives=args.negatives)
     out: dict[str, object] = {"network": args.organism, "genes": len(net.genes),
                               "edges": len(net.edges), "device": args.device,

@@ -55,6 +55,16 @@ def network_from_bundle(b: Bundle, taxon: int) -> Network:
     return Network(taxon, genes, np.unique(np.sort(e, axis=1), axis=0))
 
 
+def load_network(organism: str) -> Network:
+    """The organism's benchmark network (eval_table.NETWORKS) through genekg's loader."""
+    data = require_shared()
+    org = resolve_organism(organism)
+    path, maps, release = NETWORKS[organism]
+    b = get_loader("biogrid").load(data / path, LoadOptions(
+        organism=org, release=release, id_maps=[data / m for m in maps]))
+    return network_from_bundle(b, org.taxon)
+
+
 def context_from_bundles(genes: list[str], bundles: list[Bundle]) -> GeneContext:
     """The rows `pull_context` would read from a graph holding these bundles."""
     rows: dict[str, dict[str, list[str]]] = {
@@ -112,12 +122,8 @@ def main() -> None:
         print(f"{len(df)} rows from {args.from_log}")
         return
     data = require_shared()
-    org = resolve_organism(args.organism)
-    path, maps, release = NETWORKS[args.organism]
     t0 = time.time()
-    b = get_loader("biogrid").load(data / path, LoadOptions(
-        organism=org, release=release, id_maps=[data / m for m in maps]))
-    net = network_from_bundle(b, org.taxon)
+    net = load_network(args.organism)
     ctx = None
     if args.organism == "human" and not args.no_kg:
         kg = [get_loader(name).load(data / p, LoadOptions(id_maps=[data / m for m in ms]))
