@@ -24,6 +24,7 @@ the expression correlation when a dataset is given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,6 +83,12 @@ class PairFeatures:
     # embedding): what a run stores so that `predict` rebuilds the same features
     member_models: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
 
+    @cached_property
+    def node_vectors(self) -> dict[str, np.ndarray]:
+        """`node_context` of the training graph, computed once: features are asked for
+        block after block (validation, test, every candidate batch of predict)."""
+        return node_context(self.a_train)
+
     @property
     def names(self) -> list[str]:
         """Feature names, in column order."""
@@ -103,7 +110,7 @@ class PairFeatures:
         cols["min_log_degree"] = np.minimum(k[pairs[:, 0]], k[pairs[:, 1]])
         cols["max_log_degree"] = np.maximum(k[pairs[:, 0]], k[pairs[:, 1]])
         if self.node_features:
-            for name, v in node_context(self.a_train).items():
+            for name, v in self.node_vectors.items():
                 cols[f"min_{name}"] = np.minimum(v[pairs[:, 0]], v[pairs[:, 1]])
                 cols[f"max_{name}"] = np.maximum(v[pairs[:, 0]], v[pairs[:, 1]])
         for name, scorer in self.members.items():
