@@ -19,6 +19,7 @@ commit> --label before, then --label after; both label's rows land in one result
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch
-from common import peak_rss_mib, save
+from common import RESULTS, peak_rss_mib, save
 from eval_table import NETWORKS
 from linkpred_table import load_network
 
@@ -62,10 +63,9 @@ def main() -> None:
                               "edges": len(net.edges), "device": args.device,
                               "torch_threads": torch.get_num_threads(), "seed": args.seed,
                               "negatives": args.negatives}
-    from common import RESULTS
-    prev = RESULTS / f"gne_speed_{args.organism}_{args.device}_{args.negatives}.json"
+    result_name = f"gne_speed_{args.organism}_{args.device}_{args.negatives}"
+    prev = RESULTS / f"{result_name}.json"
     if args.label and prev.exists():  # keep the rows of the other label's run
-        import json
         old = json.loads(prev.read_text())
         out.update({k: v for k, v in old.items() if isinstance(v, dict) and k not in out})
     for name in args.settings.split(","):
@@ -94,7 +94,7 @@ def main() -> None:
             row["speedup_epoch"] = round(base["seconds_per_epoch"] / row["seconds_per_epoch"], 2)
             row["speedup_total"] = round(base["seconds_total"] / row["seconds_total"], 2)
     out["peak_rss_mib"] = peak_rss_mib()
-    save(f"gne_speed_{args.organism}_{args.device}_{args.negatives}", out)
+    save(result_name, out)
 
 
 if __name__ == "__main__":
