@@ -295,7 +295,7 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
 
     from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
     from genekg.linkpred.kgcontext import pull_context
-    from genekg.linkpred.stack import NODE_FEATURES, PairFeatures
+    from genekg.linkpred.stack import HADAMARD_RANK, NODE_FEATURES, PairFeatures
 
     model = joblib.load(run.path / "stack.joblib")
     train = np.load(run.path / "split.npz")["train"]
@@ -311,6 +311,7 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
 
         profiles = pull_profiles(db, run.config["selection"]["dataset"], genes).matrix
     members: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    hadamard = None
     for col in model.feature_names:  # in the order the stack was fitted with
         name = col.removesuffix("_logit")
         if name == "spectral-reg":
@@ -318,8 +319,10 @@ def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
         elif col.endswith("_logit"):
             m_emb, m_clf = run.load_member(name)
             members[name] = (lambda e, c: lambda p: c.probability(e, p))(m_emb, m_clf)
+            if name == f"spectral@{HADAMARD_RANK}" and "had0" in names:
+                hadamard = m_emb
     feats = PairFeatures(F.adjacency(train, len(genes)), members, kg, profiles,
-                         node_features=bool(names & set(NODE_FEATURES)))
+                         node_features=bool(names & set(NODE_FEATURES)), hadamard=hadamard)
     feats.drop = tuple(n for n in feats.names if n not in names)
     if feats.names != model.feature_names:
         raise GenekgError(f"run {run.id}: its stack expects features {model.feature_names}, "

@@ -54,6 +54,26 @@ def test_node_context_matches_hand_computed_values() -> None:
     assert np.allclose(got["log_nbr_degree"], np.log1p([2.5, 2.5, 5 / 3, 3.0]))
 
 
+def test_ratio_features_match_hand_computed_values() -> None:
+    from genekg.linkpred.stack import PairFeatures, ratio_features
+
+    # a triangle 0-1-2 with a tail 2-3: degrees 2, 2, 3, 1
+    a = S.adjacency(np.array([[0, 1], [1, 2], [0, 2], [2, 3]]), 4)
+    pairs = np.array([[0, 3], [1, 3], [0, 1]])
+    # (0,3): CN {2} = 1, A³ = 1 (0-1-2-3), k 2·1; (0,1): CN {2} = 1, A³ = 3 walks
+    # (0-1-0-1, 0-1-2-1, 0-2-0-1), k 2·2
+    got = PairFeatures(a, {})(pairs)
+    names = PairFeatures(a, {}).names
+    col = {n: got[:, names.index(n)] for n in ("cn_salton", "a3_norm", "cn_hpi", "cn_hdi")}
+    assert np.allclose(col["cn_salton"], [1 / math.sqrt(2), 1 / math.sqrt(2), 1 / 2])
+    assert np.allclose(col["a3_norm"], [1 / 2, 1 / 2, 3 / 4])
+    assert np.allclose(col["cn_hpi"], [1.0, 1.0, 0.5])
+    assert np.allclose(col["cn_hdi"], [0.5, 0.5, 0.5])
+    # an isolated end gives 0, not a division by zero
+    z = ratio_features(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([3.0]))
+    assert all(v[0] == 0.0 for v in z.values())
+
+
 def test_l3_chunking_equals_dense_formula() -> None:
     rng = np.random.default_rng(0)
     e = np.unique(np.sort(rng.integers(0, 60, (300, 2)), axis=1), axis=0)
@@ -335,7 +355,8 @@ def test_a_stack_run_with_the_kg_member_predicts_what_it_was_fitted_to(tmp_path:
     run.save_split(split)
     # every member but spectral-reg is stored, as `train` does (spectral+kg, spectral@r)
     assert {"spectral+kg", "spectral@16", "spectral@32"} <= set(feats.member_models)
-    assert "min_clustering" in feats.names
+    assert "min_clustering" in feats.names and "cn_salton" in feats.names
+    assert "had15" in feats.names and "had16" not in feats.names  # rank-16 products
     for name, (m_emb, m_clf) in feats.member_models.items():
         run.save_member(name, m_emb, Classifier.from_edge_classifier(m_clf))
     spec = ctx.fit("spectral-reg")
