@@ -175,9 +175,16 @@ def node_context(a: sp.csr_matrix) -> dict[str, np.ndarray]:
 
 
 def rank_members(ctx: Context) -> dict[str, tuple[np.ndarray, Any]]:
-    """spectral@r for r in RANKS: embedding columns and a validation-fitted classifier."""
-    from genekg.linkpred import evaluate as E
+    """spectral@r for r in RANKS: embedding columns and a validation-fitted classifier.
 
+    Computed once per split and kept in the context: every stack variant fitted on the
+    same split (stack, stack-nokegg, stack+gne) shares the ladder."""
+    from genekg.linkpred import evaluate as E
+    from genekg.linkpred.methods import Fitted
+
+    key = "stack:spectral-ladder"
+    if key in ctx.fitted:
+        return dict(ctx.fitted[key].model)
     tau = float(ctx.fit("spectral-reg").extra.get("tau", 0.0))
     full = spectral_at(ctx.a_train, max(RANKS), ctx.seed, tau)
     out: dict[str, tuple[np.ndarray, Any]] = {}
@@ -186,7 +193,8 @@ def rank_members(ctx: Context) -> dict[str, tuple[np.ndarray, Any]]:
             break
         emb = np.ascontiguousarray(full[:, :r])
         out[f"spectral@{r}"] = (emb, E.EdgeClassifier.fit(emb, ctx.split, ctx.seed))
-    return out
+    ctx.fitted[key] = Fitted(key, lambda p: np.zeros(len(p)), model=out)
+    return dict(out)
 
 
 def partner_super_ra(a: sp.csr_matrix, kg: GeneContext, pairs: np.ndarray) -> np.ndarray:
