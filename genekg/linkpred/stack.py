@@ -13,9 +13,10 @@ NaN and unscaled heavy-tailed counts, deterministic with a seed, and fast enough
 ≤ 40k validation pairs; LightGBM would add a compiled dependency for no measured gain.
 
 Features (`feature_names`): the path scores of `genekg.linkpred.scores` (L3, A³, CN, AA,
-RA, Jaccard, PA), log degrees, the score of each embedding member as a logit (spectral-reg;
-where the knowledge graph has data also spectral+kg, the network joined with pathways,
-drugs and cell lines; optionally GNE), the knowledge-graph context of
+RA, Jaccard, PA) and their degree-normalised forms, log degrees, the products of the
+pair's rank-16 spectral coordinates, the score of each embedding member as a logit
+(spectral-reg; where the knowledge graph has data also spectral+kg, the network joined
+with pathways, drugs and cell lines; optionally GNE), the knowledge-graph context of
 `genekg.linkpred.kgcontext`, network and knowledge graph together (`partner_super_ra`:
 training partners of one gene that share a pathway, drug or cell line with the other), and
 the expression correlation when a dataset is given.
@@ -87,7 +88,7 @@ class PairFeatures:
     kg: GeneContext | None = None
     profiles: np.ndarray | None = None
     drop: tuple[str, ...] = ()
-    node_features: bool = True
+    node_features: bool = True  # NODE_FEATURES and RATIO_FEATURES (the richer stack)
     # embedding whose coordinate-wise pair products are features (`had<i>`), or None
     hadamard: np.ndarray | None = None
     # embedding and edge classifier of every member but spectral-reg (the run's own

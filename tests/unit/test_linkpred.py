@@ -62,8 +62,8 @@ def test_ratio_features_match_hand_computed_values() -> None:
     pairs = np.array([[0, 3], [1, 3], [0, 1]])
     # (0,3): CN {2} = 1, A³ = 1 (0-1-2-3), k 2·1; (0,1): CN {2} = 1, A³ = 3 walks
     # (0-1-0-1, 0-1-2-1, 0-2-0-1), k 2·2
-    got = PairFeatures(a, {})(pairs)
-    names = PairFeatures(a, {}).names
+    feats = PairFeatures(a, {})
+    got, names = feats(pairs), feats.names
     col = {n: got[:, names.index(n)] for n in ("cn_salton", "a3_norm", "cn_hpi", "cn_hdi")}
     assert np.allclose(col["cn_salton"], [1 / math.sqrt(2), 1 / math.sqrt(2), 1 / 2])
     assert np.allclose(col["a3_norm"], [1 / 2, 1 / 2, 3 / 4])
