@@ -27,15 +27,20 @@ def _selection(organism: str, source: str | None, release: str | None, dataset: 
 
 
 def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negatives_k: int,
-         dropout: float, weight_decay: float) -> GNEConfig:
+         dropout: float, weight_decay: float, ensemble: int | None) -> GNEConfig:
+    if ensemble is not None and ensemble < 1:
+        raise GenekgError(f"--gne-ensemble must be at least 1, not {ensemble}")
     return GNEConfig(dim=dim, lam=lam, lr=lr, batch_size=batch_size, epochs=epochs,
-                     negatives=negatives_k, dropout=dropout, weight_decay=weight_decay)
+                     negatives=negatives_k, dropout=dropout, weight_decay=weight_decay,
+                     ensemble=ensemble)
 
 
 EXPERIMENT_HELP = "; ".join(f"{e.name}: {e.label}" for e in EXPERIMENTS.values()) + "."
 WD_HELP = "L2 weight decay of GNE (Adam)."
 WD_DEFAULT = GNEConfig.weight_decay  # genekg.gne.config is torch-free: --help stays light
 BATCH_DEFAULT = GNEConfig.batch_size
+ENSEMBLE_HELP = ("GNE models (different seeds) whose edge classifiers are averaged; default: "
+                 "1 for gne/gne+expr, 3 for gne+kg.")
 BATCH_HELP = "GNE mini-batch; the learning rate scales with it (--lr is the rate at 256)."
 
 
@@ -75,6 +80,7 @@ def train(
     dropout: float = typer.Option(0.5), device: str = typer.Option("auto", help="auto, cpu, "
                                                                     "cuda."),
     weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
+    gne_ensemble: int | None = typer.Option(None, "--gne-ensemble", help=ENSEMBLE_HELP),
 ) -> None:
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
     from genekg.linkpred.pipeline import train_run
@@ -83,7 +89,8 @@ def train(
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
     s = resolve_seed(ctx, seed)
     sel = _selection(organism, source, release, dataset, pathway, genes)
-    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay)
+    cfg = _cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay,
+               gne_ensemble)
     with open_db(ctx) as db, _epoch_progress() as progress:
         task = progress.add_task(f"training {method}", total=cfg.epochs, info="")
 
@@ -136,6 +143,7 @@ def evaluate(
     epochs: int = typer.Option(30),
     negatives_k: int = typer.Option(10), dropout: float = typer.Option(0.5),
     weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
+    gne_ensemble: int | None = typer.Option(None, "--gne-ensemble", help=ENSEMBLE_HELP),
     device: str = typer.Option("auto"),
     out: Path = typer.Option(None, help="Output folder (default runs/eval-<time>)."),
 ) -> None:
@@ -153,7 +161,8 @@ def evaluate(
         selection=_selection(organism, source, release, dataset, None, None),
         methods=method_list, seeds=[s0 + i for i in range(seeds)],
         negatives=[m.strip() for m in negatives.split(",") if m.strip()],
-        cfg=_cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay),
+        cfg=_cfg(dim, lam, lr, batch_size, epochs, negatives_k, dropout, weight_decay,
+                 gne_ensemble),
         val_frac=val_frac, device=device, lambdas=[float(x) for x in lambdas.split(",")],
         train_fracs=[float(x) for x in train_fracs.split(",")], old_release=old_release,
         new_release=new_release)

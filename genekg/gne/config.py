@@ -28,7 +28,11 @@ class GNEConfig:
     # degree-matched mode 1e-4 lifts test AUROC 0.819 -> 0.849. Without it GNE memorises
     # the training edges by epoch 8 and validation AUROC falls.
     weight_decay: float = 1e-4
+    # GNE models trained with different seeds, their edge classifiers averaged (mean
+    # logit); None = the method's default: 1 for gne / gne+expr (the paper's model),
+    # KG_ENSEMBLE for gne+kg (genekg.linkpred.methods, where the choice is measured).
+    ensemble: int | None = None
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         """The config as a JSON-ready dict (recorded in each run)."""
         return asdict(self)

@@ -90,6 +90,21 @@ class EdgeClassifier:
         lr = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, y)
         return cls(scale, lr, c, best)
 
+    @classmethod
+    def mean_logit(cls, members: list[EdgeClassifier]) -> EdgeClassifier:
+        """One classifier over the CONCATENATED member embeddings whose logit is the mean
+        of the members' logits: block j of its weights is w_j / (s_j · n), its intercept
+        the mean intercept. An ensemble of embedding models thus stays one (embedding,
+        bilinear classifier) pair — what a run stores and `predict` scores with."""
+        n = len(members)
+        lr = LogisticRegression()
+        lr.coef_ = np.hstack([m.lr.coef_ / (m.scale * n) for m in members])
+        lr.intercept_ = np.array([np.mean([m.lr.intercept_[0] for m in members])])
+        lr.classes_ = members[0].lr.classes_
+        lr.n_features_in_ = lr.coef_.shape[1]
+        return cls(1.0, lr, float(np.mean([m.c for m in members])),
+                   float(np.mean([m.val_auroc for m in members])))
+
     def predict(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
         """Interaction probability of each pair."""
         return np.asarray(self.lr.predict_proba(hadamard(emb, pairs) / self.scale)[:, 1])

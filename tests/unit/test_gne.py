@@ -152,6 +152,30 @@ def test_classifier_folds_into_bilinear_form(ecoli_sub: tuple[list[str], np.ndar
     assert (1 / (1 + np.exp(-logits))) == pytest.approx(clf.predict(emb, pairs), abs=1e-6)
 
 
+def test_mean_logit_ensemble_is_one_bilinear_classifier(
+        ecoli_sub: tuple[list[str], np.ndarray]) -> None:
+    # an ensemble of embedding models scores by the mean of its members' logits, and its
+    # stored (concatenated embedding, w, b) form gives the same probabilities
+    genes, edges = ecoli_sub
+    s = split_edges(edges, len(genes), seed=2)
+    a = F.adjacency(s.train, s.n_nodes)
+    embs = [F.spectral_embedding(a, 16, 0), F.spectral_embedding(a, 8, 0, tau=0.5)]
+    clfs = [EdgeClassifier.fit(e, s, 0) for e in embs]
+    pairs, _ = held_out_pairs(s)
+
+    def logit(p: np.ndarray) -> np.ndarray:
+        return np.log(p / (1 - p))
+
+    want = np.mean([logit(c.predict(e, pairs)) for c, e in zip(clfs, embs, strict=True)],
+                   axis=0)
+    cat = np.hstack(embs)
+    ens = EdgeClassifier.mean_logit(clfs)
+    assert logit(ens.predict(cat, pairs)) == pytest.approx(want, abs=1e-6)
+    assert ens.predict(cat, pairs) != pytest.approx(clfs[0].predict(embs[0], pairs), abs=1e-3)
+    folded = Classifier.from_edge_classifier(ens)
+    assert folded.probability(cat, pairs) == pytest.approx(ens.predict(cat, pairs), abs=1e-6)
+
+
 def _brute(emb: np.ndarray, w: np.ndarray, b: float, known: set[tuple[int, int]]
            ) -> list[tuple[float, int, int]]:
     m = len(emb)

@@ -313,7 +313,7 @@ def test_spectral_kg_places_genes_without_training_edges_by_their_memberships() 
 def test_gne_kg_places_orphans_through_the_attribute_branch_and_picks_lambda() -> None:
     from sklearn.metrics import roc_auc_score
 
-    from genekg.linkpred.methods import KG_LAMBDAS
+    from genekg.linkpred.methods import KG_ENSEMBLE, KG_LAMBDAS
 
     net, rows = _planted_modules_with_orphans(drugs=True)
     split = split_edges(net.edges, len(net.genes), seed=1)
@@ -324,6 +324,10 @@ def test_gne_kg_places_orphans_through_the_attribute_branch_and_picks_lambda() -
     assert roc_auc_score(y, fitted.score(pairs)) >= 0.9
     assert fitted.extra["lam"] in KG_LAMBDAS  # chosen on validation from the grid
     assert fitted.extra["genes_with_attributes"] == len(net.genes)
+    # an ensemble of KG_ENSEMBLE models (other seeds), one concatenated embedding
+    assert fitted.extra["ensemble"] == KG_ENSEMBLE
+    assert len(fitted.extra["member_val_auroc"]) == KG_ENSEMBLE
+    assert fitted.embedding is not None and fitted.embedding.shape == (80, 16 * KG_ENSEMBLE)
     # topology-only GNE has nothing to place an orphan by
     assert roc_auc_score(y, ctx.fit("gne").score(pairs)) < 0.9
 
