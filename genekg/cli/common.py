@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,9 @@ from typer.core import TyperGroup
 
 from genekg.errors import GenekgError
 
-console = Console()
+# Logs and pipes get 160 columns instead of rich's 80, so wide tables (evaluate, query
+# results) stay readable in a CI log or `| tee`; a terminal keeps its own width.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 

@@ -225,5 +225,15 @@ def _rows_table(rows: list[dict[str, Any]], title: str, fmt: str = "table") -> N
     for c in rows[0]:
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r.values()])
+        table.add_row(*[_cell(v) for v in r.values()])
     console.print(table)
+
+
+def _cell(v: Any, shown: int = 5) -> str:
+    """A table cell: lists as 'a, b, c +N' (the full lists are in --format tsv/json)."""
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        head = ", ".join(str(x) for x in v[:shown])
+        return head + (f" +{len(v) - shown}" if len(v) > shown else "")
+    return str(v)

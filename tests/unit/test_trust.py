@@ -68,6 +68,19 @@ def test_query_show_prints_unwrapped_cypher() -> None:
     assert r.output.strip() == load_query("top_partners").text  # no wrapping at 40 columns
 
 
+def test_query_tables_show_lists_compactly_and_keep_them_whole_in_tsv(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # a table cell shows a list as its first five items and a count; tsv keeps it whole
+    from genekg.cli.predict import _rows_table
+
+    rows = [{"partner": "dnaK", "partners_shared": [f"g{i}" for i in range(8)]}]
+    _rows_table(rows, "top_partners")
+    out = capsys.readouterr().out
+    assert "g0, g1, g2, g3, g4 +3" in out and "g7" not in out
+    _rows_table(rows, "top_partners", "tsv")
+    assert "g7" in capsys.readouterr().out
+
+
 def test_predict_output_folder_checked_before_scoring(tmp_path: Path) -> None:
     r = runner.invoke(app, ["predict", "--run", "nope", "--output",
                             str(tmp_path / "missing" / "out.tsv")])
