@@ -222,10 +222,11 @@ def _gne_fitted(ctx: Context, name: str, first: TrainResult, cfg: GNEConfig,
     emb = np.hstack([t.embeddings for t in trs]) if n > 1 else first.embeddings
     clf = E.EdgeClassifier.mean_logit(clfs) if n > 1 else clfs[0]
     info = {"epochs": float(len(first.history)), "best_epoch": first.best_epoch,
-            "val_auroc": first.best_val_auroc, "seconds_per_epoch": first.seconds_per_epoch,
-            "ensemble": n, **(extra or {})}
-    if n > 1:
+            "seconds_per_epoch": first.seconds_per_epoch, "ensemble": n, **(extra or {})}
+    if n > 1:  # the ensemble's own validation AUROC is computed from its scores
         info["member_val_auroc"] = [round(c.val_auroc, 5) for c in clfs]
+    else:
+        info["val_auroc"] = first.best_val_auroc
     # model: the first member (its weights are what a GNE run saves as model.pt)
     return _embedding_fitted(name, emb, clf, info, model=first)
 
@@ -257,10 +258,9 @@ def kg_attributes(ctx: Context, dim: int = 64) -> Profiles:
 # seeds 1-2, validation picked 3 in 3 of 4 splits; λ=10 lost on validation everywhere.
 KG_LAMBDAS = (1.0, 3.0)
 # gne+kg trains this many GNE models (seeds differ, λ of the first) and averages their
-# logits. Single models on sparse human vary by ±0.006 AUROC from seed to seed; human
-# seeds 1-4 uniform, test AUROC single → ensemble of 3: 0.777 → 0.792, 0.769 → 0.793,
-# 0.773 → 0.794, 0.776 → 0.796 (spectral-reg 0.772-0.784); degree-matched seed 1 0.796 →
-# 0.809. Each member costs ~15 s there.
+# logits. Single models on sparse human vary by ±0.006 AUROC from seed to seed; human,
+# 5 seeds (benchmarks/RESULTS.md, human_gne), one model → three: uniform 0.773 → 0.791,
+# degree-matched 0.791 → 0.808 (spectral-reg 0.776 / 0.740). Each model costs ~20 s there.
 KG_ENSEMBLE = 3
 
 
