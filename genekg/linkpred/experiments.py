@@ -163,19 +163,22 @@ def _temporal(db: Database, spec: ExperimentSpec, step: StepFn,
         raise GenekgError("temporal hold-out needs --source, --old-release and "
                           "--new-release")
     rows: list[dict[str, Any]] = []
+    # every seed (its validation split and negatives); the new pairs tested are the same
     for mode in spec.negatives:
-        step(f"{mode} negatives")
-        res = temporal_holdout(db, sel.organism, sel.source, spec.old_release,
-                               spec.new_release, spec.methods, seed=spec.seeds[0],
-                               negatives=mode, cfg=spec.cfg, val_frac=spec.val_frac,
-                               device=spec.device)
-        rows += [{"method": r.method, "negatives": mode, "seed": spec.seeds[0],
-                  "auroc": r.auroc, "aupr": r.aupr,
-                  "recall@1000": r.extra.get("recall_at_1000"),
-                  "recall@20000": r.extra.get("recall_at_20000"), "seconds": r.seconds}
-                 for r in res]
-    return ExperimentResult("temporal", spec, rows, ["method", "negatives", "auroc", "aupr",
-                                                     "recall@1000", "recall@20000"],
+        for seed in spec.seeds:
+            step(f"{mode} negatives, seed {seed}")
+            res = temporal_holdout(db, sel.organism, sel.source, spec.old_release,
+                                   spec.new_release, spec.methods, seed=seed,
+                                   negatives=mode, cfg=spec.cfg, val_frac=spec.val_frac,
+                                   device=spec.device)
+            rows += [{"method": r.method, "negatives": mode, "seed": seed,
+                      "auroc": r.auroc, "aupr": r.aupr,
+                      "recall@1000": r.extra.get("recall_at_1000"),
+                      "recall@20000": r.extra.get("recall_at_20000"), "seconds": r.seconds}
+                     for r in res]
+    cols = ["method", "negatives", *(["seed"] if len(spec.seeds) > 1 else []), "auroc",
+            "aupr", "recall@1000", "recall@20000"]
+    return ExperimentResult("temporal", spec, rows, cols,
                             f"temporal hold-out {spec.old_release} -> {spec.new_release}")
 
 
@@ -263,8 +266,8 @@ def _sweep_plot(rows: list[dict[str, Any]], key: str | None, name: str, out: Pat
     fig, ax = plt.subplots(figsize=(6, 4))
     if key is None:
         cols = [c for c in ("recall@1000", "recall@20000") if c in df]
-        df.set_index(["method", "negatives"])[cols].plot.bar(ax=ax)
-        ax.set_ylabel("recall of new pairs in the top k")
+        df.groupby(["method", "negatives"], sort=False)[cols].mean().plot.bar(ax=ax)
+        ax.set_ylabel("recall of new pairs in the top k (mean over seeds)")
     else:
         group = [c for c in ("method", "negatives") if c in df]
         for label, part in df.groupby(group):

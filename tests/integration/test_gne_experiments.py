@@ -88,8 +88,11 @@ def test_temporal_split_tests_only_new_pairs(yeast_db: Database, negatives: str)
 
 def test_temporal_cli(yeast_db: Database, tmp_path: Path) -> None:
     df, meta = _evaluate(tmp_path, "--experiment", "temporal", "--old-release", "4.2.191",
-                         "--new-release", "4.3.195", "--methods", "pa,cn,spectral")
+                         "--new-release", "4.3.195", "--methods", "pa,cn,spectral",
+                         "--seeds", "2")
     assert meta["experiment"] == "temporal"
+    # every seed runs (a seed draws the validation split and the negatives)
+    assert df.groupby(["method", "negatives"])["seed"].nunique().eq(2).all()
     assert (meta["old_release"], meta["new_release"]) == ("4.2.191", "4.3.195")
     assert set(df["method"]) == {"pa", "cn", "spectral"}
     assert set(df["negatives"]) == {"uniform", "degree"}
