@@ -97,12 +97,18 @@ def experiment(name: str) -> str:
         lines = [f"### {name} — temporal, {where}, seeds {meta['seeds']}", "",
                  "Recall@k: share of the newer release's new pairs among the method's k best "
                  "of ALL candidate pairs (every pair not a training/validation edge).", "",
-                 "| method | negatives | AUROC | AUPR | recall@1000 | recall@20000 | s |",
-                 "|---|---|---|---|---|---|---|"]
-        for r in df.to_dict("records"):
+                 "| method | negatives | seed | AUROC | AUPR | recall@1000 | recall@20000 | s |",
+                 "|---|---|---|---|---|---|---|---|"]
+        rows = df.to_dict("records")
+        if df["seed"].nunique() > 1:  # and the mean over seeds
+            mean = df.groupby(["method", "negatives"], sort=False).mean(numeric_only=True)
+            rows += [{**r, "method": m, "negatives": n, "seed": "mean"}
+                     for (m, n), r in mean.to_dict("index").items()]
+        for r in rows:
             lines.append(f"| {LABELS.get(r['method'], r['method'])} | {r['negatives']} | "
-                         f"{r['auroc']:.3f} | {r['aupr']:.3f} | {r['recall@1000']:.3f} | "
-                         f"{r['recall@20000']:.3f} | {r['seconds']:.0f} |")
+                         f"{r['seed']} | {r['auroc']:.3f} | {r['aupr']:.3f} | "
+                         f"{r['recall@1000']:.3f} | {r['recall@20000']:.3f} | "
+                         f"{r['seconds']:.0f} |")
         return "\n".join(lines) + "\n"
     if kind == "sparsity":  # one row per training fraction, one column per method
         g = df.groupby(["train_frac", "method", "negatives"], sort=False)[["auroc", "aupr"]]
