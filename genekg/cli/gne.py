@@ -14,7 +14,7 @@ from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolv
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.linkpred.experiments import EXPERIMENTS, get_experiment
-from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method
+from genekg.linkpred.methods import DEFAULT_METHOD, KG_ENSEMBLE, METHODS, TRAINABLE, get_method
 
 
 def _selection(organism: str, source: str | None, release: str | None, dataset: str | None,
@@ -40,7 +40,7 @@ WD_HELP = "L2 weight decay of GNE (Adam)."
 WD_DEFAULT = GNEConfig.weight_decay  # genekg.gne.config is torch-free: --help stays light
 BATCH_DEFAULT = GNEConfig.batch_size
 ENSEMBLE_HELP = ("GNE models (different seeds) whose edge classifiers are averaged; default: "
-                 "1 for gne/gne+expr, 3 for gne+kg.")
+                 f"1 for gne/gne+expr, {KG_ENSEMBLE} for gne+kg.")
 BATCH_HELP = "GNE mini-batch; the learning rate scales with it (--lr is the rate at 256)."
 
 

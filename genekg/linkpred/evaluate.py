@@ -9,7 +9,7 @@ that looks at the graph sees the training edges only. (The method table is
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -136,11 +136,10 @@ def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
                    profiles: Profiles | None, device: str = "auto",
                    on_epoch: Callable[[int, float, float], None] | None = None) -> TrainResult:
     """GNE topology-only (`gne`, λ forced to 0) or with expression (`gne+expr`, cfg.lam)."""
-    from genekg.gne.config import GNEConfig
     from genekg.gne.train import train_gne
 
     lam = cfg.lam if method == "gne+expr" else 0.0
-    c = GNEConfig(**{**cfg.to_dict(), "lam": lam})  # type: ignore[arg-type]
+    c = replace(cfg, lam=lam)
     return train_gne(split, c, seed=seed, attributes=profiles.matrix if profiles else None,
                      has_attributes=profiles.has_profile if profiles else None,
                      device=device, on_epoch=on_epoch)

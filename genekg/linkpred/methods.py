@@ -355,8 +355,8 @@ _TABLE = (
     Method("gne", "GNE, topology only", _gne("gne"), trainable=True),
     Method("gne+expr", "GNE, with expression", _gne("gne+expr"), needs_expression=True,
            trainable=True),
-    Method("gne+kg", "GNE, knowledge-graph memberships as attributes, 3 seeds averaged", _gne_kg,
-           uses_kg=True),
+    Method("gne+kg", "GNE, knowledge-graph memberships as attributes, "
+           f"{KG_ENSEMBLE} seeds averaged", _gne_kg, uses_kg=True),
     Method("stack-mt", "stack fitted on masked training edges (validation picks)",
            _stack_masked, uses_kg=True),
     Method("spectral", "spectral (SVD of norm. adjacency)", _spectral("spectral"),

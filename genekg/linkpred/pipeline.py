@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def train_run(
     fitted = ctx.fit(method)
     chosen = str(fitted.extra.get("chosen", method))
     if chosen.startswith("gne"):
-        cfg = GNEConfig(**{**cfg.to_dict(), "lam": cfg.lam if chosen == "gne+expr" else 0.0})  # type: ignore[arg-type]
+        cfg = replace(cfg, lam=cfg.lam if chosen == "gne+expr" else 0.0)
     scorer = "stack" if chosen.startswith("stack") else "embedding"
     # Embedding runs score with their own embedding; stack runs keep the spectral-reg
     # embedding as the candidate generator of `predict` and re-rank with the boosters.
