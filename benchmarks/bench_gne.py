@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch
 from common import peak_rss_mib, require_shared, save, server_db, server_rss_mib, wipe
 
-from genekg.gne.data import pull_network
 from genekg.gne.model import GNEConfig
 from genekg.gne.train import train_gne
+from genekg.graphdata import pull_network
 from genekg.ingest.writer import ingest_bundle
 from genekg.linkpred import gds as G
 from genekg.linkpred.evaluate import EdgeClassifier
@@ -29,7 +29,6 @@ from genekg.linkpred.predict import (
     score_candidates,
     write_predictions,
 )
-from genekg.linkpred.runs import Classifier
 from genekg.linkpred.split import split_edges
 from genekg.loaders import LoadOptions, get_loader
 from genekg.organisms import resolve_organism
@@ -65,10 +64,12 @@ def main() -> None:
             timings[f"{meth}_concurrency{conc}_seconds"] = round(time.perf_counter() - t0, 2)
         G.drop_graph(db, name)
         # scoring every candidate pair with the fitted classifier
-        clf = Classifier.from_edge_classifier(EdgeClassifier.fit(res.embeddings, split, 1))
+        clf = EdgeClassifier.fit(res.embeddings, split, 1).bilinear()
+        emb = res.embeddings
         t0 = time.perf_counter()
-        sel, scored = score_candidates(res.embeddings, clf.w, clf.b, net.edges,
-                                       PredictOptions(top_k=10_000))
+        sel, scored = score_candidates(
+            lambda rows: 1 / (1 + np.exp(-clf.logits_block(emb, rows))), len(net.genes),
+            net.edges, PredictOptions(top_k=10_000))
         score_s = time.perf_counter() - t0
         # write-back of the 10,000 best pairs
         preds = [Prediction(net.genes[i], net.genes[j], s, rank=k + 1)

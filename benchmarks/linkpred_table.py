@@ -27,7 +27,7 @@ import pandas as pd
 from common import RESULTS, peak_rss_mib, require_shared
 from eval_table import NETWORKS  # the same networks and files as the GNE tables
 
-from genekg.gne.data import Network
+from genekg.graphdata import Network
 from genekg.linkpred.kgcontext import GeneContext, build_context
 from genekg.linkpred.protocol import run_methods
 from genekg.linkpred.split import split_edges

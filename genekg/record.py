@@ -9,6 +9,7 @@ evaluate` and `genekg expression train` all write it; `RunRecord.read` reads any
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as md
 import json
 import platform
@@ -28,13 +29,31 @@ RECORD_FILE = "run.json"
 
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape results (recorded in each run)."""
-    out = {"genekg": __version__, "python": platform.python_version()}
+    out = {"genekg": __version__, "genekg_commit": git_commit(),
+           "python": platform.python_version()}
     for pkg in ("torch", "numpy", "scikit-learn", "scipy", "pandas", "neo4j"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             out[pkg] = "missing"
     return out
+
+
+@functools.cache
+def git_commit() -> str:
+    """The commit of the genekg checkout this package runs from ("+dirty" when it has
+    uncommitted changes), or "unknown" for an installed copy without git."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, timeout=5, check=True)
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def seed_everything(seed: int) -> None:

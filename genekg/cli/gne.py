@@ -13,8 +13,9 @@ from rich.table import Table
 from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
+from genekg.linkpred.embedding import KG_ENSEMBLE
 from genekg.linkpred.experiments import EXPERIMENTS, get_experiment
-from genekg.linkpred.methods import DEFAULT_METHOD, KG_ENSEMBLE, METHODS, TRAINABLE, get_method
+from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method
 
 
 def _selection(organism: str, source: str | None, release: str | None, dataset: str | None,
@@ -36,12 +37,27 @@ def _cfg(dim: int, lam: float, lr: float, batch_size: int, epochs: int, negative
 
 
 EXPERIMENT_HELP = "; ".join(f"{e.name}: {e.label}" for e in EXPERIMENTS.values()) + "."
-WD_HELP = "L2 weight decay of GNE (Adam)."
-WD_DEFAULT = GNEConfig.weight_decay  # genekg.gne.config is torch-free: --help stays light
-BATCH_DEFAULT = GNEConfig.batch_size
-ENSEMBLE_HELP = ("GNE models (different seeds) whose edge classifiers are averaged; default: "
-                 f"1 for gne/gne+expr, {KG_ENSEMBLE} for gne+kg.")
-BATCH_HELP = "GNE mini-batch; the learning rate scales with it (--lr is the rate at 256)."
+# CLI option -> GNEConfig field, where the names differ
+GNE_FIELDS = {"negatives_k": "negatives", "gne_ensemble": "ensemble"}
+GNE_HELP = {
+    "dim": "Embedding dimension (every embedding method).",
+    "lam": "λ: weight of GNE's attribute branch (gne+expr; gne+kg adds it to its grid).",
+    "lr": "GNE learning rate at batch 256.",
+    "batch_size": "GNE mini-batch; the learning rate scales with it (--lr is the rate at 256).",
+    "epochs": "GNE epochs (an upper bound: early stopping).",
+    "negatives": "GNE noise genes per positive.",
+    "dropout": "GNE dropout.",
+    "weight_decay": "L2 weight decay of GNE (Adam).",
+    "ensemble": "GNE models (different seeds) whose edge classifiers are averaged; default: "
+                f"1 for gne/gne+expr, {KG_ENSEMBLE} for gne+kg.",
+}
+
+
+def gne_option(name: str, *decls: str) -> Any:
+    """A CLI option for GNEConfig field `name`: its default is the library's (declared once,
+    in genekg.gne.config, which is torch-free so --help stays light)."""
+    return typer.Option(GNEConfig.__dataclass_fields__[name].default, *decls,
+                        help=GNE_HELP[name])
 
 
 def plain_progress(line: str) -> None:
@@ -72,17 +88,16 @@ def train(
                                    "the validation fraction (for predicting new pairs)."),
     val_frac: float = typer.Option(0.1, min=0.0, max=0.5),
     negatives: str = typer.Option("uniform", help="uniform or degree (non-edge sampling)."),
-    dim: int = typer.Option(128), lam: float = typer.Option(1.0, help="λ for gne+expr."),
-    lr: float = typer.Option(0.001),
-    batch_size: int = typer.Option(BATCH_DEFAULT, help=BATCH_HELP),
-    epochs: int = typer.Option(30), negatives_k: int = typer.Option(10, help="Noise genes per "
-                                                                     "positive."),
-    dropout: float = typer.Option(0.5), device: str = typer.Option("auto", help="auto, cpu, "
-                                                                    "cuda."),
-    weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
-    gne_ensemble: int | None = typer.Option(None, "--gne-ensemble", help=ENSEMBLE_HELP),
+    dim: int = gne_option("dim"), lam: float = gne_option("lam"), lr: float = gne_option("lr"),
+    batch_size: int = gne_option("batch_size"), epochs: int = gne_option("epochs"),
+    negatives_k: int = gne_option("negatives", "--negatives-k"),
+    dropout: float = gne_option("dropout"),
+    device: str = typer.Option("auto", help="auto, cpu, cuda."),
+    weight_decay: float = gne_option("weight_decay"),
+    gne_ensemble: int | None = gne_option("ensemble", "--gne-ensemble"),
 ) -> None:
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
+    from genekg.linkpred.auto import AutoReport
     from genekg.linkpred.pipeline import train_run
 
     if not get_method(method).trainable:  # checked before connecting
@@ -103,16 +118,16 @@ def train(
             progress.update(task, description=f"fitting {name}")
             plain_progress(f"fitting {name}")
 
-        run, metrics = train_run(db, sel, method=method, cfg=cfg, seed=s, val_frac=val_frac,
-                                 negatives=negatives, all_edges=all_edges, device=device,
-                                 on_epoch=on_epoch, on_step=on_step)
+        outcome = train_run(db, sel, method=method, cfg=cfg, seed=s, val_frac=val_frac,
+                            negatives=negatives, all_edges=all_edges, device=device,
+                            on_epoch=on_epoch, on_step=on_step)
+    run, metrics, report = outcome.run, outcome.metrics, outcome.report
     table = Table(title=f"run {run.id}", show_header=False)
     table.add_row("run id", run.id)
     table.add_row("directory", str(run.path))
-    if method == "auto":
-        cands = ", ".join(f"{k.split(':', 1)[1]} {v:.4f}" for k, v in metrics.items()
-                          if k.startswith("val_auroc:"))
-        table.add_row("auto chose", f"{metrics['chosen']} (validation AUROC: {cands})")
+    if isinstance(report, AutoReport):
+        cands = ", ".join(f"{k} {v:.4f}" for k, v in report.candidates.items())
+        table.add_row("auto chose", f"{report.chosen} (validation AUROC: {cands})")
     for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
               "seconds_per_epoch"):
         if k in metrics:
@@ -138,13 +153,12 @@ def evaluate(
                                     help="Training fractions (sparsity; test fixed at 10%)."),
     old_release: str = typer.Option(None, help="Temporal: older release."),
     new_release: str = typer.Option(None, help="Temporal: newer release."),
-    dim: int = typer.Option(128), lam: float = typer.Option(1.0), lr: float = typer.Option(0.001),
-    batch_size: int = typer.Option(BATCH_DEFAULT, help=BATCH_HELP),
-    epochs: int = typer.Option(30),
-    negatives_k: int = typer.Option(10), dropout: float = typer.Option(0.5),
-    weight_decay: float = typer.Option(WD_DEFAULT, help=WD_HELP),
-    gne_ensemble: int | None = typer.Option(None, "--gne-ensemble", help=ENSEMBLE_HELP),
-    device: str = typer.Option("auto"),
+    dim: int = gne_option("dim"), lam: float = gne_option("lam"), lr: float = gne_option("lr"),
+    batch_size: int = gne_option("batch_size"), epochs: int = gne_option("epochs"),
+    negatives_k: int = gne_option("negatives", "--negatives-k"),
+    dropout: float = gne_option("dropout"), weight_decay: float = gne_option("weight_decay"),
+    gne_ensemble: int | None = gne_option("ensemble", "--gne-ensemble"),
+    device: str = typer.Option("auto", help="auto, cpu, cuda."),
     out: Path = typer.Option(None, help="Output folder (default runs/eval-<time>)."),
 ) -> None:
     """Run an experiment (default: the paper's protocol) for several methods on the same

@@ -30,6 +30,10 @@ def predict(
                                 "unless --write is also given)."),
     write: bool = typer.Option(False, "--write", help="With --output: also write to Neo4j."),
     show: int = typer.Option(15, help="How many top rows to print."),
+    allow_changed_graph: bool = typer.Option(
+        False, "--allow-changed-graph", help="Score a stack run although the knowledge "
+        "graph of its genes changed since training (its features then differ from the ones "
+        "it was trained on; a warning says so). Default: refuse."),
 ) -> None:
     """Score candidate pairs of a run and write them back as PREDICTED_INTERACTION edges.
 
@@ -55,7 +59,10 @@ def predict(
                       transient=True) as progress:
             task = progress.add_task("scoring", total=None)
             result = do_predict(db, r, opts, lambda d, t: progress.update(task, completed=d,
-                                                                          total=t))
+                                                                          total=t),
+                                allow_changed_graph=allow_changed_graph)
+        for note in result.notes:
+            err_console.print(f"[yellow]warning:[/] {note}")
         rate = result.candidates_scored / max(result.seconds_scoring, 1e-9)
         err_console.print(f"scored {result.candidates_scored:,} candidate pairs in "
                           f"{result.seconds_scoring:.1f} s ({rate:,.0f} pairs/s); "

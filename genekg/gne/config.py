@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass
 class GNEConfig:
     """GNE hyper-parameters (torch-free, so configs can be built and recorded without torch)."""
     dim: int = 128
-    lam: float = 0.0  # λ: weight of the expression branch (0 = topology only)
+    # λ: weight of the attribute branch. Used by gne+expr (gne is topology only, λ = 0
+    # whatever this says; gne+kg picks λ on validation from its grid plus this one).
+    lam: float = 1.0
     dropout: float = 0.5  # paper: keep-prob 0.5
     lr: float = 0.001  # from the paper's grid; on validation 0.005 peaks at epoch 2 and overfits
     # lr is the rate at batch 256; larger batches scale it linearly (warm-up: one epoch).

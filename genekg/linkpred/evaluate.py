@@ -19,7 +19,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
-from genekg.gne.data import Profiles
+from genekg.graphdata import Profiles
 from genekg.linkpred.split import EdgeSplit
 
 if TYPE_CHECKING:
@@ -108,6 +108,28 @@ class EdgeClassifier:
     def predict(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
         """Interaction probability of each pair."""
         return np.asarray(self.lr.predict_proba(hadamard(emb, pairs) / self.scale)[:, 1])
+
+    def bilinear(self) -> Classifier:
+        """The same classifier folded into (w, b): p = σ((y_i ⊙ w) · y_j + b)."""
+        coef = self.lr.coef_.ravel() / self.scale
+        return Classifier(coef.astype(np.float64), float(self.lr.intercept_[0]))
+
+
+@dataclass
+class Classifier:
+    """A fitted edge classifier as a bilinear form over embeddings (what runs store)."""
+
+    w: np.ndarray
+    b: float
+
+    def probability(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """p(i, j) = σ((y_i ⊙ w) · y_j + b) for index pairs."""
+        z = np.einsum("ij,ij->i", emb[pairs[:, 0]] * self.w, emb[pairs[:, 1]]) + self.b
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def logits_block(self, emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Logits of (row gene, every gene): one matrix product, memory O(|rows|·M)."""
+        return np.asarray((emb[rows] * self.w) @ emb.T + self.b)
 
 
 # spectral-reg: τ (in units of the mean training degree) picked on validation; 0 included,

@@ -11,10 +11,10 @@ import uuid
 
 import numpy as np
 
-from genekg.db import Database
+from genekg.db.store import GraphStore
 
 
-def project_training_graph(db: Database, genes: list[str], train: np.ndarray) -> str:
+def project_training_graph(db: GraphStore, genes: list[str], train: np.ndarray) -> str:
     """Project the training edges only into a named GDS graph; its name."""
     name = f"genekg_train_{uuid.uuid4().hex[:10]}"
     rows: list[list[str | None]] = [[genes[i], genes[j]] for i, j in train]
@@ -23,13 +23,13 @@ def project_training_graph(db: Database, genes: list[str], train: np.ndarray) ->
     return name
 
 
-def drop_graph(db: Database, name: str) -> None:
+def drop_graph(db: GraphStore, name: str) -> None:
     """Drop a GDS in-memory graph if it exists."""
     db.run("gds/drop", {"name": name})
 
 
 def gds_embedding(
-    db: Database, graph: str, genes: list[str], method: str, *, dim: int = 128, seed: int = 0,
+    db: GraphStore, graph: str, genes: list[str], method: str, *, dim: int = 128, seed: int = 0,
     concurrency: int = 1, p: float = 1.0, q: float = 0.5,
 ) -> np.ndarray:
     """node2vec (p=1, q=0.5: walks biased outwards) / deepwalk (p=q=1) / fastrp.

@@ -22,13 +22,15 @@ cell lines and |s| the number of genes in super node s:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from genekg.db import Database
+from genekg.db.store import GraphStore
 from genekg.linkpred.scores import chunked, rowdot
 
 KINDS = ("pathway", "drug", "cell_line")
@@ -47,6 +49,23 @@ class GeneContext:
     def empty(self) -> bool:
         """True when the graph has no pathway, drug, cell-line or KEGG data for these genes."""
         return all(m.nnz == 0 for m in self.membership.values()) and self.kegg.nnz == 0
+
+    def digest(self) -> str:
+        """sha256 of every membership and KEGG relation (by super-node id), so a run can
+        tell whether the live graph still gives the context it was trained with."""
+        h = hashlib.sha256()
+        for kind in sorted(self.membership):
+            m = self.membership[kind].tocsr()
+            m.sort_indices()
+            h.update(kind.encode())
+            h.update(json.dumps(self.super_ids[kind]).encode())
+            h.update(m.indptr.astype(np.int64).tobytes())
+            h.update(m.indices.astype(np.int64).tobytes())
+        k = self.kegg.tocsr()
+        k.sort_indices()
+        h.update(k.indptr.astype(np.int64).tobytes())
+        h.update(k.indices.astype(np.int64).tobytes())
+        return h.hexdigest()
 
     def fingerprint(self) -> dict[str, int]:
         """Sizes of the context (recorded with each run)."""
@@ -78,7 +97,7 @@ def build_context(genes: list[str], rows: list[dict[str, Any]]) -> GeneContext:
     return GeneContext(genes, membership, super_ids, kegg)
 
 
-def pull_context(db: Database, genes: list[str], batch: int = 5000) -> GeneContext:
+def pull_context(db: GraphStore, genes: list[str], batch: int = 5000) -> GeneContext:
     """Read the context of `genes` (query `linkpred/gene_context`), in batches of ids."""
     rows: list[dict[str, Any]] = []
     for s in range(0, len(genes), batch):

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from genekg.db import Database
+from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
-from genekg.gne.data import Network, Profiles, pull_network, pull_profiles
-from genekg.gne.model import GNEConfig
+from genekg.gne.config import GNEConfig
+from genekg.graphdata import Network, Profiles, pull_network, pull_profiles
 from genekg.linkpred import evaluate as E
-from genekg.linkpred.calibrate import Calibrator
-from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, Context, get_method
+from genekg.linkpred.auto import AutoReport
+from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
+from genekg.linkpred.calibrate import Calibrator, brier
+from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, get_method
 from genekg.linkpred.protocol import MethodResult, run_methods
-from genekg.linkpred.runs import Classifier, Run, new_run_id
+from genekg.linkpred.runs import RUN_FORMAT, Run, new_run_id
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.organisms import Organism
 from genekg.record import RunRecord
 
 # The method table (names, labels, what each needs, which can be trained) and the default
 # of `genekg train` / `genekg predict` live in the registry (genekg.linkpred.methods).
-__all__ = ["DEFAULT_METHOD", "TRAINABLE", "Selection", "evaluate_protocol", "train_run"]
+__all__ = ["DEFAULT_METHOD", "TRAINABLE", "Selection", "TrainOutcome", "evaluate_protocol",
+           "train_run"]
+
 
 @dataclass
 class Selection:
@@ -37,7 +42,7 @@ class Selection:
     pathway: str | None = None
     genes: list[str] | None = None
 
-    def pull(self, db: Database) -> tuple[Network, Profiles | None]:
+    def pull(self, db: GraphStore) -> tuple[Network, Profiles | None]:
         """Pull the network (and profiles, when a dataset is named) from the database."""
         net = pull_network(db, self.organism, source=self.source, release=self.release,
                            pathway=self.pathway, genes=self.genes)
@@ -51,16 +56,28 @@ class Selection:
                 "pathway": self.pathway, "genes": self.genes}
 
 
-def server_metadata(db: Database) -> dict[str, Any]:
+def server_metadata(db: GraphStore) -> dict[str, Any]:
     """The server's address, versions and loaded sources (recorded in each run)."""
-    info = db.info()
     sources = db.run("pull/sources")
+    if not isinstance(db, Database):  # another GraphStore (a test's recording fake)
+        return {"uri": None, "neo4j": None, "gds": None, "sources": sources}
+    info = db.info()
     return {"uri": db.settings.uri, "neo4j": info.neo4j_version, "gds": info.gds_version,
             "sources": sources}
 
 
+@dataclass
+class TrainOutcome:
+    """A finished training run: its folder, the metrics recorded and the method's report."""
+
+    run: Run
+    metrics: dict[str, Any]
+    report: Report
+    predictor: LinkPredictor  # as fitted (the run holds it as saved)
+
+
 def train_run(
-    db: Database,
+    db: GraphStore,
     sel: Selection,
     *,
     method: str = DEFAULT_METHOD,
@@ -73,82 +90,55 @@ def train_run(
     base: Path | None = None,
     on_epoch: Callable[[int, float, float], None] | None = None,
     on_step: Callable[[str], None] | None = None,
-) -> tuple[Run, dict[str, Any]]:
-    """Train one model and write runs/<id>/.
+) -> TrainOutcome:
+    """Fit one method on a split of the selection, save it, record it: runs/<id>/.
 
-    Default: the evaluation split (validation for early stopping, half of the rest for
-    training, half held out for the test metrics). `all_edges`: train on every edge but
-    the validation fraction, for prediction of new interactions (test metrics = none).
+    Default: the evaluation split (validation for choices and calibration, half of the rest
+    for training, half held out for the test metrics). `all_edges`: train on every edge
+    but the validation fraction, for prediction of new interactions (no test metrics).
+    The run folder appears only after a successful fit and save.
     """
-    if not get_method(method).trainable:
+    entry = get_method(method)
+    if not entry.trainable:
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
-    if get_method(method).needs_expression and not sel.dataset:
+    if entry.needs_expression and not sel.dataset:
         raise GenekgError(f"{method} needs --dataset")
-    cfg = cfg or GNEConfig()
-    t0 = time.monotonic()
+    cfg, t0 = cfg or GNEConfig(), time.monotonic()
     net, prof = sel.pull(db)
-    if all_edges:
-        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
-                            test_frac=0.0, train_frac=1.0 - val_frac, negatives=negatives)
-    else:
-        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
-                            negatives=negatives)
-    run = Run.create(new_run_id(method, sel.organism.short, seed), base)
-    ctx = Context(net, split, seed, cfg, prof, db, device, on_epoch, on_fit=on_step)
-    fitted = ctx.fit(method)
-    chosen = str(fitted.extra.get("chosen", method))
-    if chosen.startswith("gne"):
-        cfg = replace(cfg, lam=cfg.lam if chosen == "gne+expr" else 0.0)
-    scorer = "stack" if chosen.startswith("stack") else "embedding"
-    # Embedding runs score with their own embedding; stack runs keep the spectral-reg
-    # embedding as the candidate generator of `predict` and re-rank with the boosters.
-    emb_fit = fitted if scorer == "embedding" else ctx.fit("spectral-reg")
-    emb, clf = emb_fit.embedding, emb_fit.classifier
-    assert emb is not None and clf is not None
-    extra: dict[str, Any] = dict(fitted.extra)
-    if chosen.startswith("gne"):
-        import torch
-
-        tr = fitted.model
-        torch.save(tr.model.state_dict(), run.path / "model.pt")
-        extra.update({"history": tr.history, "best_epoch": tr.best_epoch,
-                      "best_val_auroc": tr.best_val_auroc,
-                      "seconds_per_epoch": tr.seconds_per_epoch})
-    if scorer == "stack":
-        import joblib
-
-        joblib.dump(fitted.model[0], run.path / "stack.joblib")
-        # predict rebuilds every member but spectral-reg (the run's embedding) from these
-        for name, (m_emb, m_clf) in fitted.model[1].member_models.items():
-            run.save_member(name, m_emb, Classifier.from_edge_classifier(m_clf))
-    val_s, val_y = fitted.validation(split)
-    cal = Calibrator.fit(val_s, val_y)
-    metrics: dict[str, Any] = {"method": method, "chosen": chosen,
-                               "val_auroc": fitted.val_auroc(split), **extra}
+    split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
+                        negatives=negatives, test_frac=0.0 if all_edges else None,
+                        train_frac=1.0 - val_frac if all_edges else None)
+    inputs = SplitInputs(net, split, seed, cfg, prof, db, device, on_epoch=on_epoch)
+    cache = SplitCache(on_fit=on_step)
+    try:
+        predictor = cache.fit(entry.make(), inputs)
+    finally:
+        cache.close(db)
+    report = predictor.report()
+    cal = Calibrator.fit(*predictor.validation(split))
+    chosen = report.chosen if isinstance(report, AutoReport) else method
+    metrics: dict[str, Any] = {**report.to_dict(), "method": method, "chosen": chosen,
+                               "val_auroc": predictor.val_auroc(split)}
     if len(split.test_pos):
         pairs, y = E.held_out_pairs(split)
-        s = fitted.score(pairs)
+        s = predictor.score(pairs)
         metrics["test_auroc"], metrics["test_aupr"] = E.score(y, s)
-        from genekg.linkpred.calibrate import brier
-
         metrics["test_brier"] = brier(y, cal(s))
-    if scorer == "stack":
-        metrics["feature_importance"] = fitted.model[0].importances
-    symbols = _symbols(db, net.genes)
-    run.save_embeddings(net.genes, symbols, emb)
-    run.save_classifier(Classifier.from_edge_classifier(clf))
-    run.save_split(split)
-    RunRecord(
-        command="train", run_id=run.id, seed=seed,
-        config={"method": method, "chosen": chosen, "scorer": scorer,
-                "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
-                "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
-                                                 "all_edges": all_edges},
-                "device": device},
-        data=_data_record(net, prof), server=server_metadata(db), metrics=metrics,
-        seconds=time.monotonic() - t0,
-    ).write(run.path)
-    return run, metrics
+    with Run.staged(new_run_id(method, sel.organism.short, seed), base) as run:
+        run.save_predictor(predictor)
+        symbols = _symbols(db, net.genes)
+        run.save_genes(net.genes, symbols)
+        if (emb := predictor.gene_embedding()) is not None:
+            run.save_embeddings(net.genes, symbols, emb)
+        run.save_split(split)
+        config = {"run_format": RUN_FORMAT, "method": method, "chosen": metrics["chosen"],
+                  "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
+                  "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
+                                                  "all_edges": all_edges}, "device": device}
+        RunRecord(command="train", run_id=run.id, seed=seed, config=config,
+                  data=_data_record(net, prof), server=server_metadata(db), metrics=metrics,
+                  seconds=time.monotonic() - t0).write(run.path)
+    return TrainOutcome(run, metrics, report, predictor)
 
 
 def _data_record(net: Network, prof: Profiles | None) -> dict[str, Any]:
@@ -158,7 +148,7 @@ def _data_record(net: Network, prof: Profiles | None) -> dict[str, Any]:
             "genes_with_profile": int(prof.has_profile.sum()) if prof else None}
 
 
-def _symbols(db: Database, genes: list[str]) -> list[str | None]:
+def _symbols(db: GraphStore, genes: list[str]) -> list[str | None]:
     rows = db.scalar("pull/symbols", {"ids": genes}) or []
     m = dict(rows)
     return [m.get(g) for g in genes]
@@ -185,7 +175,7 @@ class EvalReport:
 
 
 def evaluate_protocol(
-    db: Database,
+    db: GraphStore,
     sel: Selection,
     methods: list[str],
     *,
@@ -227,7 +217,7 @@ def evaluate_protocol(
 
 
 def temporal_split(
-    db: Database, organism: Organism, source: str, old: str, new: str, *, seed: int,
+    db: GraphStore, organism: Organism, source: str, old: str, new: str, *, seed: int,
     negatives: str = "uniform", val_frac: float = 0.1,
 ) -> tuple[Network, EdgeSplit]:
     """Split for the temporal hold-out: train/validation edges from the older release;
@@ -259,7 +249,7 @@ def temporal_split(
 
 
 def temporal_holdout(
-    db: Database, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
+    db: GraphStore, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
     seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
     device: str = "auto", recall_ks: tuple[int, ...] = (1_000, 20_000),
 ) -> list[MethodResult]:

@@ -1,10 +1,12 @@
 """Score candidate gene pairs of a run and write the chosen ones back to Neo4j.
 
-Scoring: the run's edge classifier (logistic regression on Hadamard features) is the
-bilinear form p(i, j) = σ((y_i ⊙ w) · y_j + b), so one block of rows is one matrix
-product against all genes — memory O(block · M), never M×M, and the BLAS uses all cores.
-Known interactions (any INTERACTS_WITH in the graph between the run's genes) and
-self-pairs are excluded.
+Scoring: the run's predictor is loaded as it was saved (`Run.load_predictor`). Where it
+can score every pair cheaply (`exhaustive`: an embedding's edge classifier is the bilinear
+form p(i, j) = σ((y_i ⊙ w) · y_j + b), so one block of rows is one matrix product against
+all genes — memory O(block · M), never M×M) every candidate pair is ranked; otherwise
+(a stack) stage 1 takes the union of each gene's best partners by the predictor's
+generators (`candidates`) and stage 2 scores those. Known interactions (any
+INTERACTS_WITH in the graph between the run's genes) and self-pairs are excluded.
 
 Scores are the run's calibrated probabilities (Platt scaling fitted on validation pairs,
 `genekg.linkpred.calibrate`); `percentile` places a pair among random candidate pairs.
@@ -30,12 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from genekg.db import Database, GraphStore
+from genekg.db import GraphStore
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
 from genekg.linkpred.calibrate import Calibrator
-from genekg.linkpred.runs import Classifier, Run
+from genekg.linkpred.runs import Run
 from genekg.linkpred.split import canonical_pairs, encode
+from genekg.linkpred.stack import STACK_CANDIDATES
 
 ProgressFn = Callable[[int, int], None]
 
@@ -94,9 +97,10 @@ class PredictResult:
     seconds_writing: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
     scope: list[str] | None = None  # --genes: only these genes' edges are replaced
+    notes: tuple[str, ...] = ()  # what loading the run wants the user told
 
 
-def known_pairs(db: Database, genes: list[str]) -> np.ndarray:
+def known_pairs(db: GraphStore, genes: list[str]) -> np.ndarray:
     """Index pairs of every known interaction among `genes` (any source or release)."""
     rows = db.scalar("predict/known_pairs", {"ids": genes}) or []
     idx = {g: i for i, g in enumerate(genes)}
@@ -105,16 +109,16 @@ def known_pairs(db: Database, genes: list[str]) -> np.ndarray:
 
 
 def score_candidates(
-    emb: np.ndarray,
-    w: np.ndarray,
-    b: float,
+    block_scores: Callable[[np.ndarray], np.ndarray],
+    m: int,
     known: np.ndarray,
     opts: PredictOptions,
     rows: np.ndarray | None = None,
     progress: ProgressFn | None = None,
     calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[list[tuple[float, int, int]], int]:
-    """Blockwise scoring of pairs (i, j), i in `rows` (default all genes), j any gene.
+    """Blockwise scoring of pairs (i, j), i in `rows` (default all m genes), j any gene;
+    `block_scores(rows)` gives the (len(rows), m) scores of a block.
 
     Returns (probability, i, j) with i < j for the selected pairs and the number of
     distinct candidate pairs scored. Selection: minimum probability (after `calibrate`,
@@ -123,13 +127,10 @@ def score_candidates(
     """
     if not (opts.top_k or opts.per_gene or opts.min_score is not None):
         raise GenekgError("choose what to keep: --top-k, --per-gene or --min-score")
-    m = emb.shape[0]
     rows = np.arange(m) if rows is None else np.asarray(rows, dtype=np.int64)
     in_rows = np.zeros(m, dtype=bool)
     in_rows[rows] = True
     known_adj = F.adjacency(known, m)
-    ew = (emb * w).astype(np.float32)
-    embt = np.ascontiguousarray(emb.T.astype(np.float32))
     cols = np.arange(m)
     best_s = np.empty(0)
     best_i = np.empty(0, dtype=np.int64)
@@ -138,7 +139,7 @@ def score_candidates(
     scored = 0
     for start in range(0, len(rows), opts.block):
         blk = rows[start : start + opts.block]
-        probs = 1.0 / (1.0 + np.exp(-(ew[blk] @ embt + b).astype(np.float64)))
+        probs = np.asarray(block_scores(blk), dtype=np.float64)
         if calibrate is not None:
             probs = calibrate(probs)
         valid = cols[None, :] != blk[:, None]
@@ -186,17 +187,20 @@ def score_candidates(
 
 
 def predict(
-    db: Database, run: Run, opts: PredictOptions, progress: ProgressFn | None = None
+    db: GraphStore, run: Run, opts: PredictOptions, progress: ProgressFn | None = None, *,
+    allow_changed_graph: bool = False,
 ) -> PredictResult:
-    """Score every candidate pair of a run (known interactions excluded) and select by `opts`."""
+    """Load the run's predictor, rank its candidate pairs (known interactions excluded)
+    and select by `opts`."""
     cfg = run.config
-    genes, emb, table = run.load_embeddings()
-    clf = run.load_classifier()
+    predictor = run.load_predictor(db, allow_changed_graph=allow_changed_graph)
+    table = run.load_genes()
+    genes = list(table["gene_id"])
     present = db.scalar("pull/genes_present", {"ids": genes})
     if present < 0.9 * len(genes):
         raise GenekgError(
             f"run {run.id} was trained on genes that are not in this database "
-            f"({present:,} of {len(genes):,} found at {db.settings.uri})",
+            f"({present:,} of {len(genes):,} found)",
             hint="Point --uri at the database the run was trained on, or train a new run.")
     rows = None
     if opts.genes:
@@ -209,29 +213,25 @@ def predict(
                               hint="Use gene symbols or ids of the run's organism.")
         rows = np.array(sorted(idx[by_symbol[g]] for g in opts.genes))
     known = known_pairs(db, genes)
-    cal = Calibrator(**cfg["calibration"]) if "calibration" in cfg else None
+    cal = Calibrator(**cfg["calibration"])
     t0 = time.monotonic()
-    if cfg.get("scorer") == "stack":
-        scorer = _stack_scorer(db, run, genes, emb, clf)
-        # Stage 1: the run's spectral-reg embedding proposes each gene's best candidates
-        # (bilinear, blockwise); stage 2: the stack re-ranks them.
-        stage1 = PredictOptions(top_k=None, per_gene=max(STACK_CANDIDATES,
-                                                         5 * (opts.per_gene or 0)),
-                                block=opts.block)
-        cands, scored = score_candidates(emb, clf.w, clf.b, known, stage1, rows, progress)
-        pairs = np.array([[i, j] for _, i, j in cands], dtype=np.int64).reshape(-1, 2)
-        prob = scorer(pairs)
-        selected = select_pairs(prob if cal is None else cal(prob), pairs, opts, rows)
+    if predictor.exhaustive:
+        selected, scored = score_candidates(predictor.block_scores, len(genes), known, opts,
+                                            rows, progress, calibrate=cal)
     else:
-        def scorer(p: np.ndarray) -> np.ndarray:
-            return clf.probability(emb, p)
-
-        selected, scored = score_candidates(emb, clf.w, clf.b, known, opts, rows, progress,
-                                            calibrate=cal)
+        # Stage 1: each gene's best partners by the predictor's generators; stage 2: the
+        # predictor scores them.
+        k = max(STACK_CANDIDATES, 5 * (opts.per_gene or 0))
+        pairs = predictor.candidates(k, rows, exclude=F.adjacency(known, len(genes)))
+        if progress:
+            progress(len(genes) if rows is None else len(rows), len(genes) if rows is None
+                     else len(rows))
+        selected = select_pairs(cal(predictor.score(pairs)), pairs, opts, rows)
+        scored = len(pairs)
     # Per-run percentile: where a pair's probability falls among uniformly drawn candidate
     # pairs scored by the same run (20,000 of them, seeded by the run's seed).
     sample = _random_pairs(len(genes), known, int(cfg.get("seed", 0)))
-    ref = np.sort(scorer(sample) if cal is None else cal(scorer(sample)))
+    ref = np.sort(cal(predictor.score(sample)))
     seconds = time.monotonic() - t0
     a = F.adjacency(known, len(genes))
     pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
@@ -245,10 +245,8 @@ def predict(
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
-                         extra={"chosen": cfg.get("chosen", cfg["method"])}, scope=scope)
-
-
-STACK_CANDIDATES = 50  # stage-1 partners per gene that a stack run re-ranks
+                         extra={"chosen": cfg.get("chosen", cfg["method"])}, scope=scope,
+                         notes=predictor.notes_)
 
 
 def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> np.ndarray:
@@ -287,50 +285,6 @@ def select_pairs(prob: np.ndarray, pairs: np.ndarray, opts: PredictOptions,
                   reverse=True)
 
 
-def _stack_scorer(db: Database, run: Run, genes: list[str], emb: np.ndarray,
-                  clf: Classifier) -> Callable[[np.ndarray], np.ndarray]:
-    """The run's stack as a pair scorer: boosters + features rebuilt from the run's
-    training graph (split.npz), the database's KG context and the spectral member."""
-    import joblib
-
-    from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
-    from genekg.linkpred.kgcontext import pull_context
-    from genekg.linkpred.stack import HADAMARD_RANK, NODE_FEATURES, PairFeatures
-
-    model = joblib.load(run.path / "stack.joblib")
-    train = np.load(run.path / "split.npz")["train"]
-
-    def spectral(p: np.ndarray) -> np.ndarray:
-        return clf.probability(emb, p)
-
-    names = set(model.feature_names)
-    kg = pull_context(db, genes) if names & set(KG_FEATURES) else None
-    profiles = None
-    if "expr_corr" in names:
-        from genekg.gne.data import pull_profiles
-
-        profiles = pull_profiles(db, run.config["selection"]["dataset"], genes).matrix
-    members: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    hadamard = None
-    for col in model.feature_names:  # in the order the stack was fitted with
-        name = col.removesuffix("_logit")
-        if name == "spectral-reg":
-            members[name] = spectral
-        elif col.endswith("_logit"):
-            m_emb, m_clf = run.load_member(name)
-            members[name] = (lambda e, c: lambda p: c.probability(e, p))(m_emb, m_clf)
-            if name == f"spectral@{HADAMARD_RANK}" and "had0" in names:
-                hadamard = m_emb
-    feats = PairFeatures(F.adjacency(train, len(genes)), members, kg, profiles,
-                         node_features=bool(names & set(NODE_FEATURES)), hadamard=hadamard)
-    feats.drop = tuple(n for n in feats.names if n not in names)
-    if feats.names != model.feature_names:
-        raise GenekgError(f"run {run.id}: its stack expects features {model.feature_names}, "
-                          f"this database gives {feats.names}",
-                          hint="Predict against the database the run was trained on.")
-    return lambda p: model.predict(feats(p))
-
-
 def _display_names(genes: list[str], table: Any) -> list[str]:
     """Symbol of each run gene where known, else its id (as the query library shows them)."""
     sym = table["symbol"].tolist() if "symbol" in getattr(table, "columns", []) else []
@@ -347,7 +301,7 @@ def _shared_partners(adj: Any, i: int, j: int, names: list[str],
     return len(common), sorted(names[c] for c in common)[:k]
 
 
-def _annotate(db: Database, preds: list[Prediction]) -> None:
+def _annotate(db: GraphStore, preds: list[Prediction]) -> None:
     """Named evidence for curators from the graph: the KEGG pathways both genes are in and
     the drugs targeting both (query `predict/evidence`); shared partners come from the
     adjacency in `predict`."""

@@ -1,8 +1,9 @@
 """The evaluation protocol: every method on the same seeded split, scored on test pairs.
 
-Each method is fitted through the registry (`genekg.linkpred.methods`) on one shared
-`Context`, scored on the held-out test pairs (never seen by any fit or choice), and its
-scores are calibrated on the validation pairs (Platt) to report the Brier score.
+Each method is made by the registry (`genekg.linkpred.methods`), fitted on the split's
+shared `SplitInputs` and `SplitCache`, scored on the held-out test pairs (never seen by any
+fit or choice), and its scores are calibrated on the validation pairs (Platt) to report the
+Brier score.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from genekg.db import Database
+from genekg.db.store import GraphStore
 from genekg.gne.config import GNEConfig
-from genekg.gne.data import Network, Profiles
+from genekg.graphdata import Network, Profiles
+from genekg.linkpred.base import Report, SplitCache, SplitInputs
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.evaluate import held_out_pairs, score
 from genekg.linkpred.kgcontext import GeneContext
-from genekg.linkpred.methods import Context, resolve
+from genekg.linkpred.methods import resolve
 from genekg.linkpred.split import EdgeSplit, encode
 
 
@@ -34,8 +36,9 @@ class MethodResult:
     seconds: float
     y_true: np.ndarray = field(repr=False)
     y_score: np.ndarray = field(repr=False)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # val AUROC, Brier, recall@k
     y_prob: np.ndarray | None = field(default=None, repr=False)  # calibrated
+    report: Report | None = None  # what the method chose (typed, per method)
 
 
 def run_methods(
@@ -46,7 +49,7 @@ def run_methods(
     seed: int,
     profiles: Profiles | None = None,
     gne_config: GNEConfig | None = None,
-    db: Database | None = None,
+    db: GraphStore | None = None,
     device: str = "auto",
     gene_context: GeneContext | None = None,
     on_method: Callable[[str], None] | None = None,
@@ -59,33 +62,36 @@ def run_methods(
     not a known edge of the split (training and validation) and reports the fraction of
     the test positives found among its top k (`extra["recall_at_<k>"]`).
     """
-    resolve(methods, profiles=profiles, db=db)
-    ctx = Context(network, split, seed, gne_config or GNEConfig(), profiles, db, device,
-                  on_epoch, gene_context)
+    entries = resolve(methods, profiles=profiles, db=db)
+    inputs = SplitInputs(network, split, seed, gne_config or GNEConfig(), profiles, db, device,
+                         gene_context, on_epoch)
+    cache = SplitCache()
     pairs, y = held_out_pairs(split)
     results: list[MethodResult] = []
     try:
-        for m in methods:
+        for entry in entries:
             if on_method:
-                on_method(m)
+                on_method(entry.name)
             t0 = time.monotonic()
-            fitted = ctx.fit(m)
+            fitted = cache.fit(entry.make(), inputs)
             s = fitted.score(pairs)
             auroc, aupr = score(y, s)
-            extra = dict(fitted.extra)
+            report = fitted.report()
+            extra: dict[str, Any] = {k: v for k, v in report.summary().items()
+                                     if k != "method"}
             prob = None
             if len(split.val_pos):
-                extra["val_auroc"] = extra.get("val_auroc", fitted.val_auroc(split))
+                extra["val_auroc"] = fitted.val_auroc(split)
                 cal = Calibrator.fit(*fitted.validation(split))
                 prob = cal(s)
                 extra["brier"] = brier(y, prob)
             if recall_ks:
                 found = top_k_recall(fitted.score, len(network.genes), split, recall_ks)
                 extra.update({f"recall_at_{k}": r for k, r in found.items()})
-            results.append(MethodResult(m, auroc, aupr, time.monotonic() - t0, y, s, extra,
-                                        prob))
+            results.append(MethodResult(entry.name, auroc, aupr, time.monotonic() - t0, y, s,
+                                        extra, prob, report))
     finally:
-        ctx.close()
+        cache.close(db)
     return results
 
 

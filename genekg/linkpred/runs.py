@@ -2,17 +2,25 @@
 
 runs/<id>/
   run.json           the run record (genekg.record.RunRecord): selection, method,
-                     hyper-parameters, split and seed (config); package/server versions;
-                     data fingerprints; timings; test AUROC/AUPR and history (metrics)
-  embeddings.parquet gene_id, symbol, embedding (list<float32>)
-  classifier.npz     Hadamard logistic regression folded into (w, b): p = σ((y_i⊙w)·y_j + b)
+                     hyper-parameters, split and seed (config, with `run_format`);
+                     package/server versions and git commit; data fingerprints; timings;
+                     test AUROC/AUPR and the method's report (metrics)
+  predictor/         the fitted predictor, saved by itself (`LinkPredictor.save`):
+                     predictor.json names its kind; embeddings, bilinear classifiers,
+                     boosters, feature specification, members in their own folders
+  genes.parquet      gene_id, symbol: the index space of the predictor's pairs
+  embeddings.parquet gene_id, symbol, embedding (runs whose predictor is an embedding)
   split.npz          train / val / test index pairs (leakage audits)
-  model.pt           GNE weights (GNE runs)
+
+A run is written into a hidden staging folder and renamed when complete: a failed fit or
+save leaves no run behind, and an existing run is never overwritten.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,41 +29,22 @@ import numpy as np
 import pandas as pd
 
 from genekg.config import runs_dir
+from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
-from genekg.linkpred.evaluate import EdgeClassifier
+from genekg.linkpred.base import LinkPredictor, load_predictor, save_predictor
+from genekg.linkpred.evaluate import Classifier
 from genekg.linkpred.split import EdgeSplit
 from genekg.record import RECORD_FILE, RunRecord
+
+# 2: the predictor saves itself (predictor/); 1 (no field): classifier.npz + stack.joblib
+RUN_FORMAT = 2
+__all__ = ["RUN_FORMAT", "Classifier", "Run", "new_run_id"]
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:
     """A sortable run id: `<UTC time>-<method>-<organism>-s<seed>`."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{method.replace('+', '-')}-{organism}-s{seed}"
-
-
-
-@dataclass
-class Classifier:
-    """The fitted edge classifier as a bilinear form over embeddings."""
-
-    w: np.ndarray
-    b: float
-
-    @classmethod
-    def from_edge_classifier(cls, clf: EdgeClassifier) -> Classifier:
-        """The stored, torch-free form of a fitted Hadamard-LR edge classifier."""
-        coef = clf.lr.coef_.ravel() / clf.scale
-        b = float(clf.lr.intercept_[0])
-        return cls(coef.astype(np.float64), b)
-
-    def probability(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-        """p(i, j) = σ((y_i ⊙ w) · y_j + b) for index pairs."""
-        z = np.einsum("ij,ij->i", emb[pairs[:, 0]] * self.w, emb[pairs[:, 1]]) + self.b
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
-
-    def logits_block(self, emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Logits of (row gene, every gene): one matrix product, memory O(|rows|·M)."""
-        return np.asarray((emb[rows] * self.w) @ emb.T + self.b)
 
 
 class Run:
@@ -72,8 +61,31 @@ class Run:
     def create(cls, run_id: str, base: Path | None = None) -> Run:
         """A new, empty run folder (error if it exists)."""
         path = (base or runs_dir()) / run_id
-        path.mkdir(parents=True, exist_ok=False)
+        if path.exists():
+            raise GenekgError(f"run folder {path} exists already; runs are never overwritten")
+        path.mkdir(parents=True)
         return cls(path)
+
+    @classmethod
+    @contextmanager
+    def staged(cls, run_id: str, base: Path | None = None) -> Iterator[Run]:
+        """A run written in `.<id>.partial` and renamed to `<id>` when the block succeeds;
+        removed when it fails, so no half-written run is ever visible."""
+        final = (base or runs_dir()) / run_id
+        if final.exists():
+            raise GenekgError(f"run folder {final} exists already; runs are never overwritten")
+        tmp = final.parent / f".{run_id}.partial"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        run = cls(tmp)
+        try:
+            yield run
+            tmp.rename(final)
+            run.path = final
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
     @classmethod
     def open(cls, run_id: str, base: Path | None = None) -> Run:
@@ -95,6 +107,35 @@ class Run:
         """The run's record (run.json)."""
         return RunRecord.read(self.path)
 
+    def check_format(self) -> None:
+        """Refuse runs of another format with a message that says what to do."""
+        fmt = self.config.get("run_format", 1)
+        if fmt != RUN_FORMAT:
+            raise GenekgError(f"run {self.id} was written in run format {fmt}; this genekg "
+                              f"reads format {RUN_FORMAT}",
+                              hint="Train it again with `genekg train` (its run.json records "
+                              "the selection, method and seed).")
+
+    def save_predictor(self, predictor: LinkPredictor) -> Path:
+        """Save the fitted predictor into predictor/."""
+        return save_predictor(predictor, self.path / "predictor")
+
+    def load_predictor(self, store: GraphStore | None, *,
+                       allow_changed_graph: bool = False) -> LinkPredictor:
+        """The run's fitted predictor, as saved."""
+        self.check_format()
+        return load_predictor(self.path / "predictor", store,
+                              allow_changed_graph=allow_changed_graph)
+
+    def save_genes(self, genes: list[str], symbols: list[str | None]) -> None:
+        """Store the run's genes (the index space of its pairs) as genes.parquet."""
+        pd.DataFrame({"gene_id": genes, "symbol": symbols}).to_parquet(
+            self.path / "genes.parquet", index=False)
+
+    def load_genes(self) -> pd.DataFrame:
+        """gene_id, symbol of the run's genes, in index order."""
+        return pd.read_parquet(self.path / "genes.parquet")
+
     @property
     def config(self) -> dict[str, Any]:
         """The run's configuration: selection, method, hyper-parameters, split, seed."""
@@ -109,28 +150,12 @@ class Run:
 
     def load_embeddings(self) -> tuple[list[str], np.ndarray, pd.DataFrame]:
         """Gene ids, the embedding matrix and the stored table."""
+        if not (self.path / "embeddings.parquet").exists():
+            raise GenekgError(f"run {self.id} has no gene embedding (its method, "
+                              f"{self.config.get('method')}, is not an embedding method)")
         frame = pd.read_parquet(self.path / "embeddings.parquet")
         emb = np.vstack(list(frame["embedding"])).astype(np.float32)
         return list(frame["gene_id"]), emb, frame
-
-    def save_classifier(self, clf: Classifier) -> None:
-        """Store the edge classifier (classifier.npz)."""
-        np.savez(self.path / "classifier.npz", w=clf.w, b=np.array([clf.b]))
-
-    def load_classifier(self) -> Classifier:
-        """Load the stored edge classifier."""
-        z = np.load(self.path / "classifier.npz")
-        return Classifier(z["w"], float(z["b"][0]))
-
-    def save_member(self, name: str, emb: np.ndarray, clf: Classifier) -> None:
-        """Store a stack member's embedding and edge classifier (member_<name>.npz)."""
-        np.savez(self.path / f"member_{name}.npz", embedding=emb.astype(np.float64), w=clf.w,
-                 b=np.array([clf.b]))
-
-    def load_member(self, name: str) -> tuple[np.ndarray, Classifier]:
-        """A stack member stored by `save_member`."""
-        z = np.load(self.path / f"member_{name}.npz")
-        return z["embedding"], Classifier(z["w"], float(z["b"][0]))
 
     def save_split(self, split: EdgeSplit) -> None:
         """Store the split's train/validation/test pairs (split.npz)."""

@@ -24,9 +24,12 @@ the expression correlation when a dataset is given.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, partial
+from pathlib import Path
+from typing import Any, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,13 +37,31 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
+from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
+from genekg.features.similarity import spectral_embedding
+from genekg.graphdata import pull_profiles
+from genekg.linkpred import evaluate as E
 from genekg.linkpred import scores as S
+from genekg.linkpred.base import (
+    EmbeddingPredictor,
+    EmbeddingReport,
+    LinkPredictor,
+    Report,
+    SplitCache,
+    SplitInputs,
+    load_adjacency,
+    load_predictor,
+    save_adjacency,
+    save_predictor,
+    top_k_per_gene,
+    val_pairs,
+)
 from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
-from genekg.linkpred.kgcontext import GeneContext, pair_features
+from genekg.linkpred.kgcontext import GeneContext, pair_features, pull_context
+from genekg.linkpred.split import EdgeSplit
 
-if TYPE_CHECKING:
-    from genekg.linkpred.methods import Context, Fitted, Scorer
+Scorer = Callable[[np.ndarray], np.ndarray]
 
 PATH_FEATURES = ("l3", "a3", "cn", "aa", "ra", "jaccard", "pa")
 # Node-level context of both ends (min and max): clustering coefficient and log mean
@@ -91,9 +112,6 @@ class PairFeatures:
     node_features: bool = True  # NODE_FEATURES and RATIO_FEATURES (the richer stack)
     # embedding whose coordinate-wise pair products are features (`had<i>`), or None
     hadamard: np.ndarray | None = None
-    # embedding and edge classifier of every member but spectral-reg (the run's own
-    # embedding): what a run stores so that `predict` rebuilds the same features
-    member_models: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
 
     @cached_property
     def node_vectors(self) -> dict[str, np.ndarray]:
@@ -175,27 +193,22 @@ def node_context(a: sp.csr_matrix) -> dict[str, np.ndarray]:
     return {"clustering": cc, "log_nbr_degree": np.log1p(nbr)}
 
 
-def rank_members(ctx: Context) -> dict[str, tuple[np.ndarray, Any]]:
+def spectral_ladder(inputs: SplitInputs, cache: SplitCache, tau: float
+                    ) -> dict[int, tuple[np.ndarray, E.EdgeClassifier]]:
     """spectral@r for r in RANKS: embedding columns and a validation-fitted classifier.
 
-    Computed once per split and kept in the context: every stack variant fitted on the
+    Computed once per split (`cache.spectral_ladder`): every stack variant fitted on the
     same split (stack, stack-nokegg, stack+gne) shares the ladder."""
-    from genekg.linkpred import evaluate as E
-    from genekg.linkpred.methods import Fitted
-
-    key = "stack:spectral-ladder"
-    if key in ctx.fitted:
-        return dict(ctx.fitted[key].model)
-    tau = float(ctx.fit("spectral-reg").extra.get("tau", 0.0))
-    full = spectral_at(ctx.a_train, max(RANKS), ctx.seed, tau)
-    out: dict[str, tuple[np.ndarray, Any]] = {}
-    for r in RANKS:
-        if r > full.shape[1]:
-            break
-        emb = np.ascontiguousarray(full[:, :r])
-        out[f"spectral@{r}"] = (emb, E.EdgeClassifier.fit(emb, ctx.split, ctx.seed))
-    ctx.fitted[key] = Fitted(key, lambda p: np.zeros(len(p)), model=out)
-    return dict(out)
+    if cache.spectral_ladder is None:
+        full = spectral_at(inputs.a_train, max(RANKS), inputs.seed, tau)
+        ladder: dict[int, tuple[np.ndarray, E.EdgeClassifier]] = {}
+        for r in RANKS:
+            if r > full.shape[1]:
+                break
+            emb = np.ascontiguousarray(full[:, :r])
+            ladder[r] = (emb, E.EdgeClassifier.fit(emb, inputs.split, inputs.seed))
+        cache.spectral_ladder = ladder
+    return cache.spectral_ladder
 
 
 def partner_super_ra(a: sp.csr_matrix, kg: GeneContext, pairs: np.ndarray) -> np.ndarray:
@@ -281,20 +294,17 @@ MASKED_GRID: tuple[dict[str, Any], ...] = (
 )
 
 
-def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[str, ...],
+def masked_training_rows(inputs: SplitInputs, feats: PairFeatures, tau: float | None,
                          folds: int = MASK_FOLDS) -> tuple[np.ndarray, np.ndarray]:
     """Booster rows from the training edges, each featurised on a graph without it.
 
     The training edges are split into `folds`; fold k's edges (and as many training
     non-edges) get features from the training graph minus fold k — so no pair's
-    features see its own edge. The spectral member is re-embedded on each masked graph
-    with the τ its main fit chose.
+    features see its own edge. With `tau` the spectral-reg member is re-embedded on each
+    masked graph with the τ its main fit chose (None: no embedding member).
     """
-    from genekg.linkpred import evaluate as E
-    from genekg.linkpred.split import EdgeSplit
-
-    split = ctx.split
-    rng = np.random.default_rng(ctx.seed)
+    split = inputs.split
+    rng = np.random.default_rng(inputs.seed)
     fold = rng.permutation(len(split.train)) % folds
     nfold = rng.permutation(len(split.train_neg)) % folds
     xs, ys = [], []
@@ -302,16 +312,13 @@ def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[st
         kept = split.train[fold != k]
         a_k = S.adjacency(kept, split.n_nodes)
         members: dict[str, Scorer] = {}
-        for m in embeddings:
-            if not m.startswith("spectral"):
-                raise GenekgError(f"masked-train stack supports spectral members, not {m}")
-            tau = float(ctx.fit(m).extra.get("tau", 0.0))
-            emb = spectral_at(a_k, ctx.cfg.dim, ctx.seed, tau)
+        if tau is not None:
+            emb = spectral_at(a_k, inputs.cfg.dim, inputs.seed, tau)
             sub = EdgeSplit(split.n_nodes, kept, split.val_pos, split.val_neg,
                             split.test_pos[:0], split.test_neg[:0], split.train_neg[nfold != k],
                             split.negatives, split.seed)
-            clf = E.EdgeClassifier.fit(emb, sub, ctx.seed)
-            members[m] = (lambda c, e: lambda p: c.predict(e, p))(clf, emb)
+            clf = E.EdgeClassifier.fit(emb, sub, inputs.seed).bilinear()
+            members["spectral-reg"] = (lambda c, e: lambda p: c.probability(e, p))(clf, emb)
         fk = PairFeatures(a_k, members, feats.kg, feats.profiles, feats.drop,
                           node_features=feats.node_features)
         pairs = np.vstack([split.train[fold == k], split.train_neg[nfold == k]])
@@ -322,8 +329,6 @@ def masked_training_rows(ctx: Context, feats: PairFeatures, embeddings: tuple[st
 
 def spectral_at(a: sp.csr_matrix, dim: int, seed: int, tau: float) -> np.ndarray:
     """The spectral-reg embedding of `a` at a given τ."""
-    from genekg.features.similarity import spectral_embedding
-
     return spectral_embedding(a, dim, seed, spectrum="magnitude", tau=tau)
 
 
@@ -350,56 +355,188 @@ def fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
     return model, pv
 
 
-def fit_stack(ctx: Context, *, knowledge_graph: bool = True, drop: tuple[str, ...] = (),
-              embeddings: tuple[str, ...] | None = None, name: str = "stack",
-              shuffle_labels: bool = False, fit_on: str = "validation") -> Fitted:
-    """Fit the stack (see the module docstring).
+@dataclass
+class StackReport(Report):
+    """The stack: its boosters' out-of-fold AUROC, grid choice, features and context."""
 
-    fit_on="validation": boosters cross-fitted on the validation pairs (features on the
-    training graph). fit_on="masked-train": one booster on the training edges featurised
-    with their own fold masked (`masked_training_rows`), hyper-parameters picked on the
-    validation pairs — 4.5 times more rows, at the cost of a small shift (the masked
-    graphs hold 3/4 of the training edges that test pairs are featurised with).
-    `shuffle_labels` permutes the labels the booster learns from: the sanity check that a
-    learned method without real labels ranks test pairs at chance.
-    """
-    from genekg.linkpred.methods import Fitted, val_pairs
+    oof_auroc: float = float("nan")
+    params: dict[str, Any] = field(default_factory=dict)
+    importances: dict[str, float] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+    kg: dict[str, int] = field(default_factory=dict)  # sizes of the KG context it saw
 
-    kg = ctx.kg() if knowledge_graph else None
-    if embeddings is None:  # the KG-joined spectral score wherever the KG has data
-        embeddings = ("spectral-reg",) if kg is None or kg.empty or fit_on == "masked-train" \
-            else ("spectral-reg", "spectral+kg")
-    # The peer (stack-cheap) and the masked-train variant keep their published feature set.
-    richer = name != "stack-cheap" and fit_on == "validation"
-    members: dict[str, tuple[np.ndarray, Any]] = rank_members(ctx) if richer else {}
-    for m in embeddings:
-        f = ctx.fit(m)
-        if m != "spectral-reg" and f.embedding is not None and f.classifier is not None:
-            members[m] = (f.embedding, f.classifier)
-    scorers: dict[str, Scorer] = {m: ctx.fit(m).score for m in embeddings}
-    for m, (emb, clf) in members.items():
-        scorers.setdefault(m, (lambda e, c: lambda p: c.predict(e, p))(emb, clf))
-    had = members.get(f"spectral@{HADAMARD_RANK}") if richer else None
-    feats = PairFeatures(ctx.a_train, scorers,
-                         kg if kg is not None and not kg.empty else None,
-                         ctx.profiles.matrix if ctx.profiles is not None else None, drop,
-                         node_features=richer, member_models=members,
-                         hadamard=had[0] if had is not None else None)
-    pairs, y = val_pairs(ctx.split)
-    rng = np.random.default_rng(ctx.seed)
-    if fit_on == "masked-train":
-        x, yt = masked_training_rows(ctx, feats, embeddings)
-        if shuffle_labels:
-            yt = rng.permutation(yt)
-        model, oof = fit_on_masked(x, yt, feats(pairs), y, feats.names, ctx.seed)
-    else:
-        if shuffle_labels:
-            y = rng.permutation(y)
-        model, oof = fit_boosters(feats(pairs), y, feats.names, ctx.seed)
-    top = sorted(model.importances.items(), key=lambda kv: -kv[1])[:5]
-    extra: dict[str, Any] = {"oof_auroc": model.oof_auroc, **model.params,
-                             **{f"importance:{k}": v for k, v in top}}
-    if kg is not None:
-        extra.update({f"kg:{k}": v for k, v in kg.fingerprint().items()})
-    return Fitted(name, lambda p: model.predict(feats(p)), extra, val_scores=oof,
-                  model=(model, feats))
+
+# Stage 1 of predict for a stack run: the union of each gene's top STACK_CANDIDATES
+# partners by every embedding member (spectral-reg, spectral+kg, …) and by these
+# heuristics on the training graph, so a pair that L3 ranks high but spectral does not
+# still reaches the booster.
+STACK_GENERATORS = ("l3", "ra")
+STACK_CANDIDATES = 50
+
+
+class Stack(LinkPredictor):
+    """Gradient boosting over path, embedding and knowledge-graph features of a pair (see
+    the module docstring). Its members are given, fitted through the split's cache (so a
+    stack reuses the spectral-reg fitted beside it): `members` always, `kg_members` where
+    the knowledge graph has data for these genes, `plain_members` where it has none.
+    The first member is the spectral-reg embedding (its τ builds the spectral ladder)."""
+
+    kind = "stack"
+
+    def __init__(self, name: str = "stack", *, members: tuple[LinkPredictor, ...],
+                 kg_members: tuple[LinkPredictor, ...] = (),
+                 plain_members: tuple[LinkPredictor, ...] = (), knowledge_graph: bool = True,
+                 drop: tuple[str, ...] = (), richer: bool = True, fit_on: str = "validation",
+                 shuffle_labels: bool = False,
+                 generators: tuple[str, ...] = STACK_GENERATORS) -> None:
+        super().__init__(name)
+        if fit_on not in ("validation", "masked-train"):
+            raise ValueError(fit_on)
+        self.members, self.kg_members, self.plain_members = members, kg_members, plain_members
+        self.knowledge_graph, self.drop, self.richer = knowledge_graph, drop, richer
+        self.fit_on, self.shuffle_labels, self.generators = fit_on, shuffle_labels, generators
+
+    # ------------------------------------------------------------------------ fitting
+    def fit(self, inputs: SplitInputs, cache: SplitCache) -> Self:
+        """fit_on="validation": boosters cross-fitted on the validation pairs (features on
+        the training graph). fit_on="masked-train": one booster on the training edges
+        featurised with their own fold masked (`masked_training_rows`), hyper-parameters
+        picked on the validation pairs. `shuffle_labels` permutes the labels the booster
+        learns from: the sanity check that a learned method without labels is at chance."""
+        kg = inputs.kg if self.knowledge_graph and not inputs.kg.empty else None
+        chosen = [*self.members, *(self.kg_members if kg is not None else self.plain_members)]
+        fitted: dict[str, LinkPredictor] = {m.name: cache.fit(m, inputs) for m in chosen}
+        spectral = fitted[self.members[0].name]
+        rep = spectral.report()
+        tau = float(rep.tau or 0.0) if isinstance(rep, EmbeddingReport) else 0.0
+        members = dict(fitted)
+        if self.richer:
+            for r, (emb, clf) in spectral_ladder(inputs, cache, tau).items():
+                members[f"spectral@{r}"] = EmbeddingPredictor(f"spectral@{r}")._set(
+                    emb, clf, inputs.split)
+        had = members.get(f"spectral@{HADAMARD_RANK}") if self.richer else None
+        prof = inputs.profiles
+        self.a_ = inputs.a_train
+        self.members_ = members
+        self.generator_members_ = list(fitted)
+        self.feats_ = PairFeatures(self.a_, {n: m.score for n, m in members.items()}, kg,
+                                   prof.matrix if prof is not None else None, self.drop,
+                                   node_features=self.richer,
+                                   hadamard=had.embedding_ if isinstance(
+                                       had, EmbeddingPredictor) else None)
+        pairs, y = val_pairs(inputs.split)
+        rng = np.random.default_rng(inputs.seed)
+        if self.fit_on == "masked-train":
+            x, yt = masked_training_rows(inputs, self.feats_, tau)
+            if self.shuffle_labels:
+                yt = rng.permutation(yt)
+            model, oof = fit_on_masked(x, yt, self.feats_(pairs), y, self.feats_.names,
+                                       inputs.seed)
+        else:
+            if self.shuffle_labels:
+                y = rng.permutation(y)
+            model, oof = fit_boosters(self.feats_(pairs), y, self.feats_.names, inputs.seed)
+        self.model_ = model
+        self.val_scores_ = oof
+        self.genes_ = list(inputs.network.genes)
+        self.kg_digest_ = kg.digest() if kg is not None else None
+        self.profiles_dataset_ = prof.dataset if prof is not None else None
+        self.report_ = StackReport(self.name, model.oof_auroc, model.oof_auroc,
+                                   dict(model.params), dict(model.importances),
+                                   list(members), kg.fingerprint() if kg is not None else {})
+        return self
+
+    # ------------------------------------------------------------------------ scoring
+    @property
+    def n_genes(self) -> int:
+        """Genes of the training graph."""
+        return int(self.a_.shape[0])
+
+    def score(self, pairs: np.ndarray) -> np.ndarray:
+        """Mean probability of the fold boosters on the pairs' features."""
+        return self.model_.predict(self.feats_(pairs))
+
+    def candidates(self, k: int, rows: np.ndarray | None = None,
+                   exclude: sp.csr_matrix | None = None) -> np.ndarray:
+        """The union of each gene's top-k by every embedding member and generator."""
+        parts = [self.members_[n].candidates(k, rows, exclude)
+                 for n in self.generator_members_]
+        for h in self.generators:
+            parts.append(top_k_per_gene(partial(S.block_scores, h, self.a_), self.n_genes, k,
+                                        rows, exclude))
+        return np.unique(np.vstack(parts), axis=0)
+
+    def gene_embedding(self) -> np.ndarray | None:
+        """The first member's (spectral-reg) embedding."""
+        return self.members_[self.generator_members_[0]].gene_embedding()
+
+    def report(self) -> Report:
+        """Out-of-fold AUROC, grid choice, permutation importances, members."""
+        return self.report_
+
+    # -------------------------------------------------------------------- persistence
+    def save(self, folder: Path) -> None:
+        """stack.joblib (boosters), features.json (the feature specification as data and
+        the digest of the KG context it saw), genes.json, train.npz, members/<name>/."""
+        import joblib
+
+        joblib.dump(self.model_, folder / "stack.joblib")
+        save_adjacency(folder / "train.npz", self.a_)
+        for n, m in self.members_.items():
+            save_predictor(m, folder / "members" / n)
+        spec = {"names": self.feats_.names, "members": list(self.members_),
+                "generator_members": self.generator_members_, "generators": self.generators,
+                "node_features": self.feats_.node_features,
+                "hadamard": f"spectral@{HADAMARD_RANK}" if self.feats_.hadamard is not None
+                else None, "drop": list(self.drop), "kg_digest": self.kg_digest_,
+                "profiles": self.profiles_dataset_}
+        (folder / "features.json").write_text(json.dumps(spec, indent=1))
+        (folder / "genes.json").write_text(json.dumps(self.genes_))
+        (folder / "report.json").write_text(json.dumps(self.report_.to_dict(), default=float))
+
+    @classmethod
+    def load(cls, folder: Path, store: GraphStore | None, *,
+             allow_changed_graph: bool = False) -> Self:
+        """The stack as fitted; its KG context pulled again and checked against the digest
+        it was trained with (a changed graph is refused unless `allow_changed_graph`)."""
+        import joblib
+
+        spec = json.loads((folder / "features.json").read_text())
+        rep = StackReport(**json.loads((folder / "report.json").read_text()))
+        self = cls(rep.method, members=(), drop=tuple(spec["drop"]),
+                   richer=bool(spec["node_features"]),
+                   generators=tuple(spec["generators"]))
+        self.report_ = rep
+        self.model_ = joblib.load(folder / "stack.joblib")
+        self.a_ = load_adjacency(folder / "train.npz")
+        self.genes_ = json.loads((folder / "genes.json").read_text())
+        self.members_ = {n: load_predictor(folder / "members" / n, store)
+                         for n in spec["members"]}
+        self.generator_members_ = list(spec["generator_members"])
+        self.kg_digest_ = spec["kg_digest"]
+        self.profiles_dataset_ = spec["profiles"]
+        kg = None
+        if store is None and (self.kg_digest_ is not None or self.profiles_dataset_):
+            raise GenekgError(f"{folder}: this stack reads the knowledge graph; "
+                              "it needs a database connection")
+        if self.kg_digest_ is not None and store is not None:
+            kg = pull_context(store, self.genes_)
+            if kg.digest() != self.kg_digest_:
+                now = kg.fingerprint()
+                msg = (f"the knowledge-graph context of this run's genes changed since it "
+                       f"was trained (then {rep.kg}, now {now})")
+                if not allow_changed_graph:
+                    raise GenekgError(msg, hint="Retrain, or pass --allow-changed-graph to "
+                                      "score with the graph as it is now.")
+                self.notes_ = (msg + "; scoring with the graph as it is now",)
+        prof = pull_profiles(store, self.profiles_dataset_, self.genes_).matrix \
+            if store is not None and self.profiles_dataset_ else None
+        hadamard = self.members_.get(spec["hadamard"]) if spec["hadamard"] else None
+        self.feats_ = PairFeatures(self.a_, {n: m.score for n, m in self.members_.items()},
+                                   kg, prof, self.drop, node_features=self.richer,
+                                   hadamard=hadamard.embedding_ if isinstance(
+                                       hadamard, EmbeddingPredictor) else None)
+        if self.feats_.names != spec["names"] or spec["names"] != self.model_.feature_names:
+            raise GenekgError(f"{folder}: the stored stack expects features "
+                              f"{self.model_.feature_names}, rebuilt {self.feats_.names}")
+        return self

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from genekg.cli.main import app
 from genekg.db import Database
-from genekg.gne.data import pull_network
+from genekg.graphdata import pull_network
 from genekg.linkpred.pipeline import temporal_split
 from genekg.linkpred.split import encode
 from genekg.organisms import resolve_organism

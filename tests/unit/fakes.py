@@ -7,9 +7,22 @@ from a script of canned results, so unit tests can check the statements library 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from genekg.db.cypher import load_query
+
+PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def query_params(query: str) -> set[str]:
+    """The `$params` a named query file (or a literal statement) uses, comments skipped."""
+    text = query if any(c.isspace() for c in query) else load_query(query).text
+    body = "\n".join(line.split("//", 1)[0] if not line.lstrip().startswith("//") else ""
+                     for line in text.splitlines())
+    return set(PARAM.findall(body))
 
 Answer = list[dict[str, Any]] | Callable[[dict[str, Any]], list[dict[str, Any]]]
 
@@ -23,8 +36,14 @@ class RecordingStore:
     fail_on: Callable[[str, dict[str, Any], int], BaseException | None] | None = None
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Record the call and return the scripted rows (empty when none)."""
+        """Record the call and return the scripted rows (empty when none). The named query
+        must exist and the parameters sent must be exactly its `$params` (what the real
+        server would reject or silently ignore)."""
         p = dict(params or {})
+        want = query_params(query)  # raises GenekgError for an unknown query name
+        if set(p) != want:
+            raise AssertionError(f"{query}: sent parameters {sorted(p)}, the query uses "
+                                 f"{sorted(want)}")
         if self.fail_on and (exc := self.fail_on(query, p, len(self.calls))):
             raise exc
         self.calls.append((query, p))

@@ -15,7 +15,6 @@ from genekg.gne.train import train_gne
 from genekg.linkpred.evaluate import EdgeClassifier, held_out_pairs
 from genekg.linkpred.predict import PredictOptions, score_candidates
 from genekg.linkpred.protocol import run_methods
-from genekg.linkpred.runs import Classifier
 from genekg.linkpred.split import encode, split_edges
 from genekg.sample import sample_dir
 
@@ -147,7 +146,7 @@ def test_classifier_folds_into_bilinear_form(ecoli_sub: tuple[list[str], np.ndar
     emb = F.spectral_embedding(F.adjacency(s.train, s.n_nodes), 16, 0)
     clf = EdgeClassifier.fit(emb, s, 0)
     pairs, _ = held_out_pairs(s)
-    folded = Classifier.from_edge_classifier(clf)
+    folded = clf.bilinear()
     logits = folded.logits_block(emb, pairs[:, 0])[np.arange(len(pairs)), pairs[:, 1]]
     assert (1 / (1 + np.exp(-logits))) == pytest.approx(clf.predict(emb, pairs), abs=1e-6)
 
@@ -172,7 +171,7 @@ def test_mean_logit_ensemble_is_one_bilinear_classifier(
     ens = EdgeClassifier.mean_logit(clfs)
     assert logit(ens.predict(cat, pairs)) == pytest.approx(want, abs=1e-6)
     assert ens.predict(cat, pairs) != pytest.approx(clfs[0].predict(embs[0], pairs), abs=1e-3)
-    folded = Classifier.from_edge_classifier(ens)
+    folded = ens.bilinear()
     assert folded.probability(cat, pairs) == pytest.approx(ens.predict(cat, pairs), abs=1e-6)
 
 
@@ -191,19 +190,23 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     rng = np.random.default_rng(1)
     emb = rng.normal(size=(23, 4))
     w, b = rng.normal(size=4), 0.1
+
+    def block(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(1 / (1 + np.exp(-((emb[rows] * w) @ emb.T + b))))
+
     known = np.array([[0, 1], [2, 5], [3, 4]])
     brute = _brute(emb, w, b, {(0, 1), (2, 5), (3, 4)})
-    got, scored = score_candidates(emb, w, b, known, PredictOptions(top_k=10, block=5))
+    got, scored = score_candidates(block, 23, known, PredictOptions(top_k=10, block=5))
     assert scored == 23 * 22 // 2 - 3
     assert [(i, j) for _, i, j in got] == [(i, j) for _, i, j in brute[:10]]
-    allp, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=None, min_score=0.0))
+    allp, _ = score_candidates(block, 23, known, PredictOptions(top_k=None, min_score=0.0))
     assert len(allp) == len(brute) and all((i, j) not in {(0, 1), (2, 5), (3, 4)}
                                            for _, i, j in allp)
-    per, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=None, per_gene=2))
+    per, _ = score_candidates(block, 23, known, PredictOptions(top_k=None, per_gene=2))
     for g in range(23):
         mine = sorted(((s, i, j) for s, i, j in brute if g in (i, j)), reverse=True)[:2]
         assert {(i, j) for _, i, j in mine} <= {(i, j) for _, i, j in per}
-    both, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=10, per_gene=2))
+    both, _ = score_candidates(block, 23, known, PredictOptions(top_k=10, per_gene=2))
     want = {(i, j) for _, i, j in per} | {(i, j) for _, i, j in brute[:10]}
     assert {(i, j) for _, i, j in both} == want  # union: every gene's 2 + the best 10
     from genekg.linkpred.predict import select_pairs
@@ -212,11 +215,11 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     prob = np.array([s for s, _, _ in brute])
     sel = select_pairs(prob, pairs, PredictOptions(top_k=10, per_gene=2))
     assert {(i, j) for _, i, j in sel} == want  # the stack path selects the same way
-    rows, _ = score_candidates(emb, w, b, known, PredictOptions(top_k=5),
+    rows, _ = score_candidates(block, 23, known, PredictOptions(top_k=5),
                                rows=np.array([7]))
     assert all(7 in (i, j) for _, i, j in rows)
     with pytest.raises(GenekgError, match="choose what to keep"):
-        score_candidates(emb, w, b, known, PredictOptions(top_k=None))
+        score_candidates(block, 23, known, PredictOptions(top_k=None))
 
 
 @pytest.mark.parametrize(("spectrum", "dim", "tau"),
@@ -242,14 +245,31 @@ def test_spectral_embedding_spans_the_right_eigenvectors(spectrum: str, dim: int
     assert np.array_equal(emb, F.spectral_embedding(a, dim, seed=0, spectrum=spectrum, tau=tau))
 
 
-def test_cli_defaults_match_the_library() -> None:
-    from genekg.cli.gne import DEFAULT_METHOD, WD_DEFAULT
-    from genekg.gne.model import GNEConfig
-    from genekg.linkpred.pipeline import DEFAULT_METHOD as LIB_DEFAULT
-    from genekg.linkpred.pipeline import TRAINABLE
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_cli_defaults_match_the_library(command: str) -> None:
+    # Every GNE option of the command defaults to GNEConfig's value (read from the
+    # command Typer builds, so an option declared with its own literal default fails).
+    import dataclasses
 
-    assert GNEConfig().weight_decay == WD_DEFAULT
-    assert DEFAULT_METHOD == LIB_DEFAULT and DEFAULT_METHOD in TRAINABLE
+    import typer
+
+    from genekg.cli.gne import GNE_FIELDS
+    from genekg.cli.main import app
+    from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE
+
+    cmd = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    fields = {f.name: f.default for f in dataclasses.fields(GNEConfig)}
+    seen = set()
+    for param in cmd.params:
+        field = GNE_FIELDS.get(param.name, param.name)
+        if field in fields and param.name not in ("negatives",):
+            assert param.default == fields[field], (param.name, param.default)
+            seen.add(field)
+    assert {"dim", "lam", "lr", "batch_size", "epochs", "negatives", "dropout",
+            "weight_decay", "ensemble"} <= seen
+    method = next(p for p in cmd.params if p.name in ("method", "methods"))
+    if command == "train":
+        assert method.default == DEFAULT_METHOD and DEFAULT_METHOD in TRAINABLE
 
 
 def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.ndarray]) -> None:
@@ -269,7 +289,7 @@ def test_spectral_reg_picks_tau_on_validation(ecoli_sub: tuple[list[str], np.nda
 
 
 def test_with_expression_scales_each_block() -> None:
-    from genekg.gne.data import Profiles
+    from genekg.graphdata import Profiles
     from genekg.linkpred.evaluate import with_expression
 
     emb = np.full((4, 3), 0.01, dtype=np.float32)  # spectral-sized coordinates

@@ -1,4 +1,5 @@
-"""Pull an interaction network and expression profiles from Neo4j into arrays.
+"""The data every method reads: an interaction network and expression profiles pulled from
+Neo4j into arrays (a layer below `genekg.linkpred` and `genekg.gne`).
 
 Genes without a profile (documented choice): they keep a zero attribute vector and a
 `has_profile = False` flag; the GNE attribute branch is masked for them, so they are
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from genekg.db import Database
+from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.organisms import Organism
 
@@ -52,7 +53,7 @@ class Profiles:
 
 
 def pull_network(
-    db: Database,
+    db: GraphStore,
     organism: Organism,
     *,
     source: str | None = None,
@@ -80,7 +81,7 @@ def pull_network(
                     "pathway": pathway, "genes": len(genes) if genes else None})
 
 
-def pull_profiles(db: Database, dataset: str, genes: list[str]) -> Profiles:
+def pull_profiles(db: GraphStore, dataset: str, genes: list[str]) -> Profiles:
     """The expression profiles of one dataset for `genes` (missing genes get zeros, has=False)."""
     rows = db.scalar("pull/profiles", {"ds": dataset, "ids": genes}) or []
     if not rows:

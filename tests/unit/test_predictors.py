@@ -1,0 +1,226 @@
+"""The LinkPredictor contract, for every trainable method of the registry (the PyKEEN
+pattern: one parametrised test every method inherits), and the shape of the package.
+
+Graphs here are synthetic planted communities (unit tests only, not biology).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fakes import RecordingStore
+from sklearn.metrics import roc_auc_score
+
+from genekg.errors import GenekgError
+from genekg.gne.config import GNEConfig
+from genekg.graphdata import Network, Profiles, standardise
+from genekg.linkpred import scores as S
+from genekg.linkpred.base import (
+    LinkPredictor,
+    SplitCache,
+    SplitInputs,
+    load_predictor,
+    registered_kinds,
+    save_predictor,
+)
+from genekg.linkpred.evaluate import held_out_pairs
+from genekg.linkpred.kgcontext import build_context
+from genekg.linkpred.methods import EVALUATE_ONLY, METHODS, TRAINABLE
+from genekg.linkpred.split import EdgeSplit, split_edges
+
+N, COMMUNITIES = 150, 5
+# Methods that cannot be a run, and why (a new method must be trainable and pass the
+# contract, or be listed here).
+EVALUATE_ONLY_WHY = {
+    "expr-corr": "reads the profiles themselves; a run would have to carry them",
+    "spectral+expr": "the expression-joined embedding is an evaluation peer of gne+expr",
+    "node2vec": "GDS: needs the server (tests/integration checks its projection)",
+    "node2vec+expr": "GDS, as node2vec",
+    "deepwalk": "GDS, as node2vec",
+    "fastrp": "GDS, as node2vec",
+}
+CFG = GNEConfig(dim=16, epochs=30, patience=30, batch_size=256, lr=0.05)
+
+
+@cache
+def planted() -> tuple[Network, list[dict[str, Any]], Profiles, EdgeSplit]:
+    """Planted communities (synthetic), a KG context that follows them (pathways, drugs,
+    KEGG relations) and profiles that correlate within a community."""
+    rng = np.random.default_rng(0)
+    comm = np.arange(N) % COMMUNITIES
+    i, j = rng.integers(0, N, 20_000), rng.integers(0, N, 20_000)
+    keep = (rng.random(len(i)) < np.where(comm[i] == comm[j], 0.5, 0.004)) & (i != j)
+    e = np.unique(np.sort(np.stack([i[keep], j[keep]], 1), axis=1), axis=0)
+    net = Network(0, [f"0:g{k}" for k in range(N)], e)
+    rows = [{"gene": g, "pathway": [f"p{comm[k]}"] + ([f"q{k % 3}"] if k % 4 == 0 else []),
+             "drug": [f"d{comm[k]}"] if k % 3 == 0 else [], "cell_line": [f"c{k % 7}"],
+             "kegg": [net.genes[k + COMMUNITIES]] if k % 5 == 1 and k + 5 < N else []}
+            for k, g in enumerate(net.genes)]
+    centres = rng.normal(size=(COMMUNITIES, 20))
+    x = centres[comm] + rng.normal(scale=1.0, size=(N, 20))
+    has = np.ones(N, dtype=bool)
+    prof = Profiles("planted", standardise(x, has), has, 20)
+    return net, rows, prof, split_edges(net.edges, N, seed=3)
+
+
+def inputs_for(seed: int = 3) -> SplitInputs:
+    """Fresh inputs (nothing cached) on the planted split."""
+    net, rows, prof, split = planted()
+    return SplitInputs(net, split, seed, CFG, prof, None, "cpu",
+                       gene_context=build_context(net.genes, rows))
+
+
+def store_for_load() -> RecordingStore:
+    """The database seam as a loaded run sees it: the KG context and profiles of its genes."""
+    net, rows, prof, _ = planted()
+    return RecordingStore(answers={
+        "linkpred/gene_context": lambda p: [r for r in rows if r["gene"] in set(p["ids"])],
+        "pull/profiles": [{"rows": [[g, prof.matrix[k].tolist()]
+                                    for k, g in enumerate(net.genes)]}]})
+
+
+@pytest.mark.parametrize("name", TRAINABLE)
+def test_contract(name: str, tmp_path: Path) -> None:
+    """fit -> self; scores rank a planted graph; one seed, one result; save -> load scores
+    and reports the same; candidates are valid pairs that leave out what they are told."""
+    _, _, _, split = planted()
+    inputs = inputs_for()
+    predictor = METHODS[name].make()
+    fitted = SplitCache().fit(predictor, inputs)
+    assert fitted is predictor  # fit returns self
+    pairs, y = held_out_pairs(split)
+    s = fitted.score(pairs)
+    assert s.shape == (len(pairs),) and np.isfinite(s).all()
+    if name != "pa":  # preferential attachment knows nothing of communities
+        assert roc_auc_score(y, s) > 0.75, name
+    # seeded determinism: a fresh fit with the same seed scores the same
+    again = METHODS[name].make().fit(inputs_for(), SplitCache())
+    assert np.allclose(again.score(pairs), s, rtol=0, atol=1e-6), name
+    # save -> load through the database seam gives the same scores and report
+    save_predictor(fitted, tmp_path / "p")
+    store = store_for_load()
+    loaded = load_predictor(tmp_path / "p", store)
+    assert type(loaded) is type(fitted) and loaded.name == name
+    assert np.allclose(loaded.score(pairs), s, rtol=0, atol=1e-9), name
+    assert json.dumps(loaded.report().to_dict(), default=float) == json.dumps(
+        fitted.report().to_dict(), default=float)
+    # candidates: pairs i < j, never a self-pair nor an excluded one, same after loading
+    exclude = S.adjacency(split.train, N)
+    c = loaded.candidates(5, exclude=exclude)
+    assert len(c) and (c[:, 0] < c[:, 1]).all()
+    assert not np.asarray(exclude[c[:, 0], c[:, 1]]).any()
+    assert np.array_equal(c, fitted.candidates(5, exclude=exclude))
+    rows = np.array([7, 42])
+    mine = loaded.candidates(5, rows=rows, exclude=exclude)
+    assert np.isin(mine, rows).any(axis=1).all()
+
+
+def test_every_method_is_covered_by_the_contract_or_listed_as_evaluate_only() -> None:
+    assert set(EVALUATE_ONLY) == set(EVALUATE_ONLY_WHY)
+    assert set(TRAINABLE) | set(EVALUATE_ONLY) == set(METHODS)
+    kinds = registered_kinds()
+    for name in TRAINABLE:  # a run must be loadable as its own class
+        cls = type(METHODS[name].make())
+        assert kinds.get(cls.__dict__.get("kind", "")) is cls, name
+
+
+def test_a_stack_refuses_a_changed_knowledge_graph_unless_allowed(tmp_path: Path) -> None:
+    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    save_predictor(fitted, tmp_path / "p")
+    _, rows, _, split = planted()
+    changed = [dict(r, pathway=[*r["pathway"], "p_new"]) if k < 30 else r
+               for k, r in enumerate(rows)]
+    store = store_for_load()
+    store.answers["linkpred/gene_context"] = changed
+    with pytest.raises(GenekgError, match="changed since it was trained"):
+        load_predictor(tmp_path / "p", store)
+    loaded = load_predictor(tmp_path / "p", store, allow_changed_graph=True)
+    assert loaded.notes_ and "changed" in loaded.notes_[0]
+    pairs, _ = held_out_pairs(split)
+    assert not np.allclose(loaded.score(pairs), fitted.score(pairs))  # the live graph's
+    # unchanged graph: loads without a note
+    same = load_predictor(tmp_path / "p", store_for_load())
+    assert same.notes_ == ()
+
+
+def test_a_stack_stage_one_admits_what_only_a_heuristic_ranks_high() -> None:
+    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    exclude = S.adjacency(planted()[3].train, N)
+    k = 3
+    union = {tuple(p) for p in fitted.candidates(k, exclude=exclude).tolist()}
+    spectral = {tuple(p) for p in fitted.members_["spectral-reg"].candidates(
+        k, exclude=exclude).tolist()}
+    l3 = METHODS["l3"].make().fit(inputs_for(), SplitCache())
+    l3_top = {tuple(p) for p in l3.candidates(k, exclude=exclude).tolist()}
+    only_l3 = l3_top - spectral
+    assert only_l3 and only_l3 <= union and spectral <= union
+
+
+def _imports(path: Path) -> set[str]:
+    """Every genekg module `path` imports, at the top, in functions or under
+    TYPE_CHECKING."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("genekg"):
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("genekg"))
+    return out
+
+
+def test_no_import_cycle_in_linkpred_and_stack_auto_import_no_method() -> None:
+    root = Path(__file__).resolve().parents[2] / "genekg" / "linkpred"
+    mods = {f"genekg.linkpred.{p.stem}": p for p in root.glob("*.py") if p.stem != "__init__"}
+    graph = {m: {i for i in _imports(p) if i in mods and i != m} for m, p in mods.items()}
+    state: dict[str, int] = {}
+
+    def visit(m: str, path: list[str]) -> None:
+        state[m] = 1
+        for nxt in graph[m]:
+            assert state.get(nxt) != 1, "import cycle: " + " -> ".join([*path, m, nxt])
+            if nxt not in state:
+                visit(nxt, [*path, m])
+        state[m] = 2
+
+    for m in graph:
+        if m not in state:
+            visit(m, [])
+    assert "genekg.linkpred.stack" in graph["genekg.linkpred.methods"]
+    methods = {f"genekg.linkpred.{m}" for m in ("methods", "embedding", "pairscore",
+                                                "pipeline", "protocol", "predict")}
+    for m in ("stack", "auto"):
+        assert not graph[f"genekg.linkpred.{m}"] & methods, m
+    gne = Path(__file__).resolve().parents[2] / "genekg" / "gne"
+    for p in gne.glob("*.py"):  # gne/ keeps only GNE: it reads no data layer of its own
+        assert not {i for i in _imports(p) if i.startswith("genekg.graphdata")}
+
+
+def test_predictor_kinds_are_unique_and_a_bad_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(GenekgError, match="no saved predictor"):
+        load_predictor(tmp_path, None)
+    (tmp_path / "predictor.json").write_text(json.dumps({"kind": "nope", "name": "x"}))
+    with pytest.raises(GenekgError, match="unknown predictor kind"):
+        load_predictor(tmp_path, None)
+    with pytest.raises(TypeError, match="registered twice"):
+        type("Dup", (registered_kinds()["stack"],), {"kind": "stack"})
+
+
+def test_split_cache_fits_a_name_once_and_refuses_two_methods_of_one_name() -> None:
+    cache = SplitCache()
+    seen: list[str] = []
+    cache.on_fit = seen.append
+    inputs = inputs_for()
+    first = cache.fit(METHODS["spectral-reg"].make(), inputs)
+    assert cache.fit(METHODS["spectral-reg"].make(), inputs) is first
+    assert seen == ["spectral-reg"]
+    impostor: LinkPredictor = METHODS["l3"].make()
+    impostor.name = "spectral-reg"
+    with pytest.raises(GenekgError, match="two different methods"):
+        cache.fit(impostor, inputs)
