@@ -59,6 +59,11 @@ class PairScorePredictor(LinkPredictor):
         """The heuristic of each pair on the training graph."""
         return HEURISTICS[self.name](self.a_, pairs)
 
+    @property
+    def exhaustive(self) -> bool:
+        """Sparse row products score a block of genes against all: rank every pair."""
+        return True
+
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """(row gene, every gene) from sparse row products."""
         return S.block_scores(self.name, self.a_, rows)

@@ -21,7 +21,7 @@ from genekg.cli.main import app
 from genekg.db import Database, load_query, query_names
 from genekg.linkpred import gds as G
 from genekg.linkpred.pipeline import Selection, evaluate_protocol
-from genekg.linkpred.predict import Prediction, PredictResult, write_predictions
+from genekg.linkpred.predict import Prediction, PredictResult, delete_run, write_predictions
 from genekg.linkpred.split import encode, split_edges
 from genekg.organisms import resolve_organism
 from genekg.server.manager import ServerManager
@@ -64,11 +64,17 @@ def pred_count(db: Database, run: str | None = None) -> int:
 
 def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -> None:
     d = runs / trained["1"]
-    for f in ("run.json", "embeddings.parquet", "classifier.npz", "split.npz", "model.pt"):
+    for f in ("run.json", "genes.parquet", "embeddings.parquet", "split.npz",
+              "predictor/predictor.json", "predictor/embedding.npy",
+              "predictor/classifier.npz", "predictor/model.pt", "predictor/report.json"):
         assert (d / f).exists(), f
+    assert not list(runs.glob(".*.partial"))  # staging folders are renamed or removed
     meta = json.loads((d / "run.json").read_text())
     assert meta["command"] == "train" and meta["seed"] == 1
+    assert len(meta["versions"]["genekg_commit"].removesuffix("+dirty")) in (40, 7)
     cfg = meta["config"]
+    assert cfg["run_format"] == 2 and json.loads(
+        (d / "predictor/predictor.json").read_text()) == {"kind": "gne", "name": "gne"}
     assert cfg["seed"] == 1 and cfg["selection"]["organism"] == "ecoli"
     assert meta["data"]["edges"] == 169595 and len(meta["data"]["network_sha256"]) == 64
     assert meta["server"]["gds"] == "2.13.9" and meta["versions"]["torch"]
@@ -89,7 +95,7 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     metrics = json.loads((run / "run.json").read_text())["metrics"]
     assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
     # auto recorded why: each candidate's validation AUROC, the best one chosen
-    vals = {k.split(":", 1)[1]: v for k, v in metrics.items() if k.startswith("val_auroc:")}
+    vals = metrics["candidates"]
     assert set(vals) == {"spectral-reg", "stack"}
     assert metrics["chosen"] == max(vals, key=lambda k: vals[k])
     assert "chose" in r.output and metrics["chosen"] in r.output
@@ -100,6 +106,38 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     score, pct = float(lines[0].split("\t")[3]), float(lines[0].split("\t")[4])
     assert 0.0 <= score <= 1.0 and 90.0 <= pct <= 100.0
     assert pred_count(sample_db, run.name) == 0
+
+
+def test_a_stack_run_predicts_through_stage_one_and_the_stack(sample_db: Database,
+                                                            tmp_path: Path) -> None:
+    # Forced stack run: predict takes the union of the generators' candidates (not every
+    # pair) and writes the stack's own calibrated scores.
+    from genekg.linkpred.calibrate import Calibrator
+    from genekg.linkpred.runs import Run
+
+    r = runner.invoke(app, ["--seed", "6", "train", "-o", "ecoli", "--source", "biogrid",
+                            "--method", "stack", "--dim", "16", "--val-frac", "0.04",
+                            "--all-edges"], env={"GENEKG_RUNS_DIR": str(tmp_path)})
+    assert r.exit_code == 0, r.output
+    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert json.loads((run_dir / "predictor/predictor.json").read_text())["kind"] == "stack"
+    out = tmp_path / "p.tsv"
+    r = runner.invoke(app, ["predict", "--run", str(run_dir), "--top-k", "40", "--per-gene",
+                            "1", "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    scored = int(r.output.split("scored ", 1)[1].split(" candidate", 1)[0].replace(",", ""))
+    n = 3973
+    assert n <= scored < n * (n - 1) // 2 - 169_595  # stage 1, not every unknown pair
+    df = pd.read_csv(out, sep="\t")
+    assert len(df) >= 40
+    run = Run.open(str(run_dir))
+    predictor = run.load_predictor(sample_db)
+    assert not predictor.exhaustive
+    idx = {g: i for i, g in enumerate(run.load_genes()["gene_id"])}
+    pairs = np.array([[idx[a], idx[b]] for a, b in zip(df["gene_a"], df["gene_b"],
+                                                       strict=True)])
+    cal = Calibrator(**run.config["calibration"])
+    assert cal(predictor.score(pairs)) == pytest.approx(df["score"].to_numpy(), abs=1e-5)
 
 
 def test_gds_projection_holds_training_edges_only(sample_db: Database) -> None:
@@ -280,9 +318,9 @@ def test_predict_bad_input(sample_db: Database, trained: dict[str, str], runs: P
     # a run whose genes belong to another database
     other = runs / "other-db-run"
     shutil.copytree(runs / trained["1"], other)
-    emb = pd.read_parquet(other / "embeddings.parquet")
-    emb["gene_id"] = "999:" + emb["gene_id"]
-    emb.to_parquet(other / "embeddings.parquet")
+    genes = pd.read_parquet(other / "genes.parquet")
+    genes["gene_id"] = "999:" + genes["gene_id"]
+    genes.to_parquet(other / "genes.parquet")
     before = pred_count(sample_db)
     r = runner.invoke(app, ["predict", "--run", str(other)], env=env)
     assert r.exit_code == 1 and "not in this database" in r.output
@@ -297,40 +335,73 @@ def test_predict_for_genes(sample_db: Database, trained: dict[str, str], runs: P
     assert rows and all("511145:dnaA" in x or "511145:recA" in x for x in rows)
 
 
-def test_every_library_query_explains_and_runs(sample_db: Database, trained: dict[str, str],
-                                               runs: Path) -> None:
+def test_every_library_query_explains_and_returns_rows(
+        sample_db: Database, trained: dict[str, str], runs: Path) -> None:
+    # Every query of the library runs with parameters that must return rows: the E. coli
+    # runs' predictions, plus a few predicted pairs among the sample's human genes written
+    # through the real write path (a pathway's members, a drug's target, a cell line's
+    # mutated gene, a known pair) and one HELPS_PREDICT edge through the expression writer.
     env = {"GENEKG_RUNS_DIR": str(runs)}
     a = trained["1"]
     assert runner.invoke(app, ["predict", "--run", a, "--top-k", "300"], env=env).exit_code == 0
+    assert runner.invoke(app, ["predict", "--run", trained["2"], "--top-k", "300"],
+                         env=env).exit_code == 0
     top = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r, rank: 1}]->(y) "
                         "RETURN x.symbol AS a, y.symbol AS b, p.score AS s", {"r": a})[0]
+    pw = sample_db.run("MATCH (p:Pathway)<-[:IN_PATHWAY]-(g:Gene) WITH p, collect(g) AS gs "
+                       "WHERE size(gs) >= 2 RETURN p.id AS p, gs[0].id AS a, gs[1].id AS b "
+                       "ORDER BY p LIMIT 1")[0]
+    dr = sample_db.run("MATCH (d:Drug)-[:TARGETS]->(t:Gene) RETURN d.name AS d, t.id AS t "
+                       "ORDER BY d, t LIMIT 1")[0]
+    cl = sample_db.run("MATCH (c:CellLine)-[:HAS_MUTATION]->(g:Gene) RETURN c.name AS c, "
+                       "g.id AS g ORDER BY c, g LIMIT 1")[0]
+    kn = sample_db.run("MATCH (x:Gene)-[i:INTERACTS_WITH]->(y:Gene) RETURN x.id AS a, "
+                       "y.id AS b, i.seen_in[0] AS tag ORDER BY a, b LIMIT 1")[0]
+    pairs = [(pw["a"], pw["b"]), (dr["t"], pw["a"]), (cl["g"], pw["b"]), (kn["a"], kn["b"])]
+    preds = [Prediction(x, y, 0.9 - 0.1 * k, rank=k + 1) for k, (x, y) in enumerate(pairs)
+             if x != y]
+    write_predictions(sample_db, PredictResult("library-check", "test", preds, 0, 0.0, 0))
+    sample_db.run("expression/replace_helps", {
+        "cell": "LIBCHECK", "run": "library-check", "seed": 0,
+        "rows": [{"src": pw["a"], "dst": pw["b"], "rank": 1, "importance": 0.5}]})
+    target = sample_db.scalar("MATCH (g:Gene {id: $g}) RETURN g.symbol AS s", {"g": pw["b"]})
     params = {
         "top_partners": {"gene": top["a"], "limit": 5, "run": a},
-        "confirmed_by_release": {"run": a, "tag": "biogrid@gne-2019", "limit": 5},
-        "predicted_in_pathway": {"pathway": "path:hsa04010", "limit": 5},
-        "drug_target_partners": {"drug": "imatinib", "limit": 5},
-        "cell_line_mutated_predictions": {"cell_line": "MCF7", "limit": 5},
+        "confirmed_by_release": {"run": "library-check", "tag": kn["tag"], "limit": 5},
+        "predicted_in_pathway": {"pathway": pw["p"], "limit": 5},
+        "drug_target_partners": {"drug": dr["d"], "limit": 5},
+        "cell_line_mutated_predictions": {"cell_line": cl["c"], "limit": 5},
         "compare_runs": {"run_a": a, "run_b": trained["2"], "limit": 5},
-        "score_histogram": {"run": a, "tag": "biogrid@gne-2019"},
-        "helps_predict": {"gene": "TP53", "limit": 5},
+        "score_histogram": {"run": a, "tag": kn["tag"]},
+        "helps_predict": {"gene": target, "limit": 5},
         "runs": {},
     }
     names = [n.removeprefix("queries/") for n in query_names("queries/")]
     assert sorted(names) == sorted(params)
-    for name in names:
-        q = load_query(name)
-        assert q.doc, f"{name} lacks a header comment"
-        sample_db.run("EXPLAIN " + q.text, params[name])
-        rows = sample_db.run(q.text, params[name])
-        if name == "top_partners":
-            assert rows[0]["score"] == pytest.approx(top["s"], abs=1e-4)
-        if name == "runs":
-            assert any(r["run_id"] == a and r["edges"] == 300 for r in rows)
-        if name == "score_histogram":
-            assert sum(r["predictions"] for r in rows) == 300
-            assert all(r["fraction_confirmed"] == 0 for r in rows)  # known pairs excluded
-        if name == "compare_runs":
-            assert rows and rows[0]["found_in"] in ("both", "only a", "only b")
+    try:
+        for name in names:
+            q = load_query(name)
+            assert q.doc, f"{name} lacks a header comment"
+            sample_db.run("EXPLAIN " + q.text, params[name])
+            rows = sample_db.run(q.text, params[name])
+            assert rows, f"{name} returned no rows with {params[name]}"
+            if name == "top_partners":
+                assert rows[0]["score"] == pytest.approx(top["s"], abs=1e-4)
+            if name == "runs":
+                assert any(r["run_id"] == a and r["edges"] == 300 for r in rows)
+            if name == "score_histogram":
+                assert sum(r["predictions"] for r in rows) == 300
+                assert all(r["fraction_confirmed"] == 0 for r in rows)  # known pairs excluded
+            if name == "confirmed_by_release":
+                assert {r["rank"] for r in rows} == {4}  # only the known pair
+            if name == "compare_runs":
+                assert rows[0]["found_in"] in ("both", "only a", "only b")
+            if name == "helps_predict":
+                assert rows[0]["importance"] == 0.5
+    finally:
+        delete_run(sample_db, "library-check")
+        sample_db.run("MATCH ()-[h:HELPS_PREDICT {cell_line: $c}]->() DELETE h",
+                      {"c": "LIBCHECK"})
     r = runner.invoke(app, ["query", "top_partners", "-p", f"gene={top['a']}", "-p",
                             f"run={a}"])
     assert r.exit_code == 0 and top["b"] in r.output

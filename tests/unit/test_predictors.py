@@ -117,6 +117,8 @@ def test_contract(name: str, tmp_path: Path) -> None:
     assert not np.asarray(exclude[c[:, 0], c[:, 1]]).any()
     assert np.array_equal(c, fitted.candidates(5, exclude=exclude))
     rows = np.array([7, 42])
+    grid = np.column_stack([np.repeat(rows, N), np.tile(np.arange(N), 2)])
+    assert np.allclose(loaded.block_scores(rows).ravel(), loaded.score(grid), atol=1e-9)
     mine = loaded.candidates(5, rows=rows, exclude=exclude)
     assert np.isin(mine, rows).any(axis=1).all()
 

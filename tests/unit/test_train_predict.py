@@ -1,0 +1,94 @@
+"""`train_run` and `predict` end to end through the database seam (the recording fake, no
+server): the run folder is the fitted predictor, predict scores what train fitted, a failed
+fit leaves nothing behind. Graphs are synthetic planted communities (not biology)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fakes import RecordingStore
+from test_predictors import planted
+
+from genekg.errors import GenekgError
+from genekg.linkpred.calibrate import Calibrator
+from genekg.linkpred.pipeline import Selection, train_run
+from genekg.linkpred.predict import PredictOptions, predict
+from genekg.linkpred.runs import Run
+from genekg.organisms import Organism
+
+ORG = Organism(0, "planted (synthetic)", "planted", "test")  # taxon 0: not biology
+
+
+def _store(fail_context: bool = False) -> RecordingStore:
+    net, rows, _, _ = planted()
+    pairs = [[net.genes[a], net.genes[b]] for a, b in net.edges]
+
+    def context(p: dict[str, Any]) -> list[dict[str, Any]]:
+        if fail_context:
+            raise RuntimeError("server went away")
+        return [r for r in rows if r["gene"] in set(p["ids"])]
+
+    return RecordingStore(answers={
+        "pull/network": [{"pairs": pairs}],
+        "pull/symbols": lambda p: [{"r": [[g, g.split(":")[1].upper()] for g in p["ids"]]}],
+        "pull/sources": [],
+        "linkpred/gene_context": context,
+        "pull/genes_present": lambda p: [{"n": len(p["ids"])}],
+        "predict/known_pairs": [{"r": pairs}],
+        "predict/evidence": lambda p: [{"r": [[[], []] for _ in p["a"]]}],
+    })
+
+
+@pytest.mark.parametrize("method", ["stack", "spectral-reg", "l3"])
+def test_train_saves_the_predictor_and_predict_scores_with_it(method: str,
+                                                              tmp_path: Path) -> None:
+    store = _store()
+    out = train_run(store, Selection(ORG), method=method, seed=4, base=tmp_path)
+    run = out.run
+    assert run.path.parent == tmp_path and not list(tmp_path.glob(".*"))
+    cfg = json.loads((run.path / "run.json").read_text())["config"]
+    assert cfg["run_format"] == 2 and cfg["method"] == method
+    assert 0.6 < out.metrics["test_auroc"] <= 1.0
+    result = predict(store, Run.open(str(run.path)), PredictOptions(top_k=30, per_gene=2))
+    net = planted()[0]
+    known = {frozenset((net.genes[a], net.genes[b])) for a, b in net.edges.tolist()}
+    assert not any(frozenset((p.a, p.b)) in known for p in result.predictions)
+    # the run's index space is the pulled network's (gene ids sorted)
+    idx = {g: i for i, g in enumerate(run.load_genes()["gene_id"])}
+    pairs = np.array([[idx[p.a], idx[p.b]] for p in result.predictions])
+    assert len(pairs) >= 30
+    # the scores predict wrote are the fitted predictor's, calibrated as the run says
+    cal = Calibrator(**cfg["calibration"])
+    want = cal(out.predictor.score(pairs))
+    assert [p.score for p in result.predictions] == pytest.approx(want, abs=1e-9)
+    # every gene of the run has its best partners; the top of the list is sorted
+    genes = {g for p in result.predictions for g in (p.a, p.b)}
+    assert len(genes) == len(net.genes)
+    scores = [p.score for p in result.predictions]
+    assert scores == sorted(scores, reverse=True)
+    # an exhaustive predictor ranks every unknown pair; the stack its stage-1 union
+    n = len(net.genes)
+    every = n * (n - 1) // 2 - len(known)
+    assert (result.candidates_scored == every) == (method != "stack")
+
+
+def test_a_failed_fit_leaves_no_run_folder(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="server went away"):
+        train_run(_store(fail_context=True), Selection(ORG), method="stack", seed=1,
+                  base=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_old_run_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    out = train_run(_store(), Selection(ORG), method="l3", seed=2, base=tmp_path)
+    meta = json.loads((out.run.path / "run.json").read_text())
+    del meta["config"]["run_format"]
+    (out.run.path / "run.json").write_text(json.dumps(meta))
+    with pytest.raises(GenekgError, match="run format 1"):
+        predict(_store(), Run.open(str(out.run.path)), PredictOptions(top_k=5))
+    with pytest.raises(GenekgError, match="cannot train 'expr-corr'"):
+        train_run(_store(), Selection(ORG), method="expr-corr", seed=2, base=tmp_path)
