@@ -22,6 +22,7 @@ from genekg.graphdata import Profiles
 from genekg.linkpred.auto import Auto
 from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
+from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor
 from genekg.linkpred.stack import Stack
 
@@ -143,6 +144,8 @@ _TABLE = (
     _heuristic("ra", "resource allocation"),
     _heuristic("jaccard", "Jaccard"),
     _heuristic("hpi", "hub-promoted index (CN / min degree)"),
+    Method("lp", "local path index CN + ε·A³ (ε picked on validation)", LocalPath,
+           trainable=True),
     Method("expr-corr", "expression correlation", ExprCorr, needs_expression=True),
 )
 METHODS: dict[str, Method] = {m.name: m for m in _TABLE}
