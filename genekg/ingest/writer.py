@@ -38,6 +38,7 @@ class LoadReport:
     added: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
     issues: dict[str, Any] = field(default_factory=dict)
+    retries: int = 0  # runs again after a concurrent load of the same rows committed first
 
     @property
     def relationships(self) -> int:
@@ -124,7 +125,9 @@ def ingest_bundle(
     """
     for attempt in range(CONCURRENT_RETRIES + 1):
         try:
-            return _ingest_once(db, bundle, batch_size=batch_size, progress=progress)
+            report = _ingest_once(db, bundle, batch_size=batch_size, progress=progress)
+            report.retries = attempt
+            return report
         except Exception as exc:
             if not is_constraint_conflict(exc) or attempt == CONCURRENT_RETRIES:
                 raise

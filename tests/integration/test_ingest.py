@@ -328,28 +328,46 @@ def test_exact_counts_per_source(clean_db: Database, shared_data: Path, source: 
 def test_concurrent_ingests_never_duplicate(clean_db: Database, shared_data: Path) -> None:
     """Two loads of the same file at the same time: the relationship-key and node-id
     uniqueness constraints make the database refuse the second copy; that load retries
-    against the committed data. Exactly one copy of everything, both loads succeed."""
+    against the committed data. Exactly one copy of everything, both loads succeed.
+
+    The overlap is forced, not hoped for: each load, after its first written batch, waits
+    (up to 5 s) for the other to get as far. The other has read "nothing there" by then and
+    blocks on the first one's uncommitted rows, so it must fail once and retry."""
     import threading
+
+    from genekg.ingest.writer import LoadReport
 
     f = shared_data / "gne/ecoli/edgelist_biogrid_name.csv"
     opts = LoadOptions(organism=resolve_organism("ecoli"), release="gne-2019")
     bundles = [get_loader("biogrid").load(f, opts) for _ in range(2)]
     errors: list[BaseException] = []
+    reports: list[LoadReport] = []
     barrier = threading.Barrier(2)
+    reached = [threading.Event(), threading.Event()]
 
-    def go(b: object) -> None:
+    def go(k: int) -> None:
+        def progress(_task: str, _done: int, _total: int) -> None:
+            if not reached[k].is_set():
+                reached[k].set()
+                reached[1 - k].wait(timeout=5)
+
         try:
             barrier.wait()
-            ingest_bundle(clean_db, b)  # type: ignore[arg-type]
+            reports.append(ingest_bundle(clean_db, bundles[k], progress=progress))
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=go, args=(b,)) for b in bundles]
+    threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors, errors
+    # one load wrote everything at its first attempt; the other retried and added nothing
+    by_retries = sorted(reports, key=lambda r: r.retries)
+    assert [r.retries for r in by_retries] == [0, 1]
+    assert by_retries[0].relationships == by_retries[1].relationships == 169_595
+    assert sum(by_retries[1].added.values()) == 0
     c = counts(clean_db)
     assert c["INTERACTS_WITH"] == 169_595 and c["Gene"] == 3_973
     assert clean_db.scalar("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WITH a, b, count(r) "

@@ -22,42 +22,27 @@ def test_connect_and_versions(db: Database) -> None:
     assert info.gds_procedures >= 400
 
 
-def test_node2vec_returns_128_dim_vectors(clean_db: Database) -> None:
-    clean_db.run(
-        "CREATE (a:Gene {id:'a'})-[:INTERACTS_WITH]->(b:Gene {id:'b'}), "
-        "(b)-[:INTERACTS_WITH]->(c:Gene {id:'c'}), (c)-[:INTERACTS_WITH]->(a), "
-        "(c)-[:INTERACTS_WITH]->(:Gene {id:'d'})"
-    )
-    clean_db.run("CALL gds.graph.project('t_n2v', 'Gene', "
-                 "{INTERACTS_WITH: {orientation: 'UNDIRECTED'}})")
-    rows = clean_db.run(
-        "CALL gds.node2vec.stream('t_n2v', {embeddingDimension: 128, randomSeed: 7, "
-        "concurrency: 1}) YIELD nodeId, embedding "
-        "RETURN gds.util.asNode(nodeId).id AS id, embedding ORDER BY id"
-    )
-    assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
-    assert all(len(r["embedding"]) == 128 for r in rows)
-    assert any(abs(x) > 0 for x in rows[0]["embedding"])
+def test_gds_embeddings_through_genekgs_own_calls(clean_db: Database) -> None:
+    # The GDS procedures genekg calls (linkpred/gds.py: project the training edges, then
+    # node2vec / DeepWalk / FastRP) on a tiny graph: one vector per gene in genekg's order,
+    # the requested size, reproducible under a seed, and the projection dropped after.
+    import numpy as np
 
+    from genekg.linkpred import gds as G
 
-def test_common_neighbors_function(clean_db: Database) -> None:
-    clean_db.run(
-        "CREATE (a:Gene {id:'a'}), (b:Gene {id:'b'}), (x:Gene {id:'x'}), (y:Gene {id:'y'}), "
-        "(a)-[:INTERACTS_WITH]->(x), (b)-[:INTERACTS_WITH]->(x), "
-        "(a)-[:INTERACTS_WITH]->(y), (y)-[:INTERACTS_WITH]->(b)"
-    )
-    cn = clean_db.scalar(
-        "MATCH (a:Gene {id:'a'}), (b:Gene {id:'b'}) "
-        "RETURN gds.alpha.linkprediction.commonNeighbors(a, b, "
-        "{relationshipQuery: 'INTERACTS_WITH'}) AS cn"
-    )
-    assert cn == 2.0
-    aa = clean_db.scalar(
-        "MATCH (a:Gene {id:'a'}), (b:Gene {id:'b'}) "
-        "RETURN gds.alpha.linkprediction.adamicAdar(a, b, "
-        "{relationshipQuery: 'INTERACTS_WITH'}) AS s"
-    )
-    assert aa == pytest.approx(2 / __import__("math").log(2))
+    genes = ["a", "b", "c", "d", "e"]
+    clean_db.run("UNWIND $ids AS i CREATE (:Gene {id: i})", {"ids": genes})
+    train = np.array([[0, 1], [1, 2], [0, 2], [2, 3]])  # e has no edge: still projected
+    name = G.project_training_graph(clean_db, genes, train)
+    try:
+        for alg in ("node2vec", "deepwalk", "fastrp"):
+            emb = G.gds_embedding(clean_db, name, genes, alg, dim=16, seed=7)
+            assert emb.shape == (5, 16) and np.abs(emb[:4]).sum(axis=1).min() > 0
+            again = G.gds_embedding(clean_db, name, genes, alg, dim=16, seed=7)
+            assert np.array_equal(emb, again), alg
+    finally:
+        G.drop_graph(clean_db, name)
+    assert clean_db.scalar("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n") == 0
 
 
 def test_browser_answers_http_200(server: ServerManager) -> None:
