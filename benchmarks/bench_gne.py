@@ -21,6 +21,7 @@ from genekg.gne.train import train_gne
 from genekg.graphdata import pull_network
 from genekg.ingest.writer import ingest_bundle
 from genekg.linkpred import gds as G
+from genekg.linkpred.base import EmbeddingPredictor
 from genekg.linkpred.evaluate import EdgeClassifier
 from genekg.linkpred.predict import (
     Prediction,
@@ -64,12 +65,12 @@ def main() -> None:
             timings[f"{meth}_concurrency{conc}_seconds"] = round(time.perf_counter() - t0, 2)
         G.drop_graph(db, name)
         # scoring every candidate pair with the fitted classifier
-        clf = EdgeClassifier.fit(res.embeddings, split, 1).bilinear()
-        emb = res.embeddings
+        pred = EmbeddingPredictor("gne")._set(res.embeddings,
+                                              EdgeClassifier.fit(res.embeddings, split, 1),
+                                              split)
         t0 = time.perf_counter()
-        sel, scored = score_candidates(
-            lambda rows: 1 / (1 + np.exp(-clf.logits_block(emb, rows))), len(net.genes),
-            net.edges, PredictOptions(top_k=10_000))
+        sel, scored = score_candidates(pred.block_scores, len(net.genes), net.edges,
+                                       PredictOptions(top_k=10_000))
         score_s = time.perf_counter() - t0
         # write-back of the 10,000 best pairs
         preds = [Prediction(net.genes[i], net.genes[j], s, rank=k + 1)

@@ -6,6 +6,7 @@ MATCH (a:Gene {id: r.a})
 MATCH (b:Gene {id: r.b})
 CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, model: $model, run_id: $run,
   write_id: $write, created_at: datetime($now), shared_partners: r.shared,
-  shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct, pathways: r.pw,
+  shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct,
+  expected_precision: r.ep, pathways: r.pw,
   drugs: r.dr, shared_partner_names: r.pn, caption: r.cap}]->(b)
 RETURN count(*) AS n

@@ -77,6 +77,10 @@ class Auto(LinkPredictor):
         """The chosen candidate's scores."""
         return self.chosen_.score(pairs)
 
+    def honest_score(self, pairs: np.ndarray) -> np.ndarray:
+        """The chosen candidate's."""
+        return self.chosen_.honest_score(pairs)
+
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """The chosen candidate's scores of (row gene, every gene)."""
         return self.chosen_.block_scores(rows)

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.metrics import roc_auc_score
 
 from genekg.db.store import GraphStore
@@ -202,6 +203,12 @@ class LinkPredictor(ABC):
         or None."""
         return None
 
+    def honest_score(self, pairs: np.ndarray) -> np.ndarray:
+        """Scores on the footing of `validation()`'s: what a run's expected precision is
+        read with. The same as `score` unless the method's validation scores are
+        out-of-fold (the stack: one fold model per pair, not the average of all)."""
+        return self.score(pairs)
+
     def validation(self, split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
         """(scores, labels) on the validation pairs; out-of-fold where the method has them."""
         pairs, y = val_pairs(split)
@@ -299,8 +306,7 @@ class EmbeddingPredictor(LinkPredictor):
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """Probabilities of (row gene, every gene): one matrix product."""
-        z = self.classifier_.logits_block(self.embedding_, rows)
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        return np.asarray(expit(self.classifier_.logits_block(self.embedding_, rows)))
 
     def report(self) -> Report:
         """What `fit` chose (C, τ, GNE history, …)."""

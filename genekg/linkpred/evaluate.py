@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -125,7 +126,7 @@ class Classifier:
     def probability(self, emb: np.ndarray, pairs: np.ndarray) -> np.ndarray:
         """p(i, j) = σ((y_i ⊙ w) · y_j + b) for index pairs."""
         z = np.einsum("ij,ij->i", emb[pairs[:, 0]] * self.w, emb[pairs[:, 1]]) + self.b
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        return np.asarray(expit(z))
 
     def logits_block(self, emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Logits of (row gene, every gene): one matrix product, memory O(|rows|·M)."""

@@ -16,13 +16,16 @@ from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.graphdata import Network, Profiles, pull_network, pull_profiles
 from genekg.linkpred import evaluate as E
+from genekg.linkpred import scores as S
 from genekg.linkpred.auto import AutoReport
 from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, get_method
 from genekg.linkpred.protocol import MethodResult, run_methods
+from genekg.linkpred.retrieval import expected_precision_curve, stage_scores
 from genekg.linkpred.runs import RUN_FORMAT, Run, new_run_id
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
+from genekg.linkpred.stack import STACK_CANDIDATES
 from genekg.organisms import Organism
 from genekg.record import RunRecord
 
@@ -115,7 +118,8 @@ def train_run(
     finally:
         cache.close(db)
     report = predictor.report()
-    cal = Calibrator.fit(*predictor.validation(split))
+    val_s, val_y = predictor.validation(split)  # honest: out-of-fold for the stack
+    cal = Calibrator.fit(val_s, val_y)
     chosen = report.chosen if isinstance(report, AutoReport) else method
     metrics: dict[str, Any] = {**report.to_dict(), "method": method, "chosen": chosen,
                                "val_auroc": predictor.val_auroc(split)}
@@ -124,6 +128,13 @@ def train_run(
         s = predictor.score(pairs)
         metrics["test_auroc"], metrics["test_aupr"] = E.score(y, s)
         metrics["test_brier"] = brier(y, cal(s))
+    # What a score means among all candidates: validation edges ranked through predict's
+    # own path among every pair that is not a training (or test) edge.
+    n, known = len(net.genes), np.vstack([split.train, split.test_pos])
+    exclude = S.adjacency(known, n)
+    ep = expected_precision_curve(stage_scores(predictor, n, exclude, STACK_CANDIDATES,
+                                               honest=True), n, exclude, split.val_pos, cal,
+                                  val_s[val_y == 1])
     with Run.staged(new_run_id(method, sel.organism.short, seed), base) as run:
         run.save_predictor(predictor)
         symbols = _symbols(db, net.genes)
@@ -132,7 +143,8 @@ def train_run(
             run.save_embeddings(net.genes, symbols, emb)
         run.save_split(split)
         config = {"run_format": RUN_FORMAT, "method": method, "chosen": metrics["chosen"],
-                  "calibration": cal.to_dict(), "seed": seed, "selection": sel.to_dict(),
+                  "calibration": cal.to_dict(), "expected_precision": ep, "seed": seed,
+                  "selection": sel.to_dict(),
                   "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
                                                   "all_edges": all_edges}, "device": device}
         RunRecord(command="train", run_id=run.id, seed=seed, config=config,

@@ -36,6 +36,7 @@ from genekg.db import GraphStore
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
 from genekg.linkpred.calibrate import Calibrator
+from genekg.linkpred.retrieval import read_expected_precision, stage_scores
 from genekg.linkpred.runs import Run
 from genekg.linkpred.split import canonical_pairs, encode
 from genekg.linkpred.stack import STACK_CANDIDATES
@@ -54,6 +55,9 @@ class Prediction:
     shares_pathway: bool = False
     shares_drug_target: bool = False
     percentile: float = 0.0
+    # share of held-out validation edges among all candidates the run scored at least as
+    # high: what the score means at the real prior (a lower bound; NaN: not estimated)
+    expected_precision: float = float("nan")
     pathways: list[str] = field(default_factory=list)  # shared KEGG pathways (names)
     drugs: list[str] = field(default_factory=list)  # drugs targeting both
     partners: list[str] = field(default_factory=list)  # up to five shared partners
@@ -139,10 +143,11 @@ def score_candidates(
     scored = 0
     for start in range(0, len(rows), opts.block):
         blk = rows[start : start + opts.block]
-        probs = np.asarray(block_scores(blk), dtype=np.float64)
-        if calibrate is not None:
-            probs = calibrate(probs)
-        valid = cols[None, :] != blk[:, None]
+        raw = np.asarray(block_scores(blk), dtype=np.float64)
+        ranked = np.isfinite(raw)  # -inf: not a candidate of stage 1
+        probs = calibrate(np.where(ranked, raw, 0.0)) if calibrate is not None else raw
+        probs = np.where(ranked, probs, -1.0)
+        valid = ranked & (cols[None, :] != blk[:, None])
         kr = known_adj[blk].tocoo()
         valid[kr.row, kr.col] = False
         # Each unordered pair counted once: j > i, or j outside the requested rows.
@@ -215,19 +220,13 @@ def predict(
     known = known_pairs(db, genes)
     cal = Calibrator(**cfg["calibration"])
     t0 = time.monotonic()
-    if predictor.exhaustive:
-        selected, scored = score_candidates(predictor.block_scores, len(genes), known, opts,
-                                            rows, progress, calibrate=cal)
-    else:
-        # Stage 1: each gene's best partners by the predictor's generators; stage 2: the
-        # predictor scores them.
-        k = max(STACK_CANDIDATES, 5 * (opts.per_gene or 0))
-        pairs = predictor.candidates(k, rows, exclude=F.adjacency(known, len(genes)))
-        if progress:
-            progress(len(genes) if rows is None else len(rows), len(genes) if rows is None
-                     else len(rows))
-        selected = select_pairs(cal(predictor.score(pairs)), pairs, opts, rows)
-        scored = len(pairs)
+    # Every pair (exhaustive predictors) or stage 1: each gene's best partners by the
+    # predictor's generators, scored by the predictor (retrieval.stage_scores, the path the
+    # retrieval experiment measures).
+    k = max(STACK_CANDIDATES, 5 * (opts.per_gene or 0))
+    block = stage_scores(predictor, len(genes), F.adjacency(known, len(genes)), k, rows)
+    selected, scored = score_candidates(block, len(genes), known, opts, rows, progress,
+                                        calibrate=cal)
     # Per-run percentile: where a pair's probability falls among uniformly drawn candidate
     # pairs scored by the same run (20,000 of them, seeded by the run's seed).
     sample = _random_pairs(len(genes), known, int(cfg.get("seed", 0)))
@@ -237,11 +236,16 @@ def predict(
     pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
         len(ref), 1)
     names = _display_names(genes, table)
+    # read off each pair's score on the footing the run estimated it with
+    sel_pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
+    honest = cal(predictor.honest_score(sel_pairs)) if len(sel_pairs) else np.empty(0)
+    ep = read_expected_precision(cfg.get("expected_precision", {}), honest)
     preds = []
-    for r, ((s, i, j), q) in enumerate(zip(selected, pct, strict=True)):
+    for r, ((s, i, j), q, e) in enumerate(zip(selected, pct, ep, strict=True)):
         n_shared, partners = _shared_partners(a, i, j, names)
         preds.append(Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=n_shared,
-                                percentile=float(q), partners=partners))
+                                percentile=float(q), expected_precision=float(e),
+                                partners=partners))
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
@@ -254,35 +258,6 @@ def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> 
     i, j = rng.integers(0, m, count), rng.integers(0, m, count)
     p = np.sort(np.stack([i, j], axis=1)[i != j], axis=1)
     return p[~np.isin(encode(p, m), encode(known, m))] if len(known) else p
-
-
-def select_pairs(prob: np.ndarray, pairs: np.ndarray, opts: PredictOptions,
-                 rows: np.ndarray | None = None) -> list[tuple[float, int, int]]:
-    """(probability, i, j) of the pairs kept: min score, then each gene's top-K partners
-    together with the global top-k (union)."""
-    keep = np.ones(len(pairs), dtype=bool)
-    if opts.min_score is not None:
-        keep &= prob >= opts.min_score
-    idx = np.flatnonzero(keep)
-    if opts.per_gene:
-        # A pair counts for both its genes: rank each gene's pairs over both columns.
-        gene = np.concatenate([pairs[idx, 0], pairs[idx, 1]])
-        pair = np.concatenate([idx, idx])
-        order = np.lexsort((-prob[pair], gene))
-        g_sorted = gene[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1]
-        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-        top = rank < opts.per_gene
-        if rows is not None:
-            top &= np.isin(g_sorted, np.asarray(rows))
-        chosen: set[int] = set(pair[order][top].tolist())
-        if opts.top_k:
-            chosen |= set(idx[np.argsort(-prob[idx], kind="stable")[: opts.top_k]].tolist())
-        idx = np.array(sorted(chosen), dtype=np.int64)
-    elif opts.top_k:
-        idx = idx[np.argsort(-prob[idx], kind="stable")[: opts.top_k]]
-    return sorted(((float(prob[k]), int(pairs[k, 0]), int(pairs[k, 1])) for k in idx),
-                  reverse=True)
 
 
 def _display_names(genes: list[str], table: Any) -> list[str]:
@@ -361,13 +336,23 @@ def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
         rows = [{"a": p.a, "b": p.b, "score": p.score, "rank": p.rank,
                  "shared": p.shared_partners, "sp": p.shares_pathway,
                  "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
+                 "ep": None if p.expected_precision != p.expected_precision
+                 else round(p.expected_precision, 5),
                  "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
-                 # Browser caption (genekg.grass): rank and a rounded score
-                 "cap": f"#{p.rank} {p.score:.2f}"} for p in chunk]
+                 # Browser caption (genekg.grass): rank and what the score means
+                 "cap": caption(p)} for p in chunk]
         written += int(db.scalar("predict/write_edges", {
             "rows": rows, "model": result.model, "run": result.run_id, "write": write,
             "now": now}) or 0)
     return written
+
+
+def caption(p: Prediction) -> str:
+    """The Browser caption of a predicted edge: its rank and expected precision (the
+    1:1-prior score where the run has no estimate)."""
+    if p.expected_precision == p.expected_precision:
+        return f"#{p.rank} EP {100 * p.expected_precision:.2g}%"
+    return f"#{p.rank} {p.score:.2f}"
 
 
 def delete_run(db: GraphStore, run_id: str, batch: int = 10_000) -> int:
@@ -389,11 +374,13 @@ def _repeat(db: GraphStore, query: str, params: dict[str, Any]) -> int:
 
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
     """The TSV rows of a prediction result, header first."""
-    yield ["rank", "gene_a", "gene_b", "score", "percentile", "shared_partners",
+    yield ["rank", "gene_a", "gene_b", "score", "expected_precision", "percentile",
+           "shared_partners",
            "shares_pathway", "shares_drug_target", "model", "run_id", "shared_pathways",
            "drugs_targeting_both", "shared_partner_names"]
     for p in result.predictions:
-        yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", f"{p.percentile:.3f}",
+        yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", f"{p.expected_precision:.5f}",
+               f"{p.percentile:.3f}",
                str(p.shared_partners),
                str(p.shares_pathway).lower(), str(p.shares_drug_target).lower(),
                result.model, result.run_id, "; ".join(p.pathways), "; ".join(p.drugs),

@@ -103,7 +103,9 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     assert r.exit_code == 0, r.output
     lines = [x for x in r.output.splitlines() if x.startswith("1\t")]
     assert lines, r.output  # rank-1 TSV row: calibrated score and percentile columns
-    score, pct = float(lines[0].split("\t")[3]), float(lines[0].split("\t")[4])
+    cells = lines[0].split("\t")
+    score, ep, pct = float(cells[3]), float(cells[4]), float(cells[5])
+    assert 0.0 < ep <= 1.0  # expected precision among all candidates, from validation
     assert 0.0 <= score <= 1.0 and 90.0 <= pct <= 100.0
     assert pred_count(sample_db, run.name) == 0
 
@@ -226,8 +228,10 @@ def test_predict_idempotent_coexisting_runs_and_delete(
                           "RETURN properties(p) AS p", {"r": a})[0]["p"]
     assert {"score", "rank", "model", "run_id", "created_at", "shared_partners",
             "shares_pathway", "shares_drug_target", "percentile", "pathways", "drugs",
+            "expected_precision",
             "shared_partner_names"} <= set(props)
-    assert props["caption"] == f"#1 {props['score']:.2f}"  # Browser caption, not a raw float
+    # Browser caption: rank and expected precision, not a raw float
+    assert props["caption"] == f"#1 EP {100 * props['expected_precision']:.2g}%"
     assert len(props["shared_partner_names"]) == min(5, props["shared_partners"])
     assert 0.0 <= props["score"] <= 1.0 and 90.0 <= props["percentile"] <= 100.0
     r = runner.invoke(app, ["predictions", "list"])

@@ -209,12 +209,18 @@ def test_scoring_matches_brute_force_and_excludes_known() -> None:
     both, _ = score_candidates(block, 23, known, PredictOptions(top_k=10, per_gene=2))
     want = {(i, j) for _, i, j in per} | {(i, j) for _, i, j in brute[:10]}
     assert {(i, j) for _, i, j in both} == want  # union: every gene's 2 + the best 10
-    from genekg.linkpred.predict import select_pairs
+    # stage 1 (a stack run): pairs outside the candidates score -inf and are never kept,
+    # nor counted as scored; the kept ones are the best candidates
+    cand = {(i, j) for _, i, j in brute[::3]}
 
-    pairs = np.array([(i, j) for _, i, j in brute])
-    prob = np.array([s for s, _, _ in brute])
-    sel = select_pairs(prob, pairs, PredictOptions(top_k=10, per_gene=2))
-    assert {(i, j) for _, i, j in sel} == want  # the stack path selects the same way
+    def staged(rows: np.ndarray) -> np.ndarray:
+        out = block(rows)
+        keep = np.array([[(min(r, c), max(r, c)) in cand for c in range(23)] for r in rows])
+        return np.where(keep, out, -np.inf)
+
+    st, n_st = score_candidates(staged, 23, known, PredictOptions(top_k=10, per_gene=2))
+    assert n_st == len(cand) and {(i, j) for _, i, j in st} <= cand
+    assert [(i, j) for _, i, j in st][:3] == [(i, j) for _, i, j in brute[::3]][:3]
     rows, _ = score_candidates(block, 23, known, PredictOptions(top_k=5),
                                rows=np.array([7]))
     assert all(7 in (i, j) for _, i, j in rows)

@@ -10,7 +10,13 @@ import pytest
 from fakes import RecordingStore
 from neo4j.exceptions import ServiceUnavailable
 
-from genekg.linkpred.predict import Prediction, PredictResult, delete_run, write_predictions
+from genekg.linkpred.predict import (
+    Prediction,
+    PredictResult,
+    caption,
+    delete_run,
+    write_predictions,
+)
 
 
 def _result(n: int, scope: list[str] | None = None) -> PredictResult:
@@ -46,7 +52,10 @@ def test_full_write_batches_then_one_flip_then_gc() -> None:
     assert token.startswith("run-1/") and all(p["write"] == token for p in writes)
     flip = db.calls[3][1]
     assert flip == {"run": "run-1", "write": token, "model": "stack", "now": writes[0]["now"]}
-    assert writes[0]["rows"][0]["cap"] == "#1 0.90"
+    assert writes[0]["rows"][0]["cap"] == "#1 0.90"  # no expected precision: the score
+    ep = _result(2)
+    ep.predictions[0].expected_precision = 0.034
+    assert caption(ep.predictions[0]) == "#1 EP 3.4%"
 
 
 def test_scoped_write_supersedes_before_its_flip() -> None:

@@ -1,0 +1,267 @@
+"""Ranking among all candidate pairs, the way a curator reads predictions.
+
+`stage_scores` is the one definition of what `predict` ranks: for an exhaustive predictor
+(an embedding's bilinear form, a heuristic) every pair; otherwise (a stack) the union of
+its generators' per-gene candidates scored by the predictor, every other pair at -inf
+(not retrieved). `genekg predict`, `retrieval_metrics` (the `retrieval` experiment) and
+the expected precision a run states all read scores through it, so evaluation measures
+the path users get.
+
+`retrieval_metrics` ranks held-out positive pairs among all candidates (every pair that is
+not excluded: training and validation edges) in one blockwise pass, memory
+O(block · n + max k): recall@k and precision@k of the global list, the filtered MRR and
+Hits@10 of each query gene's own list (every gene with a held-out partner ranks all its
+non-partners), broken down by the gene's training degree, and the ceiling of stage 1
+(share of held-out pairs that reach the ranking at all).
+
+`expected_precision_curve`: the share of held-out validation edges among all candidates
+scored at least as high — what a score means at the real prior, stated as a lower bound
+(interactions nobody has recorded count as misses).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from genekg.linkpred.base import LinkPredictor
+
+BlockFn = Callable[[np.ndarray], np.ndarray]
+KS = (100, 1_000, 10_000, 100_000)
+DEGREE_BINS = ((0, 0, "0"), (1, 5, "1-5"), (6, 20, "6-20"), (21, 1 << 62, ">20"))
+STEP = 256  # genes per block: block memory 256 · n doubles (13 MB for 6,362 genes)
+
+
+def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix, k: int,
+                 rows: np.ndarray | None = None, honest: bool = False) -> BlockFn:
+    """Scores of (row gene, every gene) as predict ranks them: all pairs for an
+    exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf). `honest`:
+    scored by `honest_score` (what expected precision is estimated with)."""
+    if predictor.exhaustive:
+        return predictor.block_scores
+    pairs = predictor.candidates(k, rows, exclude)
+    fn = predictor.honest_score if honest else predictor.score
+    s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
+    r = np.r_[pairs[:, 0], pairs[:, 1]]
+    c = np.r_[pairs[:, 1], pairs[:, 0]]
+    m = sp.csr_matrix((np.r_[s, s], (r, c)), shape=(n, n))
+    hit = sp.csr_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=(n, n))
+
+    def block(blk: np.ndarray) -> np.ndarray:
+        out = np.full((len(blk), n), -np.inf)
+        h = hit[blk].tocoo()
+        out[h.row, h.col] = np.asarray(m[blk][h.row, h.col]).ravel()
+        return out
+
+    return block
+
+
+def degree_bin(d: np.ndarray) -> np.ndarray:
+    """Label of each training degree: 0, 1-5, 6-20, >20."""
+    out = np.empty(len(d), dtype=object)
+    for lo, hi, name in DEGREE_BINS:
+        out[(d >= lo) & (d <= hi)] = name
+    return out
+
+
+@dataclass
+class RetrievalResult:
+    """How one method ranks held-out pairs among all candidates."""
+
+    method: str
+    positives: int
+    candidates: int  # pairs that reached the ranking (finite score)
+    ceiling: float  # share of held-out pairs that reached it
+    recall: dict[int, float] = field(default_factory=dict)
+    precision: dict[int, float] = field(default_factory=dict)
+    mrr: float = 0.0
+    hits10: float = 0.0
+    by_degree: dict[str, dict[str, float]] = field(default_factory=dict)
+    orphan_recall: dict[int, float] = field(default_factory=dict)  # pairs touching degree 0
+    orphan_positives: int = 0
+    seconds: float = 0.0
+
+    def row(self) -> dict[str, Any]:
+        """One flat row (results.csv)."""
+        out: dict[str, Any] = {"method": self.method, "positives": self.positives,
+                               "candidates": self.candidates, "ceiling": self.ceiling,
+                               "mrr": self.mrr, "hits@10": self.hits10,
+                               "orphan_positives": self.orphan_positives}
+        out.update({f"recall@{k}": v for k, v in self.recall.items()})
+        out.update({f"precision@{k}": v for k, v in self.precision.items()})
+        out.update({f"orphan_recall@{k}": v for k, v in self.orphan_recall.items()})
+        for b, d in self.by_degree.items():
+            out.update({f"{m}[{b}]": v for m, v in d.items()})
+        out["seconds"] = self.seconds
+        return out
+
+
+def _midrank(greater: np.ndarray, equal: np.ndarray) -> np.ndarray:
+    # a tie with e others is ranked in their middle: heuristics tie a lot (CN = 1, 2, …)
+    return 1.0 + greater + equal / 2.0
+
+
+def retrieval_metrics(method: str, block: BlockFn, n: int, exclude: sp.csr_matrix,
+                      positives: np.ndarray, degree: np.ndarray, ks: tuple[int, ...] = KS,
+                      step: int = STEP) -> RetrievalResult:
+    """Rank `positives` (held-out pairs) among all pairs that are not in `exclude`."""
+    t0 = time.monotonic()
+    pos = np.unique(np.sort(np.asarray(positives, dtype=np.int64).reshape(-1, 2), axis=1),
+                    axis=0)
+    pos = pos[pos[:, 0] != pos[:, 1]]
+    pos_adj = sp.csr_matrix((np.ones(2 * len(pos), dtype=bool),
+                             (np.r_[pos[:, 0], pos[:, 1]], np.r_[pos[:, 1], pos[:, 0]])),
+                            shape=(n, n))
+    kmax = max(ks)
+    top = np.empty(0)  # the kmax best candidate scores so far (upper triangle, once each)
+    pos_score = np.full(len(pos), -np.inf)
+    code_to_pos = {int(a) * n + int(b): i for i, (a, b) in enumerate(pos)}
+    rr: list[tuple[int, float]] = []  # (query gene, reciprocal rank)
+    cols = np.arange(n)
+    candidates = 0
+    for lo in range(0, n, step):
+        blk = np.arange(lo, min(lo + step, n))
+        s = np.asarray(block(blk), dtype=np.float64).copy()
+        s[np.arange(len(blk)), blk] = -np.inf
+        ex = exclude[blk].tocoo()
+        s[ex.row, ex.col] = -np.inf
+        # the global list: each pair once (j > i)
+        upper = np.where(cols[None, :] > blk[:, None], s, -np.inf)
+        fin = upper[np.isfinite(upper)]
+        candidates += len(fin)
+        if len(fin):
+            kk = min(kmax, len(fin))
+            best = fin[np.argpartition(-fin, kk - 1)[:kk]] if kk < len(fin) else fin
+            top = np.concatenate([top, best])
+            if len(top) > kmax:
+                top = top[np.argpartition(-top, kmax - 1)[:kmax]]
+        # the held-out pairs' own scores, and each query gene's filtered rank
+        pr = pos_adj[blk].tocoo()
+        for r, j in zip(pr.row.tolist(), pr.col.tolist(), strict=True):
+            i = int(blk[r])
+            if i < j:
+                pos_score[code_to_pos[i * n + j]] = s[r, j]
+        for r in np.unique(pr.row):
+            row = s[r]
+            mine = pr.col[pr.row == r]
+            others = row.copy()
+            others[mine] = -np.inf  # filtered: other true partners are not errors
+            ranked = np.sort(others[np.isfinite(others)])
+            for j in mine:
+                v = row[j]
+                if not np.isfinite(v):
+                    rr.append((int(blk[r]), 0.0))
+                    continue
+                g = len(ranked) - np.searchsorted(ranked, v, side="right")
+                e = np.searchsorted(ranked, v, side="right") - np.searchsorted(ranked, v)
+                rr.append((int(blk[r]), float(1.0 / _midrank(np.array(g), np.array(e)))))
+    top = np.sort(top)[::-1]
+    fin = np.isfinite(pos_score)
+    greater = len(top) - np.searchsorted(top[::-1], pos_score, side="right")
+    equal = (np.searchsorted(top[::-1], pos_score, side="right")
+             - np.searchsorted(top[::-1], pos_score, side="left"))
+    # a positive counts itself among the equal scores of the top list
+    rank = np.where(fin, _midrank(greater, np.maximum(equal - 1, 0)), np.inf)
+    rank[fin & (greater >= kmax)] = np.inf  # beyond the kept list: beyond every k
+    deg = np.asarray(degree)
+    orphan = (deg[pos[:, 0]] == 0) | (deg[pos[:, 1]] == 0)
+    res = RetrievalResult(method, len(pos), candidates,
+                          float(fin.mean()) if len(pos) else float("nan"))
+    for k in ks:
+        hits = int((rank <= k).sum())
+        res.recall[k] = hits / max(len(pos), 1)
+        res.precision[k] = hits / k
+        res.orphan_recall[k] = float((rank[orphan] <= k).mean()) if orphan.any() else float(
+            "nan")
+    res.orphan_positives = int(orphan.sum())
+    if rr:
+        genes = np.array([g for g, _ in rr])
+        rec = np.array([v for _, v in rr])
+        res.mrr = float(rec.mean())
+        res.hits10 = float((rec >= 1 / 10).mean())
+        bins = degree_bin(deg[genes])
+        for _, _, name in DEGREE_BINS:
+            sel = bins == name
+            if sel.any():
+                res.by_degree[name] = {"mrr": float(rec[sel].mean()),
+                                       "hits@10": float((rec[sel] >= 1 / 10).mean()),
+                                       "queries": float(sel.sum())}
+    res.seconds = time.monotonic() - t0
+    return res
+
+
+def _transformed(block: BlockFn, blk: np.ndarray,
+                 transform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    raw = np.asarray(block(blk), dtype=np.float64)
+    ok = np.isfinite(raw)  # -inf: not a stage-1 candidate, stays out
+    return np.where(ok, transform(np.where(ok, raw, 0.0)), -np.inf)
+
+
+def expected_precision_curve(block: BlockFn, n: int, exclude: sp.csr_matrix,
+                             positives: np.ndarray, transform: Callable[[np.ndarray],
+                                                                        np.ndarray],
+                             positive_scores: np.ndarray | None = None, points: int = 200,
+                             step: int = STEP, min_positives: int = 10
+                             ) -> dict[str, list[float]]:
+    """Expected precision at score thresholds: (held-out `positives` scored ≥ t) /
+    (candidates scored ≥ t), candidates = pairs not in `exclude`, the positives among
+    them. `positive_scores` are the positives' honest scores where the predictor was fitted
+    on them (the stack's out-of-fold scores of validation pairs); a positive that stage 1
+    does not admit is never a candidate. Thresholds are quantiles of the positives' scores
+    after `transform` (the run's calibration), so predict reads a pair's expected
+    precision off its score; the highest keeps `min_positives` above it (a precision read
+    off 2 pairs is noise), and scores above it read its precision."""
+    pos = np.sort(np.asarray(positives, dtype=np.int64).reshape(-1, 2), axis=1)
+    cols = np.arange(n)
+    # pass 1: the positives' scores as ranked (their rows only); honest ones where given
+    ranked = np.full(len(pos), -np.inf)
+    order = np.argsort(pos[:, 0], kind="stable")
+    for lo in range(0, len(order), step * 4):
+        idx = order[lo : lo + step * 4]
+        blk, inv = np.unique(pos[idx, 0], return_inverse=True)
+        ranked[idx] = np.asarray(block(blk), dtype=np.float64)[inv, pos[idx, 1]]
+    admitted = np.isfinite(ranked)
+    raw = np.asarray(positive_scores, dtype=np.float64) if positive_scores is not None \
+        else ranked
+    ps = transform(np.where(admitted, raw, 0.0))[admitted]
+    if not len(ps):
+        return {"threshold": [], "precision": [], "positives": [], "candidates": []}
+    top_q = 1.0 - min(min_positives, len(ps)) / len(ps)
+    thr = np.unique(np.quantile(ps, np.linspace(0.0, top_q, points)))
+    npos = len(ps) - np.searchsorted(np.sort(ps), thr, side="left")
+    # pass 2: every other candidate, counted against the thresholds
+    skip = (exclude + sp.csr_matrix((np.ones(len(pos)), (pos[:, 0], pos[:, 1])),
+                                    shape=(n, n))).tocsr()
+    counts = npos.astype(np.float64)
+    for lo in range(0, n, step):
+        blk = np.arange(lo, min(lo + step, n))
+        sc = _transformed(block, blk, transform)
+        ok = (cols[None, :] > blk[:, None]) & np.isfinite(sc)
+        ex = skip[blk].tocoo()
+        ok[ex.row, ex.col] = False
+        v = np.sort(sc[ok])
+        counts += len(v) - np.searchsorted(v, thr, side="left")
+    prec = np.divide(npos, counts, out=np.zeros_like(counts), where=counts > 0)
+    # A higher score should never read a lower precision: isotonic regression, each point
+    # weighted by the positives behind it, pools the noisy top of the curve with its
+    # neighbours instead of letting one sparse point set the rest.
+    from sklearn.isotonic import IsotonicRegression
+
+    prec = IsotonicRegression(increasing=True).fit_transform(thr, prec, sample_weight=npos)
+    return {"threshold": thr.tolist(), "precision": prec.tolist(),
+            "positives": npos.astype(float).tolist(), "candidates": counts.tolist()}
+
+
+def read_expected_precision(curve: dict[str, list[float]], scores: np.ndarray) -> np.ndarray:
+    """Expected precision of calibrated scores from a run's curve (NaN without one)."""
+    thr = np.asarray(curve.get("threshold", []), dtype=np.float64)
+    if not len(thr):
+        return np.full(len(scores), np.nan)
+    prec = np.asarray(curve["precision"], dtype=np.float64)
+    idx = np.searchsorted(thr, np.asarray(scores, dtype=np.float64), side="right") - 1
+    return np.where(idx >= 0, prec[np.clip(idx, 0, len(prec) - 1)], prec[0])
