@@ -14,7 +14,7 @@ from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolv
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.linkpred.embedding import KG_ENSEMBLE
-from genekg.linkpred.experiments import EXPERIMENTS, get_experiment
+from genekg.linkpred.experiments import EXPERIMENTS, RETRIEVAL_METHODS, get_experiment
 from genekg.linkpred.methods import DEFAULT_METHOD, METHODS, TRAINABLE, get_method
 
 
@@ -141,8 +141,9 @@ def evaluate(
     organism: str = typer.Option(..., "--organism", "-o"),
     source: str = typer.Option(None), release: str = typer.Option(None),
     dataset: str = typer.Option(None, help="Expression dataset (for +expr methods)."),
-    methods: str = typer.Option("auto,stack,l3,spectral-reg,gne,pa",
-                                help="Comma-separated, from: " + ", ".join(METHODS) + "."),
+    methods: str = typer.Option(None, help="Comma-separated, from: " + ", ".join(METHODS)
+                                + ". Default: auto,stack,l3,spectral-reg,gne,pa; for "
+                                "--experiment retrieval " + ",".join(RETRIEVAL_METHODS) + "."),
     seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
     seed: int = typer.Option(None),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
@@ -167,6 +168,9 @@ def evaluate(
     from genekg.linkpred.experiments import ExperimentSpec, run_experiment
 
     get_experiment(experiment)  # unknown names fail here, before a seed or a connection
+    if methods is None:
+        methods = ",".join(RETRIEVAL_METHODS) if experiment == "retrieval" else \
+            "auto,stack,l3,spectral-reg,gne,pa"
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
     for m in method_list:
         get_method(m)
@@ -200,7 +204,7 @@ def evaluate(
             if net.get("genes_with_profile") is not None else "")
         _print_summary(result.summary, spec.negatives, desc, method_list)
     else:
-        _print_rows(result.rows, result.columns, result.title)
+        _print_rows(result.display or result.rows, result.columns, result.title)
     console.print(f"results in {out}: " + ", ".join(p.name for p in files))
 
 
@@ -248,15 +252,21 @@ def methods() -> None:
     console.print(table)
 
 
+def _cell(col: str, v: Any) -> str:
+    if isinstance(v, float) and (col in ("auroc", "aupr", "mrr", "ceiling") or "@" in col):
+        return f"{v:.4f}"
+    if isinstance(v, float) and col == "seconds":
+        return f"{v:.1f}"
+    return str(v)
+
+
 def _print_rows(rows: list[dict[str, Any]], cols: list[str], title: str) -> None:
     table = Table(title=title)
     for c in cols:
         table.add_column(c, justify="right" if c in ("auroc", "aupr") or "@" in c
                          else "left")
     for r in rows:
-        table.add_row(*[f"{r[c]:.4f}" if isinstance(r.get(c), float)
-                        and (c in ("auroc", "aupr") or "@" in c)
-                        else str(r.get(c, "")) for c in cols])
+        table.add_row(*[_cell(c, r.get(c, "")) for c in cols])
     console.print(table)
 
 

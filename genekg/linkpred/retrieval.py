@@ -29,7 +29,15 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from genekg.linkpred.base import LinkPredictor
+from genekg.db.store import GraphStore
+from genekg.errors import GenekgError
+from genekg.gne.config import GNEConfig
+from genekg.graphdata import Network, Profiles
+from genekg.linkpred import scores as S
+from genekg.linkpred.base import LinkPredictor, SplitCache, SplitInputs
+from genekg.linkpred.kgcontext import GeneContext
+from genekg.linkpred.split import EdgeSplit
+from genekg.linkpred.stack import STACK_CANDIDATES
 
 BlockFn = Callable[[np.ndarray], np.ndarray]
 KS = (100, 1_000, 10_000, 100_000)
@@ -265,3 +273,43 @@ def read_expected_precision(curve: dict[str, list[float]], scores: np.ndarray) -
     prec = np.asarray(curve["precision"], dtype=np.float64)
     idx = np.searchsorted(thr, np.asarray(scores, dtype=np.float64), side="right") - 1
     return np.where(idx >= 0, prec[np.clip(idx, 0, len(prec) - 1)], prec[0])
+
+
+def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
+                  profiles: Profiles | None = None, cfg: GNEConfig | None = None,
+                  db: GraphStore | None = None, device: str = "auto",
+                  gene_context: GeneContext | None = None, k: int = STACK_CANDIDATES,
+                  ks: tuple[int, ...] = KS,
+                  on_method: Callable[[str], None] | None = None) -> list[RetrievalResult]:
+    """Fit `methods` on the split (one shared cache) and rank `split.test_pos` among all
+    pairs that are not training or validation edges, each through `stage_scores` — the
+    path `genekg predict` takes. Methods that need knowledge-graph data the genes do not
+    have are skipped (a GenekgError from their fit)."""
+    from genekg.linkpred.methods import resolve
+
+    entries = resolve(methods, profiles=profiles, db=db)
+    inputs = SplitInputs(network, split, seed, cfg or GNEConfig(), profiles, db, device,
+                         gene_context)
+    cache = SplitCache()
+    n = len(network.genes)
+    exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
+    degree = S.degrees(inputs.a_train)
+    out: list[RetrievalResult] = []
+    try:
+        for entry in entries:
+            if on_method:
+                on_method(entry.name)
+            t0 = time.monotonic()
+            try:
+                p = cache.fit(entry.make(), inputs)
+            except GenekgError:
+                if entry.uses_kg and inputs.kg.empty:
+                    continue  # e.g. spectral+kg on a network without pathways/drugs
+                raise
+            res = retrieval_metrics(entry.name, stage_scores(p, n, exclude, k), n, exclude,
+                                    split.test_pos, degree, ks)
+            res.seconds = time.monotonic() - t0
+            out.append(res)
+    finally:
+        cache.close(db)
+    return out

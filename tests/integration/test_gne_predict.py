@@ -142,6 +142,42 @@ def test_a_stack_run_predicts_through_stage_one_and_the_stack(sample_db: Databas
     assert cal(predictor.score(pairs)) == pytest.approx(df["score"].to_numpy(), abs=1e-5)
 
 
+def test_score_cli_reports_pairs_a_user_brings(sample_db: Database, trained: dict[str, str],
+                                               runs: Path, tmp_path: Path) -> None:
+    f = tmp_path / "screen.tsv"
+    f.write_text("dnaA\tdnaN\ndnaA\trecA\nnotAGene\tdnaA\n")
+    r = runner.invoke(app, ["score", "--run", trained["1"], "--pairs", str(f), "--format",
+                            "tsv"], env={"GENEKG_RUNS_DIR": str(runs)})
+    assert r.exit_code == 0, r.output
+    rows = [ln.split("\t") for ln in r.output.splitlines()[1:] if ln.strip()]
+    status = [x[2] for x in rows]
+    assert status[2] == "unknown gene: notAGene" and len(rows) == 3
+    assert set(status[:2]) <= {"scored", "known interaction"}
+    for x in rows[:2]:
+        assert 0.0 <= float(x[3]) <= 1.0 and float(x[5]) >= 1  # score, rank of b for a
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("dnaA\n")
+    r = runner.invoke(app, ["score", "--run", trained["1"], "--pairs", str(bad)],
+                      env={"GENEKG_RUNS_DIR": str(runs)})
+    assert r.exit_code == 1 and "bad.tsv:1" in r.output
+
+
+def test_retrieval_experiment_ranks_held_out_pairs_among_all(sample_db: Database,
+                                                             tmp_path: Path) -> None:
+    r = runner.invoke(app, ["--seed", "2", "evaluate", "-o", "ecoli", "--source", "biogrid",
+                            "--experiment", "retrieval", "--methods", "spectral-reg,l3,pa",
+                            "--dim", "32", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert "recall@1000" in r.output and "ranked among all candidate pairs" in r.output
+    df = pd.read_csv(tmp_path / "results.csv").set_index("method")
+    assert set(df.index) == {"spectral-reg", "l3", "pa"}
+    assert (df["ceiling"] == 1.0).all()  # every pair is ranked by these methods
+    # real E. coli: paths of length 3 rank held-out partners far above degree products
+    assert df.loc["l3", "recall@10000"] > 1.5 * df.loc["pa", "recall@10000"]
+    assert df.loc["l3", "mrr"] > df.loc["pa", "mrr"]
+    assert (tmp_path / "retrieval_recall.png").stat().st_size > 1000
+
+
 def test_gds_projection_holds_training_edges_only(sample_db: Database) -> None:
     net, _ = Selection(resolve_organism("ecoli"), source="biogrid").pull(sample_db)
     split = split_edges(net.edges, len(net.genes), seed=4)

@@ -16,7 +16,7 @@ from test_predictors import planted
 from genekg.errors import GenekgError
 from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.pipeline import Selection, train_run
-from genekg.linkpred.predict import PredictOptions, predict
+from genekg.linkpred.predict import PredictOptions, predict, read_pairs, score_pairs
 from genekg.linkpred.runs import Run
 from genekg.organisms import Organism
 
@@ -40,6 +40,8 @@ def _store(fail_context: bool = False) -> RecordingStore:
         "pull/genes_present": lambda p: [{"n": len(p["ids"])}],
         "predict/known_pairs": [{"r": pairs}],
         "predict/evidence": lambda p: [{"r": [[[], []] for _ in p["a"]]}],
+        "pull/genes_by_name": lambda p: [{"r": [[s, f"0:{s}"] for s in p["s"]
+                                                if f"0:{s}" in set(net.genes)]}],
     })
 
 
@@ -92,3 +94,30 @@ def test_an_old_run_format_is_refused_with_a_clear_message(tmp_path: Path) -> No
         predict(_store(), Run.open(str(out.run.path)), PredictOptions(top_k=5))
     with pytest.raises(GenekgError, match="cannot train 'expr-corr'"):
         train_run(_store(), Selection(ORG), method="expr-corr", seed=2, base=tmp_path)
+
+
+def test_score_reports_every_pair_a_user_brings(tmp_path: Path) -> None:
+    store = _store()
+    out = train_run(store, Selection(ORG), method="spectral-reg", seed=3, base=tmp_path,
+                    all_edges=True)
+    run = Run.open(str(out.run.path))
+    net = planted()[0]
+    a, b = net.edges[0]
+    known = (net.genes[a][2:], net.genes[b][2:])
+    top = predict(store, run, PredictOptions(top_k=1)).predictions[0]
+    f = tmp_path / "pairs.tsv"
+    f.write_text(f"gene_a\tgene_b\n{top.a[2:]}\t{top.b[2:]}\n{known[0]},{known[1]}\n"
+                 "g1 NOPE  # a gene the run lacks\ng2 g2\n")
+    got = score_pairs(store, run, read_pairs(f))
+    assert [g.status for g in got] == ["scored", "known interaction", "unknown gene: NOPE",
+                                       "same gene"]
+    best = got[0]
+    # the run's best pair: the same score predict gave it, first in at least one gene's list
+    assert best.score == pytest.approx(top.score, abs=1e-9)
+    assert min(best.rank_a, best.rank_b) == 1
+    assert 0 < best.expected_precision <= 1 and best.expected_precision == pytest.approx(
+        top.expected_precision)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("g1\tg2\ng3\n")
+    with pytest.raises(GenekgError, match=r"bad.tsv:2: expected two genes"):
+        read_pairs(bad)

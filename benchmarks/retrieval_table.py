@@ -1,0 +1,76 @@
+"""Retrieval: held-out pairs ranked among ALL candidate pairs, genekg beside the peers.
+
+Usage: .venv/bin/python benchmarks/retrieval_table.py ecoli|yeast|human [--seeds 2]
+       [--methods auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa]
+
+The same code as `genekg evaluate --experiment retrieval` (`retrieval.run_retrieval`: every
+method through `stage_scores`, the path `genekg predict` takes), in memory on the real
+files of ../shared/data read through genekg's loaders (human: with the knowledge-graph
+context of linkpred_table.py). Split per seed: 80% training, 10% validation, 10% held out.
+Writes benchmarks/results/retrieval_<organism>_rows.csv and prints the mean table with
+the wall time of each method (fit + ranking of every pair).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pandas as pd
+from common import RESULTS, peak_rss_mib, require_shared
+from linkpred_table import KG_SOURCES, context_from_bundles, load_network
+
+from genekg.gne.config import GNEConfig
+from genekg.linkpred.retrieval import run_retrieval
+from genekg.linkpred.split import split_edges
+from genekg.loaders import LoadOptions, get_loader
+
+DEFAULT = "auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa"
+SHOW = ["method", "ceiling", "recall@100", "recall@1000", "recall@10000", "recall@100000",
+        "precision@100", "mrr", "hits@10", "mrr[0]", "hits@10[0]", "orphan_recall@10000",
+        "seconds"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("organism", choices=["ecoli", "yeast", "human"])
+    ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--methods", default=DEFAULT)
+    ap.add_argument("--tag", default="")
+    args = ap.parse_args()
+    data = require_shared()
+    t0 = time.time()
+    net = load_network(args.organism)
+    ctx = None
+    if args.organism == "human":
+        kg = [get_loader(name).load(data / p, LoadOptions(id_maps=[data / m for m in ms]))
+              for name, p, ms in KG_SOURCES]
+        ctx = context_from_bundles(net.genes, kg)
+    print(f"{args.organism}: {len(net.genes):,} genes, {len(net.edges):,} pairs "
+          f"({time.time() - t0:.0f} s to load)", flush=True)
+    rows = []
+    for seed in range(1, args.seeds + 1):
+        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=0.1, test_frac=0.1,
+                            train_frac=0.8)
+        for r in run_retrieval(net, split, args.methods.split(","), seed=seed,
+                               cfg=GNEConfig(), gene_context=ctx, device="cpu"):
+            row = {**r.row(), "seed": seed}
+            rows.append(row)
+            print(f"seed {seed} {r.method:14s} ceiling {r.ceiling:.3f} "
+                  f"R@1000 {r.recall[1000]:.4f} R@10000 {r.recall[10000]:.4f} "
+                  f"MRR {r.mrr:.4f} Hits@10 {r.hits10:.4f} {r.seconds:.0f} s", flush=True)
+    df = pd.DataFrame(rows)
+    RESULTS.mkdir(exist_ok=True)
+    df.to_csv(RESULTS / f"retrieval_{args.organism}{args.tag}_rows.csv", index=False)
+    cols = [c for c in SHOW if c in df]
+    mean = df.groupby("method", sort=False)[cols[1:]].mean()
+    print(mean.to_string(float_format=lambda v: f"{v:.4f}"))
+    print(f"peak RSS {peak_rss_mib():.0f} MiB, {time.time() - t0:.0f} s in all")
+
+
+if __name__ == "__main__":
+    main()
