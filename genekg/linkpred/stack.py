@@ -372,6 +372,8 @@ class StackReport(Report):
 # still reaches the booster.
 STACK_GENERATORS = ("l3", "ra")
 STACK_CANDIDATES = 50
+# Hard negatives of `stack-rank` come from each gene's top HARD_POOL_K of stage 1.
+HARD_POOL_K = 10
 
 
 class Stack(LinkPredictor):
@@ -388,8 +390,10 @@ class Stack(LinkPredictor):
                  plain_members: tuple[LinkPredictor, ...] = (), knowledge_graph: bool = True,
                  drop: tuple[str, ...] = (), richer: bool = True, fit_on: str = "validation",
                  shuffle_labels: bool = False,
-                 generators: tuple[str, ...] = STACK_GENERATORS) -> None:
+                 generators: tuple[str, ...] = STACK_GENERATORS,
+                 hard_negatives: int = 0) -> None:
         super().__init__(name)
+        self.hard_negatives = hard_negatives
         if fit_on not in ("validation", "masked-train"):
             raise ValueError(fit_on)
         self.members, self.kg_members, self.plain_members = members, kg_members, plain_members
@@ -433,9 +437,16 @@ class Stack(LinkPredictor):
             model, oof = fit_on_masked(x, yt, self.feats_(pairs), y, self.feats_.names,
                                        inputs.seed)
         else:
+            x = self.feats_(pairs)
+            ya = y
+            if self.hard_negatives:
+                hard = self.hard_negative_pairs(inputs, rng)
+                x = np.vstack([x, self.feats_(hard)])
+                ya = np.r_[y, np.zeros(len(hard))]
             if self.shuffle_labels:
-                y = rng.permutation(y)
-            model, oof = fit_boosters(self.feats_(pairs), y, self.feats_.names, inputs.seed)
+                ya = rng.permutation(ya)
+            model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed)
+            oof = oof[: len(y)]  # the validation pairs' own (calibration, auto, reports)
         self.model_ = model
         self.val_scores_ = oof
         self.genes_ = list(inputs.network.genes)
@@ -445,6 +456,18 @@ class Stack(LinkPredictor):
                                    dict(model.params), dict(model.importances),
                                    list(members), kg.fingerprint() if kg is not None else {})
         return self
+
+    def hard_negative_pairs(self, inputs: SplitInputs, rng: np.random.Generator
+                            ) -> np.ndarray:
+        """`hard_negatives` × (validation positives) pairs drawn from stage 1 — the
+        non-edges the generators rank high, which a curator would otherwise be shown —
+        never a training edge nor a validation pair (the booster's labels)."""
+        split = inputs.split
+        n = self.n_genes
+        known = S.adjacency(np.vstack([split.train, split.val_pos, split.val_neg]), n)
+        pool = self.candidates(HARD_POOL_K, None, exclude=known)
+        want = min(len(pool), self.hard_negatives * len(split.val_pos))
+        return pool[np.sort(rng.choice(len(pool), size=want, replace=False))]
 
     # ------------------------------------------------------------------------ scoring
     @property
