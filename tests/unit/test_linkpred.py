@@ -162,8 +162,9 @@ def test_stack_fits_on_validation_pairs_only_and_never_sees_test_edges() -> None
     assert set(model.importances) == set(feats.names)
 
 
-@pytest.mark.parametrize("fit_on", ["validation", "masked-train"])
-def test_stack_with_shuffled_labels_is_at_chance(fit_on: str) -> None:
+@pytest.mark.parametrize(("fit_on", "hard"), [("validation", 0), ("masked-train", 0),
+                                             ("validation", 2)])
+def test_stack_with_shuffled_labels_is_at_chance(fit_on: str, hard: int) -> None:
     from sklearn.metrics import roc_auc_score
 
     net = _planted(seed=1)
@@ -172,7 +173,8 @@ def test_stack_with_shuffled_labels_is_at_chance(fit_on: str) -> None:
         split = split_edges(net.edges, len(net.genes), seed=seed)
         inputs = SplitInputs(net, split, seed, GNEConfig(dim=16))
         stack = Stack("stack", members=(Spectral("spectral-reg"),), kg_members=(SpectralKG(),),
-                      shuffle_labels=True, fit_on=fit_on, richer=fit_on == "validation")
+                      shuffle_labels=True, fit_on=fit_on, richer=fit_on == "validation",
+                      hard_negatives=hard)
         fitted = stack.fit(inputs, SplitCache())
         test = np.vstack([split.test_pos, split.test_neg])
         y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]

@@ -226,3 +226,26 @@ def test_split_cache_fits_a_name_once_and_refuses_two_methods_of_one_name() -> N
     impostor.name = "spectral-reg"
     with pytest.raises(GenekgError, match="two different methods"):
         cache.fit(impostor, inputs)
+
+
+def test_hard_negatives_come_from_stage_one_and_never_a_training_or_validation_pair() -> None:
+    import dataclasses
+
+    fitted = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
+    inputs = inputs_for()
+    split = inputs.split
+    hard = fitted.hard_negative_pairs(inputs, np.random.default_rng(0))
+    assert len(hard) == 2 * len(split.val_pos)
+    codes = set((hard[:, 0] * N + hard[:, 1]).tolist())
+    for known in (split.train, split.val_pos, split.val_neg):
+        k = np.sort(known, axis=1)
+        assert not codes & set((k[:, 0] * N + k[:, 1]).tolist())
+    known_adj = S.adjacency(np.vstack([split.train, split.val_pos, split.val_neg]), N)
+    pool = {tuple(p) for p in fitted.candidates(10, None, exclude=known_adj).tolist()}
+    assert {tuple(p) for p in hard.tolist()} <= pool
+    # the test pairs play no part: poisoned ones give the same draw
+    poisoned = dataclasses.replace(split, test_pos=split.test_pos[:0],
+                                   test_neg=split.test_neg[:0])
+    again = fitted.hard_negative_pairs(dataclasses.replace(inputs, split=poisoned),
+                                       np.random.default_rng(0))
+    assert np.array_equal(again, hard)
