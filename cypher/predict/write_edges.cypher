@@ -8,5 +8,6 @@ CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, model: $model,
   write_id: $write, created_at: datetime($now), shared_partners: r.shared,
   shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct,
   expected_precision: r.ep, pathways: r.pw,
-  drugs: r.dr, shared_partner_names: r.pn, caption: r.cap}]->(b)
+  drugs: r.dr, shared_partner_names: r.pn, path3: r.p3, kegg_relation: r.kr,
+  caption: r.cap}]->(b)
 RETURN count(*) AS n

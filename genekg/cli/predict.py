@@ -63,6 +63,10 @@ def predict(
                                 allow_changed_graph=allow_changed_graph)
         for note in result.notes:
             err_console.print(f"[yellow]warning:[/] {note}")
+        hubs = result.hub_share()
+        if hubs:
+            err_console.print("genes in the most selected pairs: " + ", ".join(
+                f"{g.split(':', 1)[-1]} {100 * f:.1f}%" for g, f in hubs))
         rate = result.candidates_scored / max(result.seconds_scoring, 1e-9)
         err_console.print(f"scored {result.candidates_scored:,} candidate pairs in "
                           f"{result.seconds_scoring:.1f} s ({rate:,.0f} pairs/s); "
@@ -118,7 +122,7 @@ def score(
     if fmt == "tsv":
         print("\t".join(cols))
         for x in rows:
-            print("\t".join(_fmt(c, getattr(x, c)) for c in cols))
+            print("\t".join(_tsv(getattr(x, c)) for c in cols))
         return
     table = Table(title=f"pairs scored by run {r.id}", title_justify="left",
                   caption="score: P(edge) at a 1:1 prior; expected precision: share of "
@@ -131,6 +135,13 @@ def score(
     for x in rows:
         table.add_row(*[_fmt(c, getattr(x, c)) for c in cols])
     console.print(table)
+
+
+def _tsv(v: Any) -> str:
+    """A TSV cell: full precision, no thousands separators, empty for NaN."""
+    if isinstance(v, float):
+        return "" if v != v else f"{v:.6g}"
+    return str(v)
 
 
 def _fmt(col: str, v: Any) -> str:

@@ -102,9 +102,10 @@ _TABLE = (
            uses_kg=True, trainable=True),
     Method("stack", "stack: GBM over path, embedding and knowledge-graph features", _stack(),
            uses_kg=True, trainable=True),
-    Method("stack-rank", "stack whose booster also learns from hard negatives: stage-1 "
-           "candidates of the training graph (2 per validation edge)",
-           _stack("stack-rank", hard_negatives=2), uses_kg=True, trainable=True),
+    Method("stack-rank", "stack for ranking: its booster also learns from hard negatives "
+           "(stage-1 candidates, 2 per validation edge) and sees each pair against both "
+           "genes' best candidates", _stack("stack-rank", hard_negatives=2, relative=True),
+           uses_kg=True, trainable=True),
     Method("stack-nokegg", "stack without the KEGG-relation feature",
            _stack("stack-nokegg", drop=("kegg_relation",)), uses_kg=True, trainable=True),
     Method("stack+gne", "stack with the GNE (gne+kg where the KG has data) score as a "

@@ -61,10 +61,16 @@ class Prediction:
     pathways: list[str] = field(default_factory=list)  # shared KEGG pathways (names)
     drugs: list[str] = field(default_factory=list)  # drugs targeting both
     partners: list[str] = field(default_factory=list)  # up to five shared partners
+    # the strongest path of length 3 a–u–v–b through known interactions (L3's weight
+    # 1/√(k_u k_v)): why a pair with no shared partner ranks high
+    path3: list[str] = field(default_factory=list)
+    kegg_relation: bool = False  # KEGG already relates the two genes (not new to the graph)
 
     def evidence(self) -> str:
         """One readable line: what the graph says about the pair besides the score."""
         parts = []
+        if self.kegg_relation:
+            parts.append("already a KEGG relation")
         if self.partners:
             more = self.shared_partners - len(self.partners)
             parts.append("partners " + ", ".join(self.partners) + (f" +{more}" if more > 0
@@ -75,6 +81,8 @@ class Prediction:
         if self.drugs:
             parts.append("drugs " + ", ".join(self.drugs[:3])
                          + (f" +{len(self.drugs) - 3}" if len(self.drugs) > 3 else ""))
+        if self.path3:
+            parts.append("path " + "–".join(self.path3))
         return " | ".join(parts) or "-"
 
 
@@ -102,6 +110,15 @@ class PredictResult:
     extra: dict[str, Any] = field(default_factory=dict)
     scope: list[str] | None = None  # --genes: only these genes' edges are replaced
     notes: tuple[str, ...] = ()  # what loading the run wants the user told
+
+    def hub_share(self, top: int = 5) -> list[tuple[str, float]]:
+        """The genes in the largest share of the selected pairs (a hub-driven list shows
+        one gene in many of them)."""
+        from collections import Counter
+
+        counts = Counter(g for p in self.predictions for g in (p.a, p.b))
+        n = max(len(self.predictions), 1)
+        return [(g, c / n) for g, c in counts.most_common(top)]
 
 
 def known_pairs(db: GraphStore, genes: list[str]) -> np.ndarray:
@@ -245,7 +262,8 @@ def predict(
         n_shared, partners = _shared_partners(a, i, j, names)
         preds.append(Prediction(genes[i], genes[j], s, rank=r + 1, shared_partners=n_shared,
                                 percentile=float(q), expected_precision=float(e),
-                                partners=partners))
+                                partners=partners,
+                                path3=[] if n_shared else strongest_path3(a, i, j, names)))
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
@@ -276,6 +294,28 @@ def _shared_partners(adj: Any, i: int, j: int, names: list[str],
     return len(common), sorted(names[c] for c in common)[:k]
 
 
+def strongest_path3(adj: Any, i: int, j: int, names: list[str]) -> list[str]:
+    """The path i–u–v–j through known interactions with the largest L3 weight
+    1/√(k_u k_v) (ties: first in index order), as names; [] when there is none. Cost
+    O(k_i · k_j) lookups in the adjacency rows, cheap for the genes a curator reads."""
+    nu = adj.indices[adj.indptr[i]:adj.indptr[i + 1]]
+    nv = adj.indices[adj.indptr[j]:adj.indptr[j + 1]]
+    nu, nv = nu[nu != j], nv[nv != i]
+    if not len(nu) or not len(nv):
+        return []
+    sub = adj[nu][:, nv].tocoo()
+    if not sub.nnz:
+        return []
+    k = np.diff(adj.indptr).astype(np.float64)
+    u, v = nu[sub.row], nv[sub.col]
+    ok = u != v
+    if not ok.any():
+        return []
+    u, v = u[ok], v[ok]
+    best = int(np.argmax(1.0 / np.sqrt(k[u] * k[v])))
+    return [names[i], names[int(u[best])], names[int(v[best])], names[j]]
+
+
 def _annotate(db: GraphStore, preds: list[Prediction]) -> None:
     """Named evidence for curators from the graph: the KEGG pathways both genes are in and
     the drugs targeting both (query `predict/evidence`); shared partners come from the
@@ -284,9 +324,10 @@ def _annotate(db: GraphStore, preds: list[Prediction]) -> None:
         chunk = preds[start : start + 5000]
         rows = db.scalar("predict/evidence", {"a": [p.a for p in chunk],
                                               "b": [p.b for p in chunk]}) or []
-        for p, (pw, dr) in zip(chunk, rows, strict=True):
+        for p, (pw, dr, kegg) in zip(chunk, rows, strict=True):
             p.pathways, p.drugs = list(pw), list(dr)
             p.shares_pathway, p.shares_drug_target = bool(pw), bool(dr)
+            p.kegg_relation = bool(kegg)
 
 
 def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000) -> int:
@@ -338,7 +379,8 @@ def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
                  "sd": p.shares_drug_target, "pct": round(p.percentile, 3),
                  "ep": None if p.expected_precision != p.expected_precision
                  else round(p.expected_precision, 5),
-                 "pw": p.pathways, "dr": p.drugs, "pn": p.partners,
+                 "pw": p.pathways, "dr": p.drugs, "pn": p.partners, "p3": p.path3,
+                 "kr": p.kegg_relation,
                  # Browser caption (genekg.grass): rank and what the score means
                  "cap": caption(p)} for p in chunk]
         written += int(db.scalar("predict/write_edges", {
@@ -375,12 +417,12 @@ def _repeat(db: GraphStore, query: str, params: dict[str, Any]) -> int:
 def iter_tsv_rows(result: PredictResult) -> Iterator[list[str]]:
     """The TSV rows of a prediction result, header first."""
     yield ["rank", "gene_a", "gene_b", "score", "expected_precision", "percentile",
-           "shared_partners",
+           "kegg_relation", "path3", "shared_partners",
            "shares_pathway", "shares_drug_target", "model", "run_id", "shared_pathways",
            "drugs_targeting_both", "shared_partner_names"]
     for p in result.predictions:
         yield [str(p.rank), p.a, p.b, f"{p.score:.6f}", f"{p.expected_precision:.5f}",
-               f"{p.percentile:.3f}",
+               f"{p.percentile:.3f}", str(p.kegg_relation).lower(), "–".join(p.path3),
                str(p.shared_partners),
                str(p.shares_pathway).lower(), str(p.shares_drug_target).lower(),
                result.model, result.run_id, "; ".join(p.pathways), "; ".join(p.drugs),
@@ -495,7 +537,8 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
             setattr(r, f"rank_{end}", float(1 + np.sum(row > raw[n])))
         n_shared, partners = _shared_partners(a, int(i), int(j), disp)
         preds.append(Prediction(genes[i], genes[j], r.score, shared_partners=n_shared,
-                                partners=partners))
+                                partners=partners,
+                                path3=strongest_path3(a, int(i), int(j), disp)))
     _annotate(db, preds)
     for k, p in zip(todo, preds, strict=True):
         out[k].evidence = p.evidence()

@@ -68,6 +68,10 @@ PATH_FEATURES = ("l3", "a3", "cn", "aa", "ra", "jaccard", "pa")
 # neighbour degree, on the training graph.
 NODE_FEATURES = ("min_clustering", "max_clustering", "min_log_nbr_degree",
                  "max_log_nbr_degree")
+# A pair's heuristic score against each end's best candidate by the same heuristic: the
+# booster then sees how a partner ranks in each gene's own list (what a curator reads),
+# not only the score's global level (stack-rank).
+RELATIVE_SCORES = ("l3", "aa")
 # Degree-normalised overlaps (Salton CN/√(k_x k_y), A³/(k_x k_y), CN/min k, CN/max k): trees
 # split on one column at a time and approximate a ratio of two columns poorly, so the ratios
 # are given. Validation out-of-fold AUROC, with HADAMARD_RANK below, E. coli / yeast
@@ -112,6 +116,23 @@ class PairFeatures:
     node_features: bool = True  # NODE_FEATURES and RATIO_FEATURES (the richer stack)
     # embedding whose coordinate-wise pair products are features (`had<i>`), or None
     hadamard: np.ndarray | None = None
+    relative: bool = False  # RELATIVE_SCORES against each end's best candidate
+
+    @cached_property
+    def row_best(self) -> dict[str, np.ndarray]:
+        """Each gene's best score over the genes it is not a training partner of, per
+        RELATIVE_SCORES heuristic (one blockwise pass over the training graph)."""
+        n = self.a_train.shape[0]
+        out = {h: np.zeros(n) for h in RELATIVE_SCORES}
+        for lo in range(0, n, 256):
+            rows = np.arange(lo, min(lo + 256, n))
+            nb = self.a_train[rows].tocoo()
+            for h in RELATIVE_SCORES:
+                b = S.block_scores(h, self.a_train, rows)
+                b[np.arange(len(rows)), rows] = 0.0
+                b[nb.row, nb.col] = 0.0
+                out[h][rows] = b.max(axis=1)
+        return out
 
     @cached_property
     def node_vectors(self) -> dict[str, np.ndarray]:
@@ -128,6 +149,8 @@ class PairFeatures:
         out += [f"{m}_logit" for m in self.members]
         if self.hadamard is not None:
             out += [f"had{i}" for i in range(self.hadamard.shape[1])]
+        if self.relative:
+            out += [f"{h}_rel_{e}" for h in RELATIVE_SCORES for e in ("min", "max")]
         if self.kg is not None:
             out += [*KG_FEATURES, "partner_super_ra"]
         if self.profiles is not None:
@@ -153,6 +176,14 @@ class PairFeatures:
         if self.hadamard is not None:
             h = self.hadamard[pairs[:, 0]] * self.hadamard[pairs[:, 1]]
             cols.update({f"had{i}": h[:, i] for i in range(h.shape[1])})
+        if self.relative:
+            for name in RELATIVE_SCORES:
+                v, best = cols[name], self.row_best[name]
+                bx, by = best[pairs[:, 0]], best[pairs[:, 1]]
+                rx = np.divide(v, bx, out=np.zeros_like(v), where=bx > 0)
+                ry = np.divide(v, by, out=np.zeros_like(v), where=by > 0)
+                cols[f"{name}_rel_min"], cols[f"{name}_rel_max"] = (np.minimum(rx, ry),
+                                                                    np.maximum(rx, ry))
         if self.kg is not None:
             cols.update(pair_features(self.kg, pairs))
             cols["partner_super_ra"] = partner_super_ra(self.a_train, self.kg, pairs)
@@ -391,9 +422,9 @@ class Stack(LinkPredictor):
                  drop: tuple[str, ...] = (), richer: bool = True, fit_on: str = "validation",
                  shuffle_labels: bool = False,
                  generators: tuple[str, ...] = STACK_GENERATORS,
-                 hard_negatives: int = 0) -> None:
+                 hard_negatives: int = 0, relative: bool = False) -> None:
         super().__init__(name)
-        self.hard_negatives = hard_negatives
+        self.hard_negatives, self.relative = hard_negatives, relative
         if fit_on not in ("validation", "masked-train"):
             raise ValueError(fit_on)
         self.members, self.kg_members, self.plain_members = members, kg_members, plain_members
@@ -427,7 +458,8 @@ class Stack(LinkPredictor):
                                    prof.matrix if prof is not None else None, self.drop,
                                    node_features=self.richer,
                                    hadamard=had.embedding_ if isinstance(
-                                       had, EmbeddingPredictor) else None)
+                                       had, EmbeddingPredictor) else None,
+                                   relative=self.relative)
         pairs, y = val_pairs(inputs.split)
         rng = np.random.default_rng(inputs.seed)
         if self.fit_on == "masked-train":
@@ -524,6 +556,7 @@ class Stack(LinkPredictor):
         spec = {"names": self.feats_.names, "members": list(self.members_),
                 "generator_members": self.generator_members_, "generators": self.generators,
                 "node_features": self.feats_.node_features,
+                "relative": self.feats_.relative,
                 "hadamard": f"spectral@{HADAMARD_RANK}" if self.feats_.hadamard is not None
                 else None, "drop": list(self.drop), "kg_digest": self.kg_digest_,
                 "profiles": self.profiles_dataset_}
@@ -542,6 +575,7 @@ class Stack(LinkPredictor):
         rep = StackReport(**json.loads((folder / "report.json").read_text()))
         self = cls(rep.method, members=(), drop=tuple(spec["drop"]),
                    richer=bool(spec["node_features"]),
+                   relative=bool(spec.get("relative", False)),
                    generators=tuple(spec["generators"]))
         self.report_ = rep
         self.model_ = joblib.load(folder / "stack.joblib")
@@ -572,7 +606,8 @@ class Stack(LinkPredictor):
         self.feats_ = PairFeatures(self.a_, {n: m.score for n, m in self.members_.items()},
                                    kg, prof, self.drop, node_features=self.richer,
                                    hadamard=hadamard.embedding_ if isinstance(
-                                       hadamard, EmbeddingPredictor) else None)
+                                       hadamard, EmbeddingPredictor) else None,
+                                   relative=self.relative)
         if self.feats_.names != spec["names"] or spec["names"] != self.model_.feature_names:
             raise GenekgError(f"{folder}: the stored stack expects features "
                               f"{self.model_.feature_names}, rebuilt {self.feats_.names}")

@@ -47,7 +47,7 @@ def test_seed_everything_fixes_python_numpy_and_torch() -> None:
 
 
 def test_experiment_registry_names_every_experiment_and_rejects_unknown() -> None:
-    assert list(EXPERIMENTS) == ["protocol", "lambda", "sparsity", "temporal"]
+    assert list(EXPERIMENTS) == ["protocol", "lambda", "sparsity", "temporal", "retrieval"]
     assert get_experiment("temporal").label
     with pytest.raises(GenekgError) as e:
         get_experiment("crossval")

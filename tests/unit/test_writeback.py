@@ -129,3 +129,21 @@ def test_feature_embedding_write_fills_only_schema_labels_and_sends_values_as_pa
     bad = KG(["x"], ["Gene` DETACH DELETE n //"], sp.csr_matrix((1, 1)))
     with pytest.raises(SchemaError):
         write_feature_embedding(store, bad, "cn", np.ones((1, 2)), 2, 4)
+
+
+def test_strongest_path_of_length_three_names_why_a_pair_ranks() -> None:
+    import numpy as np
+
+    from genekg.linkpred.predict import strongest_path3
+    from genekg.linkpred.scores import adjacency
+
+    # square 0-1-2-3 with tails 3-4 and 2-5: paths 1-0-3-4 (weight 1/√(2·3)) and 1-2-3-4
+    # (1/√(3·3)); the first is the stronger
+    a = adjacency(np.array([[0, 1], [1, 2], [2, 3], [0, 3], [3, 4], [2, 5]]), 6)
+    names = ["A", "B", "C", "D", "E", "F"]
+    assert strongest_path3(a, 1, 4, names) == ["B", "A", "D", "E"]
+    assert strongest_path3(a, 4, 1, names) == ["E", "D", "A", "B"]
+    assert strongest_path3(a, 4, 5, names) == ["E", "D", "C", "F"]
+    # 0-1-2-5 (1/√(2·3)) beats 0-3-2-5 (1/3); 0 and 4 share partner 3 but have no path
+    assert strongest_path3(a, 0, 5, names) == ["A", "B", "C", "F"]
+    assert strongest_path3(a, 0, 4, names) == []
