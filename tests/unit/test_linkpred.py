@@ -356,3 +356,24 @@ def test_gne_kg_places_orphans_through_the_attribute_branch_and_picks_lambda() -
     assert fitted.embedding_.shape == (80, 16 * KG_ENSEMBLE)
     # topology-only GNE has nothing to place an orphan by
     assert roc_auc_score(y, _fit("gne", inputs).score(pairs)) < 0.9
+
+
+def test_relative_features_place_a_pair_in_each_genes_own_list() -> None:
+    from genekg.linkpred.stack import RELATIVE_SCORES, PairFeatures
+
+    net = _planted(seed=7)
+    a = S.adjacency(net.edges, len(net.genes))
+    feats = PairFeatures(a, {}, relative=True)
+    n = len(net.genes)
+    pairs = np.array([(i, j) for i in range(0, n, 7) for j in range(n) if i != j
+                      and not a[i, j]])
+    x = feats(pairs)
+    col = {c: x[:, k] for k, c in enumerate(feats.names)}
+    for h in RELATIVE_SCORES:
+        lo, hi = col[f"{h}_rel_min"], col[f"{h}_rel_max"]
+        assert (lo <= hi + 1e-12).all() and hi.max() <= 1.0 + 1e-12 and lo.min() >= 0
+        # each gene's best non-partner by the heuristic reads 1 from that gene's side
+        for i in range(0, n, 7):
+            mine = pairs[:, 0] == i
+            best = np.argmax(np.where(mine, col[h], -1.0))
+            assert hi[best] == pytest.approx(1.0)
