@@ -257,6 +257,13 @@ def predict(
     sel_pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
     honest = cal(predictor.honest_score(sel_pairs)) if len(sel_pairs) else np.empty(0)
     ep = read_expected_precision(cfg.get("expected_precision", {}), honest)
+    if len(ep) > 1 and np.isfinite(ep).all():
+        # Read off single-fold scores (the stack's honest footing), neighbours in the
+        # ranking can differ; a curator reads the list top-down, so the stated values are
+        # made non-increasing down it (isotonic: the average of the values pooled).
+        from sklearn.isotonic import IsotonicRegression
+
+        ep = IsotonicRegression(increasing=False).fit_transform(np.arange(len(ep)), ep)
     preds = []
     for r, ((s, i, j), q, e) in enumerate(zip(selected, pct, ep, strict=True)):
         n_shared, partners = _shared_partners(a, i, j, names)

@@ -39,7 +39,7 @@ def _store(fail_context: bool = False) -> RecordingStore:
         "linkpred/gene_context": context,
         "pull/genes_present": lambda p: [{"n": len(p["ids"])}],
         "predict/known_pairs": [{"r": pairs}],
-        "predict/evidence": lambda p: [{"r": [[[], []] for _ in p["a"]]}],
+        "predict/evidence": lambda p: [{"r": [[[], [], False] for _ in p["a"]]}],
         "pull/genes_by_name": lambda p: [{"r": [[s, f"0:{s}"] for s in p["s"]
                                                 if f"0:{s}" in set(net.genes)]}],
     })
