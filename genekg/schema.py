@@ -101,6 +101,8 @@ RELS: tuple[RelType, ...] = (
                         "shared_partners": "int", "shares_pathway": "bool",
                         "shares_drug_target": "bool", "pathways": "list[str]",
                         "drugs": "list[str]", "shared_partner_names": "list[str]",
+                        "expected_precision": "float", "path3": "list[str]",
+                        "kegg_relation": "bool",
                         "caption": "str"}),
     RelType("HELPS_PREDICT", "Gene", "Gene", written_by="expression train --to-graph",
             properties={"rank": "int", "importance": "float", "cell_line": "str",
