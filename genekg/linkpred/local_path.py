@@ -70,7 +70,7 @@ class LocalPath(LinkPredictor):
 
     def score(self, pairs: np.ndarray) -> np.ndarray:
         """CN + ε·A³ of each pair."""
-        return S.common_neighbours(self.a_, pairs) + self.epsilon_ * S.a3(self.a_, pairs)
+        return S.local_path_index(self.a_, pairs, beta=self.epsilon_)
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """(row gene, every gene)."""

@@ -240,8 +240,9 @@ def predict(
     # Every pair (exhaustive predictors) or stage 1: each gene's best partners by the
     # predictor's generators, scored by the predictor (retrieval.stage_scores, the path the
     # retrieval experiment measures).
+    a = F.adjacency(known, len(genes))
     k = max(STACK_CANDIDATES, 5 * (opts.per_gene or 0))
-    block = stage_scores(predictor, len(genes), F.adjacency(known, len(genes)), k, rows)
+    block = stage_scores(predictor, len(genes), a, k, rows)
     selected, scored = score_candidates(block, len(genes), known, opts, rows, progress,
                                         calibrate=cal)
     # Per-run percentile: where a pair's probability falls among uniformly drawn candidate
@@ -249,7 +250,6 @@ def predict(
     sample = _random_pairs(len(genes), known, int(cfg.get("seed", 0)))
     ref = np.sort(cal(predictor.score(sample)))
     seconds = time.monotonic() - t0
-    a = F.adjacency(known, len(genes))
     pct = 100.0 * np.searchsorted(ref, [s for s, _, _ in selected], side="right") / max(
         len(ref), 1)
     names = _display_names(genes, table)
@@ -521,31 +521,32 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     if not todo:
         return out
     ij = np.array([[idx[str(out[k].gene_a)], idx[str(out[k].gene_b)]] for k in todo])
-    prob = cal(predictor.score(ij))
+    raw = predictor.score(ij)
+    prob = cal(raw)
     ep = read_expected_precision(cfg.get("expected_precision", {}),
                                  cal(predictor.honest_score(ij)))
     rows = np.unique(ij.ravel())
-    k_stage = STACK_CANDIDATES
-    block = stage_scores(predictor, len(genes), known_adj, k_stage, rows)
+    block = stage_scores(predictor, len(genes), known_adj, STACK_CANDIDATES, rows)
     row_of = {int(g): r for r, g in enumerate(rows)}
     scores = np.asarray(block(rows), dtype=np.float64)
     for q, g in enumerate(rows):  # a gene's own list: not itself, not its known partners
         scores[q, g] = -np.inf
         scores[q, known_adj[g].indices] = -np.inf
-    raw = predictor.score(ij)
-    a = F.adjacency(known, len(genes))
+
+    def rank_in(gene: int, score: float) -> float:
+        """Rank of a score among `gene`'s candidate partners (1 = its best)."""
+        return float(1 + np.sum(scores[row_of[gene]] > score))
+
     disp = _display_names(genes, table)
     preds = []
     for n, k in enumerate(todo):
         r, (i, j) = out[k], ij[n]
         r.score, r.expected_precision = float(prob[n]), float(ep[n])
-        for end, x in (("a", i), ("b", j)):
-            row = scores[row_of[int(x)]]
-            setattr(r, f"rank_{end}", float(1 + np.sum(row > raw[n])))
-        n_shared, partners = _shared_partners(a, int(i), int(j), disp)
+        r.rank_a, r.rank_b = rank_in(int(i), raw[n]), rank_in(int(j), raw[n])
+        n_shared, partners = _shared_partners(known_adj, int(i), int(j), disp)
         preds.append(Prediction(genes[i], genes[j], r.score, shared_partners=n_shared,
                                 partners=partners,
-                                path3=strongest_path3(a, int(i), int(j), disp)))
+                                path3=strongest_path3(known_adj, int(i), int(j), disp)))
     _annotate(db, preds)
     for k, p in zip(todo, preds, strict=True):
         out[k].evidence = p.evidence()

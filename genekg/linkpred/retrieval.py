@@ -109,7 +109,7 @@ class RetrievalResult:
         return out
 
 
-def _midrank(greater: np.ndarray, equal: np.ndarray) -> np.ndarray:
+def _midrank(greater: np.ndarray | int, equal: np.ndarray | int) -> np.ndarray | float:
     # a tie with e others is ranked in their middle: heuristics tie a lot (CN = 1, 2, …)
     return 1.0 + greater + equal / 2.0
 
@@ -165,14 +165,14 @@ def retrieval_metrics(method: str, block: BlockFn, n: int, exclude: sp.csr_matri
                 if not np.isfinite(v):
                     rr.append((int(blk[r]), 0.0))
                     continue
-                g = len(ranked) - np.searchsorted(ranked, v, side="right")
-                e = np.searchsorted(ranked, v, side="right") - np.searchsorted(ranked, v)
-                rr.append((int(blk[r]), float(1.0 / _midrank(np.array(g), np.array(e)))))
-    top = np.sort(top)[::-1]
+                hi = int(np.searchsorted(ranked, v, side="right"))
+                lo = int(np.searchsorted(ranked, v, side="left"))
+                rr.append((int(blk[r]), float(1.0 / _midrank(len(ranked) - hi, hi - lo))))
+    top = np.sort(top)
     fin = np.isfinite(pos_score)
-    greater = len(top) - np.searchsorted(top[::-1], pos_score, side="right")
-    equal = (np.searchsorted(top[::-1], pos_score, side="right")
-             - np.searchsorted(top[::-1], pos_score, side="left"))
+    above = np.searchsorted(top, pos_score, side="right")
+    greater = len(top) - above
+    equal = above - np.searchsorted(top, pos_score, side="left")
     # a positive counts itself among the equal scores of the top list
     rank = np.where(fin, _midrank(greater, np.maximum(equal - 1, 0)), np.inf)
     rank[fin & (greater >= kmax)] = np.inf  # beyond the kept list: beyond every k

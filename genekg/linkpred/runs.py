@@ -32,13 +32,12 @@ from genekg.config import runs_dir
 from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.linkpred.base import LinkPredictor, load_predictor, save_predictor
-from genekg.linkpred.evaluate import Classifier
 from genekg.linkpred.split import EdgeSplit
 from genekg.record import RECORD_FILE, RunRecord
 
 # 2: the predictor saves itself (predictor/); 1 (no field): classifier.npz + stack.joblib
 RUN_FORMAT = 2
-__all__ = ["RUN_FORMAT", "Classifier", "Run", "new_run_id"]
+__all__ = ["RUN_FORMAT", "Run", "new_run_id"]
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:
@@ -56,15 +55,6 @@ class Run:
     def id(self) -> str:
         """The run id (the folder name)."""
         return self.path.name
-
-    @classmethod
-    def create(cls, run_id: str, base: Path | None = None) -> Run:
-        """A new, empty run folder (error if it exists)."""
-        path = (base or runs_dir()) / run_id
-        if path.exists():
-            raise GenekgError(f"run folder {path} exists already; runs are never overwritten")
-        path.mkdir(parents=True)
-        return cls(path)
 
     @classmethod
     @contextmanager

@@ -58,6 +58,25 @@ def rowdot(left: sp.spmatrix, right: sp.spmatrix) -> np.ndarray:
     return np.asarray(left.multiply(right).sum(axis=1)).ravel()
 
 
+def path_weights(a: sp.csr_matrix, name: str) -> np.ndarray:
+    """The weight each intermediate gene z carries in score `name`: 1 (CN, A³, Jaccard,
+    HPI), 1/log k_z (AA; 0 for k_z ≤ 1, which cannot be shared), 1/k_z (RA), 1/√k_z (L3:
+    applied to both inner genes of a path). One definition for pairs and row blocks."""
+    k = degrees(a)
+    w = np.zeros_like(k)
+    if name in ("cn", "a3", "jaccard", "hpi"):
+        w[:] = 1.0
+    elif name == "aa":
+        w[k > 1] = 1.0 / np.log(k[k > 1])
+    elif name == "ra":
+        w[k > 0] = 1.0 / k[k > 0]
+    elif name == "l3":
+        w[k > 0] = 1.0 / np.sqrt(k[k > 0])
+    else:
+        raise KeyError(name)
+    return w
+
+
 def weighted_common(a: sp.csr_matrix, pairs: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Σ_z A_xz w_z A_zy for each pair (x, y), from rows of A (no A·W·A product)."""
     aw = a.multiply(w[np.newaxis, :]).tocsr()
@@ -79,18 +98,12 @@ def jaccard(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
 
 def adamic_adar(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     """AA(x, y) = Σ_{z ∈ Γ(x)∩Γ(y)} 1 / log k_z (shared partners of degree 1 cannot occur)."""
-    k = degrees(a)
-    w = np.zeros_like(k)
-    w[k > 1] = 1.0 / np.log(k[k > 1])
-    return weighted_common(a, pairs, w)
+    return weighted_common(a, pairs, path_weights(a, "aa"))
 
 
 def resource_allocation(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     """RA(x, y) = Σ_{z ∈ Γ(x)∩Γ(y)} 1 / k_z."""
-    k = degrees(a)
-    w = np.zeros_like(k)
-    w[k > 0] = 1.0 / k[k > 0]
-    return weighted_common(a, pairs, w)
+    return weighted_common(a, pairs, path_weights(a, "ra"))
 
 
 def preferential_attachment(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
@@ -137,10 +150,7 @@ def a3(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
 
 def l3(a: sp.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     """L3(x, y) = Σ_{u,v} a_xu a_uv a_vy / √(k_u k_v) (Kovács et al. 2019)."""
-    k = degrees(a)
-    w = np.zeros_like(k)
-    w[k > 0] = 1.0 / np.sqrt(k[k > 0])
-    return paths3(a, pairs, w)
+    return paths3(a, pairs, path_weights(a, "l3"))
 
 
 def local_path_index(a: sp.csr_matrix, pairs: np.ndarray, beta: float = 0.01) -> np.ndarray:
@@ -157,20 +167,6 @@ PAIR_SCORES: dict[str, Callable[[sp.csr_matrix, np.ndarray], np.ndarray]] = {
 
 
 # ------------------------------------------------------------- row blocks (stage 1)
-def _weights(a: sp.csr_matrix, name: str) -> np.ndarray:
-    k = degrees(a)
-    w = np.zeros_like(k)
-    if name in ("cn", "a3", "jaccard", "hpi"):
-        w[:] = 1.0
-    elif name == "aa":
-        w[k > 1] = 1.0 / np.log(k[k > 1])
-    elif name == "ra":
-        w[k > 0] = 1.0 / k[k > 0]
-    elif name == "l3":
-        w[k > 0] = 1.0 / np.sqrt(k[k > 0])
-    return w
-
-
 def block_scores(name: str, a: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
     """The pair score `name` of (row gene, every gene) as a dense (len(rows), n) block,
     from sparse row products: what predict's stage 1 ranks each gene's partners by.
@@ -178,7 +174,7 @@ def block_scores(name: str, a: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
     k = degrees(a)
     if name == "pa":
         return np.outer(k[rows], k)
-    w = _weights(a, name)
+    w = path_weights(a, name)
     if name in ("l3", "a3"):
         s = a.multiply(w[np.newaxis, :]).tocsr()
         return np.asarray((s[rows] @ s @ a).toarray())
@@ -189,6 +185,4 @@ def block_scores(name: str, a: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
     if name == "hpi":
         low = np.minimum(k[rows][:, None], k[None, :])
         return np.divide(cn, low, out=np.zeros_like(cn), where=low > 0)
-    if name in ("cn", "aa", "ra"):
-        return cn
-    raise KeyError(name)
+    return cn  # cn, aa, ra: weighted common neighbours

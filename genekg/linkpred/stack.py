@@ -449,17 +449,11 @@ class Stack(LinkPredictor):
             for r, (emb, clf) in spectral_ladder(inputs, cache, tau).items():
                 members[f"spectral@{r}"] = EmbeddingPredictor(f"spectral@{r}")._set(
                     emb, clf, inputs.split)
-        had = members.get(f"spectral@{HADAMARD_RANK}") if self.richer else None
         prof = inputs.profiles
         self.a_ = inputs.a_train
         self.members_ = members
         self.generator_members_ = list(fitted)
-        self.feats_ = PairFeatures(self.a_, {n: m.score for n, m in members.items()}, kg,
-                                   prof.matrix if prof is not None else None, self.drop,
-                                   node_features=self.richer,
-                                   hadamard=had.embedding_ if isinstance(
-                                       had, EmbeddingPredictor) else None,
-                                   relative=self.relative)
+        self.feats_ = self._features(kg, prof.matrix if prof is not None else None)
         pairs, y = val_pairs(inputs.split)
         rng = np.random.default_rng(inputs.seed)
         if self.fit_on == "masked-train":
@@ -488,6 +482,15 @@ class Stack(LinkPredictor):
                                    dict(model.params), dict(model.importances),
                                    list(members), kg.fingerprint() if kg is not None else {})
         return self
+
+    def _features(self, kg: GeneContext | None, profiles: np.ndarray | None) -> PairFeatures:
+        """The feature builder of this stack's members and training graph (fit and load
+        build it alike, so a loaded run computes the features it was trained with)."""
+        had = self.members_.get(f"spectral@{HADAMARD_RANK}") if self.richer else None
+        return PairFeatures(self.a_, {n: m.score for n, m in self.members_.items()}, kg,
+                            profiles, self.drop, node_features=self.richer,
+                            hadamard=had.embedding_ if isinstance(had, EmbeddingPredictor)
+                            else None, relative=self.relative)
 
     def hard_negative_pairs(self, inputs: SplitInputs, rng: np.random.Generator
                             ) -> np.ndarray:
@@ -556,10 +559,8 @@ class Stack(LinkPredictor):
         spec = {"names": self.feats_.names, "members": list(self.members_),
                 "generator_members": self.generator_members_, "generators": self.generators,
                 "node_features": self.feats_.node_features,
-                "relative": self.feats_.relative,
-                "hadamard": f"spectral@{HADAMARD_RANK}" if self.feats_.hadamard is not None
-                else None, "drop": list(self.drop), "kg_digest": self.kg_digest_,
-                "profiles": self.profiles_dataset_}
+                "relative": self.feats_.relative, "drop": list(self.drop),
+                "kg_digest": self.kg_digest_, "profiles": self.profiles_dataset_}
         (folder / "features.json").write_text(json.dumps(spec, indent=1))
         (folder / "genes.json").write_text(json.dumps(self.genes_))
         (folder / "report.json").write_text(json.dumps(self.report_.to_dict(), default=float))
@@ -602,12 +603,7 @@ class Stack(LinkPredictor):
                 self.notes_ = (msg + "; scoring with the graph as it is now",)
         prof = pull_profiles(store, self.profiles_dataset_, self.genes_).matrix \
             if store is not None and self.profiles_dataset_ else None
-        hadamard = self.members_.get(spec["hadamard"]) if spec["hadamard"] else None
-        self.feats_ = PairFeatures(self.a_, {n: m.score for n, m in self.members_.items()},
-                                   kg, prof, self.drop, node_features=self.richer,
-                                   hadamard=hadamard.embedding_ if isinstance(
-                                       hadamard, EmbeddingPredictor) else None,
-                                   relative=self.relative)
+        self.feats_ = self._features(kg, prof)
         if self.feats_.names != spec["names"] or spec["names"] != self.model_.feature_names:
             raise GenekgError(f"{folder}: the stored stack expects features "
                               f"{self.model_.feature_names}, rebuilt {self.feats_.names}")
