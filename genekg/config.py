@@ -37,6 +37,21 @@ def password_file(home: Path | None = None) -> Path:
     return (home or server_home()) / "conf" / "genekg-password"
 
 
+def read_password_file(path: Path) -> str:
+    """The password on the first line of `path`; InputError when unreadable or empty."""
+    from genekg.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the password file ({type(exc).__name__})",
+                         path=str(path)) from None
+    first = text.splitlines()[0].strip() if text.strip() else ""
+    if not first:
+        raise InputError("the password file is empty", path=str(path), line=1)
+    return first
+
+
 def runs_dir() -> Path:
     """Folder of training runs (GENEKG_RUNS_DIR, default ./runs)."""
     override = os.environ.get("GENEKG_RUNS_DIR")

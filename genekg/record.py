@@ -45,12 +45,16 @@ def git_commit() -> str:
     uncommitted changes), or "unknown" for an installed copy without git."""
     import subprocess
 
+    from genekg.server.manager import child_env
+
     here = Path(__file__).resolve().parent
     try:
         head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"],
-                              capture_output=True, text=True, timeout=5, check=True)
+                              capture_output=True, text=True, timeout=5, check=True,
+                              env=child_env())
         dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "."],
-                               capture_output=True, text=True, timeout=5, check=True)
+                               capture_output=True, text=True, timeout=5, check=True,
+                               env=child_env())
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")

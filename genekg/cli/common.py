@@ -40,6 +40,11 @@ def state(ctx: typer.Context) -> AppState:
     return root.obj
 
 
+# numpy's and scikit-learn's seeds are 32-bit; `evaluate --seeds n` adds to it, so the
+# limit leaves room (a usage error before any work, not a traceback after it).
+SEED_MAX = 2**32 - 1_001
+
+
 def resolve_seed(ctx: typer.Context, seed: int | None) -> int:
     """The one seed policy: the command's --seed, else the global --seed, else one drawn
     at random — printed, so the run can be repeated, and recorded by the run itself."""

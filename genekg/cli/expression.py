@@ -15,7 +15,14 @@ from rich.table import Table
 if TYPE_CHECKING:
     from genekg.expression.experiment import ExpressionReport
 
-from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
+from genekg.cli.common import (
+    SEED_MAX,
+    GenekgGroup,
+    console,
+    err_console,
+    open_db,
+    resolve_seed,
+)
 from genekg.errors import GenekgError
 from genekg.expression import LEARNERS, check_learner
 from genekg.features.kg import FEATURE_SETS
@@ -28,7 +35,8 @@ def features(
     out: Path = typer.Option(Path("runs/features"), help="Folder for Parquet output."),
     write_graph: bool = typer.Option(False, "--write-graph", help="Also store embeddings "
                                      "on nodes as `kg_<set>` (+ `kg_<set>_params`)."),
-    seed: int = typer.Option(None),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
     pairs_of: str = typer.Option("cell-lines", "--pairs", help="Pairwise sets: export "
                                  "S(node, gene) for cell-lines, drugs or both (all)."),
 ) -> None:
@@ -109,7 +117,8 @@ def evaluate(
     jobs: int = typer.Option(-1, "--jobs", help="Worker processes (-1: all cores)."),
     test_frac: float = typer.Option(0.25),
     dim: int = typer.Option(32),
-    seed: int = typer.Option(None),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
     out: Path = typer.Option(Path("runs/expression"), help="Output folder."),
     to_graph: bool = typer.Option(False, "--to-graph", help="Also write each gene's top "
                                   "contributing genes as HELPS_PREDICT edges."),
@@ -228,7 +237,8 @@ def train(
     sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
     trees: int = typer.Option(300),
     dim: int = typer.Option(32),
-    seed: int = typer.Option(None),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
     out: Path = typer.Option(None, help="Folder (default runs/expression-<cell>-s<seed>)."),
 ) -> None:
     """Fit baseline and per-feature-set MTRS models on all signatures of a cell line and

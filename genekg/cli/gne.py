@@ -10,7 +10,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from genekg.cli.common import GenekgGroup, console, err_console, open_db, resolve_seed
+from genekg.cli.common import (
+    SEED_MAX,
+    GenekgGroup,
+    console,
+    err_console,
+    open_db,
+    resolve_seed,
+)
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.linkpred.embedding import KG_ENSEMBLE
@@ -83,7 +90,8 @@ def train(
     method: str = typer.Option(DEFAULT_METHOD, help="One of " + ", ".join(TRAINABLE) + ". "
                                "auto (default) fits the candidates and keeps the best by "
                                "validation AUROC (`genekg methods` lists them all)."),
-    seed: int = typer.Option(None, help="Seed (default: global --seed, else drawn and printed)."),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
                                    "the validation fraction (for predicting new pairs)."),
     val_frac: float = typer.Option(0.1, min=0.0, max=0.5),
@@ -145,7 +153,8 @@ def evaluate(
                                 + ". Default: auto,stack,l3,spectral-reg,gne,pa; for "
                                 "--experiment retrieval " + ",".join(RETRIEVAL_METHODS) + "."),
     seeds: int = typer.Option(1, min=1, help="Number of seeds (seed, seed+1, …)."),
-    seed: int = typer.Option(None),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
     negatives: str = typer.Option("uniform,degree", help="Negative modes to report."),
     val_frac: float = typer.Option(0.1),
     experiment: str = typer.Option("protocol", help=EXPERIMENT_HELP),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from genekg import __version__
@@ -11,7 +13,7 @@ from genekg.cli import gne as gne_mod
 from genekg.cli import ingest as ingest_mod
 from genekg.cli import predict as predict_mod
 from genekg.cli import server
-from genekg.cli.common import AppState, GenekgGroup, setup_logging
+from genekg.cli.common import SEED_MAX, AppState, GenekgGroup, setup_logging
 
 app = typer.Typer(
     cls=GenekgGroup,
@@ -39,14 +41,24 @@ def root(
     user: str | None = typer.Option(None, envvar="NEO4J_USER", help="Neo4j user (default neo4j)."),
     password: str | None = typer.Option(
         None, envvar="NEO4J_PASSWORD", show_envvar=True,
-        help="Neo4j password (default: the local server's stored password).",
+        help="Neo4j password (default: the local server's stored password). On the command "
+        "line it is visible to every user in `ps`: prefer --password-file or NEO4J_PASSWORD.",
     ),
-    seed: int | None = typer.Option(None, help="Seed for every random choice."),
+    password_file: Path | None = typer.Option(
+        None, "--password-file", envvar="NEO4J_PASSWORD_FILE", show_envvar=True,
+        help="Read the Neo4j password from the first line of this file (keep it 0600).",
+    ),
+    seed: int | None = typer.Option(None, min=0, max=SEED_MAX,
+                                     help="Seed for every random choice (0 to 2^32-1)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
 ) -> None:
     """Global options: connection, verbosity and the seed that fixes every random choice."""
     setup_logging(verbose)
+    if password_file is not None:
+        from genekg.config import read_password_file
+
+        password = read_password_file(password_file)
     ctx.obj = AppState(uri=uri, user=user, password=password, verbose=verbose, seed=seed)
 
 

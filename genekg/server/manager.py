@@ -10,6 +10,7 @@ each library is on the classpath. The JVM is started the way `bin/neo4j` would s
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -36,7 +37,7 @@ PID_FILE = "run/genekg-neo4j.pid"
 # writers to one file interleaved and duplicated lines in `genekg server logs`.
 CONSOLE_LOG = "logs/console.log"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
-ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand"
+ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand"  # neo4j-admin (bulk import)
 
 # The flags bin/neo4j adds for Neo4j 5 on Java 17.
 JVM_FLAGS = [
@@ -145,7 +146,8 @@ def java_major_version(java: Path) -> int | None:
     """Major version of a Java runtime, or None when it cannot be read."""
     try:
         out = subprocess.run(
-            [str(java), "-version"], capture_output=True, text=True, timeout=30, check=False
+            [str(java), "-version"], capture_output=True, text=True, timeout=30, check=False,
+            env=child_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -200,6 +202,35 @@ def _generate_password(length: int = 24) -> str:
     # Letters and digits only: a leading "-" would be read as an option by neo4j-admin.
     alphabet = string.ascii_letters + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+SECRET_ENV = frozenset({"NEO4J_PASSWORD", "NEO4J_AUTH", "GENEKG_PASSWORD"})
+AUTH_ITERATIONS = 1024  # Neo4j's SecureHasher: SHA-256, 32-byte salt, 1024 rounds
+
+
+def auth_ini_line(user: str, password: str, salt: bytes | None = None) -> str:
+    """One `auth.ini` record: `user:SHA-256,<hash hex>,<salt hex>,1024:` (no flags, so no
+    forced password change). The hash is SHA-256 of salt + password, re-hashed 1023 times."""
+    salt = salt if salt is not None else secrets.token_bytes(32)
+    digest = hashlib.sha256(salt + password.encode("utf-8")).digest()
+    for _ in range(AUTH_ITERATIONS - 1):
+        digest = hashlib.sha256(digest).digest()
+    return f"{user}:SHA-256,{digest.hex()},{salt.hex()},{AUTH_ITERATIONS}:"
+
+
+def child_env() -> dict[str, str]:
+    """This process's environment without client credentials, for every process genekg
+    starts (Maven, Java, the server): an environment is readable in /proc/<pid>/environ."""
+    return {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to a file only its owner can read (0600 from its creation on)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
 
 
 def _artifact_key(jar_name: str) -> str:
@@ -287,7 +318,7 @@ class ServerManager:
             "-DincludeScope=runtime", "-Dmdep.prependGroupId=true",
             f"-DoutputDirectory={dest}",
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=child_env())
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             raise ServerError(
@@ -330,43 +361,39 @@ class ServerManager:
             f"server.memory.heap.max_size={c.heap}",
             f"server.memory.pagecache.size={c.pagecache}",
             "db.tx_log.rotation.retention_policy=2 files",
+            # An offline, local install: no usage reports from the server, no product
+            # analytics or remote content from the Browser.
             "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",
+            "browser.remote_content_hostname_whitelist=localhost",
             "",
         ]
         (h / "conf").mkdir(parents=True, exist_ok=True)
         (h / "conf" / "neo4j.conf").write_text("\n".join(lines))
 
     def _set_initial_password(self, java: Path, password: str | None) -> None:
+        """Store the initial password as the hashed credential Neo4j reads on first start.
+
+        `neo4j-admin dbms set-initial-password` takes the password as an argument, and the
+        Java launcher re-executes itself with its @argfile expanded, so any user's `ps`
+        could read it. Writing `data/dbms/auth.ini` ourselves puts it in no argv and no
+        environment: the file holds only a salted SHA-256 hash (Neo4j's own format,
+        `user:SHA-256,<hash>,<salt>,<iterations>:`), and the system database takes the
+        user from it when it is created.
+        """
+        del java  # kept in the signature: install() checks for Java before it gets here
         from genekg.config import password_file
 
-        pw_file = password_file(self.home)
         if password is None:
             password = os.environ.get("NEO4J_PASSWORD") or _generate_password()
-        # Stored 0600 so that the CLI can connect to its own server without asking.
-        fd = os.open(pw_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(password + "\n")
-        os.chmod(pw_file, 0o600)
-        env = self._env()
-        # The password travels in a 0600 Java argument file (`java @file`, JDK 9+), never
-        # in argv: any user's `ps` would show an argument.
-        args_file = self.home / "run" / "set-password.args"
-        quoted = password.replace("\\", "\\\\").replace('"', '\\"')
-        fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f'{ADMIN_CLASS} dbms set-initial-password -- "{quoted}"\n')
-        try:
-            proc = subprocess.run(
-                [str(java), "-cp", str(self.home / "lib" / "*"), f"@{args_file}"],
-                capture_output=True, text=True, env=env, check=False,
-            )
-        finally:
-            args_file.unlink(missing_ok=True)
+        _write_private(password_file(self.home), password + "\n")
+        if (self.home / "data" / "databases" / "system").exists():
+            raise ServerError("the system database exists already; an initial password can "
+                              "only be set before the first start",
+                              hint=f"Remove {self.home} and run `genekg server install` again.")
+        _write_private(self.home / "data" / "dbms" / "auth.ini",
+                       auth_ini_line("neo4j", password) + "\n")
         self.restrict_permissions()
-        if proc.returncode != 0:
-            # Mask the password should the tool echo its arguments.
-            out = (proc.stdout + proc.stderr).replace(password, "***")
-            raise ServerError(f"setting the initial password failed:\n{out[-2000:]}")
 
     def restrict_permissions(self) -> None:
         """Folders holding data, config, logs and secrets: 0700; files under data/dbms: 0600."""
@@ -378,7 +405,9 @@ class ServerManager:
                     os.chmod(p, 0o700 if p.is_dir() else 0o600)
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        # The server has no use for a client's credentials, and a process's environment is
+        # readable in /proc/<pid>/environ: they stay out of it.
+        env = child_env()
         env["NEO4J_HOME"] = str(self.home)
         env["NEO4J_CONF"] = str(self.home / "conf")
         return env

@@ -85,27 +85,88 @@ def _processes_mentioning(text: str) -> list[int]:
     return pids
 
 
+class ProcessTableWatch:
+    """Samples every process's argv (and environment, where readable) until stopped,
+    counting the samples in which `secret` appears: what any `ps -eo args` could see."""
+
+    def __init__(self, secret: str, interval: float = 0.01) -> None:
+        import threading
+
+        self.secret = secret.encode()
+        self.interval = interval
+        self.samples = 0
+        self.java_seen = 0
+        self.hits: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            java = False
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit() or proc.name == str(os.getpid()):
+                    continue  # this test process knows the secret by design
+                for part in ("cmdline", "environ"):
+                    try:
+                        raw = (proc / part).read_bytes()
+                    except OSError:
+                        continue
+                    if part == "cmdline" and b"java" in raw:
+                        java = True
+                    if self.secret in raw:
+                        self.hits.append(f"{proc.name}/{part}: {raw[:200]!r}")
+            self.samples += 1
+            self.java_seen += java
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> ProcessTableWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @pytest.mark.slow
 def test_lifecycle_in_second_home_leaves_no_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """install twice, start twice, stop: idempotent, and no JVM left behind."""
+    """A real install, start and stop in a second home: the initial password never shows
+    in any process's argv or environment (sampled every 10 ms, as `ps` would see them),
+    the server accepts it and refuses others; install/start/stop are idempotent and no JVM
+    is left behind."""
+    import secrets
+
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+
     home = tmp_path / "neo4j"
     cfg = ServerConfig(home=home, bolt_port=7697, http_port=7484, heap="512m",
                        pagecache="64m")
     m = ServerManager(cfg)
-    monkeypatch.setenv("NEO4J_PASSWORD", "lifecycle-test-pw")
-    assert m.install() is True
-    assert m.install() is False
-    assert oct((home / "conf" / "genekg-password").stat().st_mode & 0o777) == "0o600"
-    conf = (home / "conf" / "neo4j.conf").read_text()
-    assert "server.bolt.listen_address=127.0.0.1:7697" in conf
-    assert "0.0.0.0" not in conf
-    assert m.start(timeout=120) is True
+    password = "pw-" + secrets.token_hex(12)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)  # what a user sets before install
     try:
+        with ProcessTableWatch(password) as watch:
+            assert m.install() is True
+            assert m.install() is False
+            assert m.start(timeout=120) is True
+        assert watch.hits == []
+        assert watch.samples > 50 and watch.java_seen > 10  # it watched Maven and the JVM
+        assert oct((home / "conf" / "genekg-password").stat().st_mode & 0o777) == "0o600"
+        conf = (home / "conf" / "neo4j.conf").read_text()
+        assert "server.bolt.listen_address=127.0.0.1:7697" in conf
+        assert "0.0.0.0" not in conf
         assert m.start() is False
         assert port_in_use(7697)
         assert _processes_mentioning(str(home))
+        with GraphDatabase.driver(cfg.bolt_uri, auth=("neo4j", password)) as driver:
+            records, _, _ = driver.execute_query("RETURN 1 AS one")
+            assert records[0]["one"] == 1
+        with GraphDatabase.driver(cfg.bolt_uri, auth=("neo4j", password + "x")) as driver, \
+                pytest.raises(AuthError):
+            driver.verify_connectivity()
     finally:
         assert m.stop() is True
     assert m.stop() is False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,34 +15,90 @@ from genekg.server import manager as mgr
 runner = CliRunner()
 
 
-def test_initial_password_never_in_argv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The password reaches neo4j-admin through a 0600 Java argument file, not argv."""
-    seen: list[dict[str, Any]] = []
+# Written by Neo4j 5.26's own `neo4j-admin dbms set-initial-password -- 'vector-pässword-42'`.
+NEO4J_ADMIN_AUTH_INI = (
+    "neo4j:SHA-256,b67afc26a4ebc707be9adbeb7378dcdf2baf34f80076d646b777f246e2dc008e,"
+    "e289b9266a26bf4ee56bbc5ba00f954edcc1f51718f99991f26478339f28789b,1024:")
 
-    def record(cmd: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
-        argfile = Path(cmd[-1].removeprefix("@"))
-        seen.append({"argv": cmd, "env": kw.get("env", {}), "file": argfile.read_text(),
-                     "mode": stat.S_IMODE(argfile.stat().st_mode)})
-        return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(mgr.subprocess, "run", record)
+def test_auth_ini_record_is_the_one_neo4j_admin_writes() -> None:
+    salt = bytes.fromhex(NEO4J_ADMIN_AUTH_INI.split(",")[2])
+    assert mgr.auth_ini_line("neo4j", "vector-pässword-42", salt) == NEO4J_ADMIN_AUTH_INI
+    assert mgr.auth_ini_line("neo4j", "vector-password-42", salt) != NEO4J_ADMIN_AUTH_INI
+
+
+def test_initial_password_starts_no_process(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    """No subprocess gets the password: it is hashed into data/dbms/auth.ini (0600)."""
+    def refuse(*a: Any, **kw: Any) -> None:
+        raise AssertionError(f"a process was started: {a}")
+
+    monkeypatch.setattr(mgr.subprocess, "run", refuse)
+    monkeypatch.setattr(mgr.subprocess, "Popen", refuse)
     home = tmp_path / "neo4j"
-    for sub in ("conf", "data/dbms", "logs", "run"):
+    for sub in ("conf", "data", "logs", "run"):
         (home / sub).mkdir(parents=True)
-    (home / "data" / "dbms" / "auth.ini").write_text("x")
     m = mgr.ServerManager(mgr.ServerConfig(home=home))
     m._set_initial_password(Path("/usr/bin/java"), 'pa"ss\\word-42')
-    (call,) = seen
-    assert not any("pa" in a and "word-42" in a for a in call["argv"])
-    assert not any("word-42" in str(v) for v in call["env"].values())
-    assert call["mode"] == 0o600
-    assert call["file"].strip().endswith('-- "pa\\"ss\\\\word-42"')
-    assert not list((home / "run").glob("*.args"))  # removed after use
+    record = (home / "data" / "dbms" / "auth.ini").read_text().strip()
+    assert "word-42" not in record
+    salt = bytes.fromhex(record.split(",")[2])
+    assert record == mgr.auth_ini_line("neo4j", 'pa"ss\\word-42', salt)
+    assert (home / "conf" / "genekg-password").read_text() == 'pa"ss\\word-42\n'
     # Secrets and data: folders 0700, files 0600.
     for sub in ("conf", "data", "logs", "run"):
         assert stat.S_IMODE((home / sub).stat().st_mode) == 0o700
     assert stat.S_IMODE((home / "data" / "dbms" / "auth.ini").stat().st_mode) == 0o600
     assert stat.S_IMODE((home / "conf" / "genekg-password").stat().st_mode) == 0o600
+    # Once the server has created its system database, the file would be ignored: refuse.
+    (home / "data" / "databases" / "system").mkdir(parents=True)
+    with pytest.raises(mgr.ServerError, match="before the first start"):
+        m._set_initial_password(Path("/usr/bin/java"), "other")
+
+
+def test_server_environment_carries_no_client_secret(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-env")
+    monkeypatch.setenv("NEO4J_AUTH", "neo4j/s3cret-env")
+    env = mgr.ServerManager(mgr.ServerConfig(home=tmp_path))._env()
+    assert "s3cret-env" not in "".join(env.values())
+    assert env["NEO4J_HOME"] == str(tmp_path)
+
+
+def test_written_conf_turns_reporting_and_remote_content_off(tmp_path: Path) -> None:
+    m = mgr.ServerManager(mgr.ServerConfig(home=tmp_path))
+    m.write_config()
+    conf = dict(line.split("=", 1) for line in
+                (tmp_path / "conf" / "neo4j.conf").read_text().splitlines()
+                if "=" in line and not line.startswith("#"))
+    assert conf["dbms.usage_report.enabled"] == "false"
+    assert conf["client.allow_telemetry"] == "false"
+    assert conf["browser.remote_content_hostname_whitelist"] == "localhost"
+    assert conf["server.default_listen_address"] == "127.0.0.1"
+
+
+def test_password_file_is_read_and_its_problems_named(tmp_path: Path) -> None:
+    from genekg.config import read_password_file
+    from genekg.errors import InputError
+
+    f = tmp_path / "pw"
+    f.write_text("from-a-file\nignored\n")
+    assert read_password_file(f) == "from-a-file"
+    f.write_text("\n")
+    with pytest.raises(InputError, match="empty"):
+        read_password_file(f)
+    r = runner.invoke(app, ["--password-file", str(tmp_path / "missing"), "query", "schema"])
+    assert r.exit_code == 2 and "cannot read the password file" in r.output
+    assert "Traceback" not in r.output
+    assert "--password-file" in runner.invoke(app, ["--help"], terminal_width=200).output
+
+
+@pytest.mark.parametrize("seed", ["-1", "18446744073709551616"])
+def test_out_of_range_seeds_are_usage_errors(seed: str) -> None:
+    r = runner.invoke(app, ["--seed", seed, "methods"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    r = runner.invoke(app, ["train", "--seed", seed, "-o", "human"], terminal_width=200)
+    assert r.exit_code == 2 and "--seed" in r.output
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "2.5"])
