@@ -62,7 +62,7 @@ NODES: tuple[NodeType, ...] = (
     NodeType("Pathway", r"^path:\w+$", "`path:hsa04010`", {"name": "str", "organism": "int"}),
     NodeType("Drug", r"^\S+$", "DrugBank id or Broad id or KEGG id",
              {"name": "str", "drugbank_id": "str", "broad_ids": "list[str]", "kegg_id": "str",
-              "inchikey": "str", "moa": "str"}, ("name",)),
+              "inchikey": "str", "moa": "str"}, ("name", "inchikey")),
     NodeType("Compound", r"^\S+$", "KEGG compound id", {"name": "str"}),
     NodeType("CellLine", r"^COSMIC:\d+$|^\S+$", "`COSMIC:905946`",
              {"name": "str", "tissue": "str", "cancer_type": "str"}, ("name",)),

@@ -8,6 +8,8 @@ problem) while the graph is still exactly as it was.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import gzip
 import hashlib
 import io
@@ -127,6 +129,24 @@ class Bundle:
                 cur.extend(x for x in v if x not in cur)
         return False
 
+    def rename_node(self, label: str, old: str, new: str) -> None:
+        """Give node `old` the id `new` (merging into a node of that id if there is one) and
+        move its relationships with it: used when a node is found under another id."""
+        check_id(label, new)
+        props = self.nodes[label].pop(old)
+        self.node(label, new, **props)
+        for (rel, sl, el), table in self.edges.items():
+            if label not in (sl, el):
+                continue
+            for (s, e) in [k for k in table if (sl == label and k[0] == old)
+                           or (el == label and k[1] == old)]:
+                edge_props = table.pop((s, e))
+                s2 = new if sl == label and s == old else s
+                e2 = new if el == label and e == old else e
+                if rel in self.undirected and e2 < s2:
+                    s2, e2 = e2, s2
+                table.setdefault((s2, e2), edge_props)
+
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per (type, ends), as the load summary shows them."""
         out = {f"(:{label})": len(v) for label, v in sorted(self.nodes.items())}
@@ -175,10 +195,36 @@ def require_file(path: Path) -> Path:
     return path
 
 
+# A text file whose last line has no line end was almost always cut short (a copy or
+# download stopped mid-row); such a file is refused unless the user says it is whole.
+_ACCEPT_UNTERMINATED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "accept_unterminated", default=False)
+
+
+@contextlib.contextmanager
+def accepting_unterminated_files(accept: bool = True) -> Iterator[None]:
+    """Within this block, files without a final line end are read (`--allow-partial`)."""
+    token = _ACCEPT_UNTERMINATED.set(accept)
+    try:
+        yield
+    finally:
+        _ACCEPT_UNTERMINATED.reset(token)
+
+
+def next_line(lines: Iterator[tuple[int, str]], path: Path, what: str) -> tuple[int, str]:
+    """The next (line number, line) of `lines`; InputError when the file ends before `what`."""
+    try:
+        return next(lines)
+    except StopIteration:
+        raise InputError(f"the file ends before {what} (truncated?)", path=str(path)) from None
+
+
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, line without newline), gzip by magic bytes, strict UTF-8.
 
-    A truncated gzip stream or invalid UTF-8 raises InputError naming the line.
+    A truncated gzip stream (its CRC and length are checked at the end), invalid UTF-8 or
+    a last line without a line end (a file cut mid-row) raises InputError naming the
+    line. A UTF-8 byte-order mark at the start is dropped.
     """
     require_file(path)
     with open(path, "rb") as probe:
@@ -196,6 +242,15 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
                 except UnicodeDecodeError as exc:
                     raise InputError(f"not UTF-8 text (byte {exc.start} of the line)",
                                      path=str(path), line=lineno) from None
+                if lineno == 1:
+                    line = line.removeprefix("\ufeff")
+                if not bline.endswith(b"\n") and not _ACCEPT_UNTERMINATED.get():
+                    raise InputError(
+                        "the last line has no line end: the file looks cut short "
+                        f"(last line: {_clip(line)!r}); nothing was loaded",
+                        path=str(path), line=lineno,
+                        hint="Download or copy the file again; if it is complete, pass "
+                             "--allow-partial.")
                 any_line = True
                 yield lineno, line.rstrip("\r\n")
     except (EOFError, gzip.BadGzipFile, OSError) as exc:

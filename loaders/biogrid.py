@@ -15,6 +15,7 @@ stored once, in id order.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,7 +56,13 @@ class BioGridLoader:
     def load(self, path: Path, options: LoadOptions) -> Bundle:
         """Read a BioGRID TAB file or an edge list (header and id namespace detected)."""
         require_file(path)
-        organism = options.organism or organism_from_name(path)
+        named = organism_from_name(path)
+        if options.organism and named and named.taxon != options.organism.taxon:
+            raise InputError(
+                f"the file name says {named.name} (taxon {named.taxon}) but --organism is "
+                f"{options.organism.name} (taxon {options.organism.taxon}); nothing was loaded",
+                path=str(path), hint=f"Pass --organism {named.short} (or leave it out).")
+        organism = options.organism or named
         if organism is None:
             raise InputError("which organism? pass --organism (e.g. ecoli, yeast, human)",
                              path=str(path))
@@ -123,6 +130,7 @@ class BioGridLoader:
         if kind not in ("physical", "genetic", "all"):
             raise InputError(f"--interaction-type must be physical, genetic or all, not {kind!r}")
         key = "Systematic Name" if org.canonical == "orf" else "Official Symbol"
+        taxa: Counter[str] = Counter()
         for lineno, line in lines:  # type: ignore[attr-defined]
             if not line.strip():
                 continue
@@ -132,8 +140,10 @@ class BioGridLoader:
                                  f"{len(parts)}", path=str(path), line=lineno)
             where = f"{path.name}:{lineno}"
             if parts[idx[tax_a]] != str(org.taxon) or parts[idx[tax_b]] != str(org.taxon):
+                taxa[parts[idx[tax_a]]] += 1
                 bundle.issues.skip("other organism", where)
                 continue
+            taxa[str(org.taxon)] += 1
             if kind != "all" and parts[idx["Experimental System Type"]].lower() != kind:
                 bundle.issues.skip(f"not {kind}", where)
                 continue
@@ -148,6 +158,12 @@ class BioGridLoader:
                 "biogrid_id": parts[0],
             }
             self._pair(bundle, mapper, org.canonical, a, b, where, props)
+        if taxa and taxa[str(org.taxon)] == 0:
+            other, n = taxa.most_common(1)[0]
+            raise InputError(
+                f"no interaction in this file is between {org.name} genes (taxon "
+                f"{org.taxon}); its interactors are taxon {other} ({n:,} rows); nothing was "
+                "loaded", path=str(path), hint="Check --organism.")
 
     @staticmethod
     def _pair(bundle: Bundle, mapper: IdMapper, namespace: str, a: str, b: str, where: str,

@@ -97,7 +97,8 @@ class DrugsLoader:
         for _, r in read_table(drugs_f, ["drugbank_id", "name", "type", "groups", "inchikey"]):
             bundle.node("Drug", r["drugbank_id"], name=r["name"], drugbank_id=r["drugbank_id"],
                         type=r["type"], groups=r["groups"].split("|") if r["groups"] else None,
-                        inchikey=r["inchikey"] or None, atc_codes=r.get("atc_codes") or None)
+                        inchikey=r["inchikey"].removeprefix("InChIKey=") or None,
+                        atc_codes=r.get("atc_codes") or None)
         req = ["drugbank_id", "category", "uniprot_id", "entrez_gene_id", "organism"]
         for lineno, r in read_table(prot_f, req):
             if r["category"] != "target" or r["organism"] != "Human":

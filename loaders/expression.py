@@ -56,10 +56,16 @@ def _float(value: str, path: Path, line: int, column: str) -> float:
     if v.lower() in MISSING:
         return math.nan
     try:
-        return float(v)
+        x = float(v)
     except ValueError:
         raise InputError(f"column {column!r}: {v!r} is not a number", path=str(path),
                          line=line) from None
+    if math.isinf(x):
+        # `inf` or a value past float range (1e400): no measured expression is infinite.
+        raise InputError(f"column {column!r}: {v!r} is infinite (not a measurement)",
+                         path=str(path), line=line,
+                         hint="Write missing values as NA; nothing was loaded.")
+    return x
 
 
 class ExpressionLoader:

@@ -13,6 +13,68 @@ UNIPROT = re.compile(
 )
 
 
+# Characters no gene identifier holds: C0 controls, NUL, DEL, zero-width and direction
+# marks, byte-order marks. An id carrying one is refused, never stored as a look-alike.
+INVISIBLE = re.compile("[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# What a gene symbol or systematic name looks like (HGNC, SGD, EcoCyc): no spaces, quotes,
+# braces or other query text.
+NAME_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-:/@'+]{0,63}$")
+ENSEMBL = re.compile(r"^ENS[A-Z]{0,6}[GTPE]\d{11}(\.\d+)?$")
+ENTREZ = re.compile(r"^\d+$")
+NAME_NAMESPACES = ("symbol", "orf")
+
+
+def _human_symbol_case(value: str, mapper: IdMapper, issues: Issues) -> str | None:
+    """A human symbol written in lower or mixed case (`tp53`, `Tp53`): the map's spelling,
+    or None when the map does not know it (HGNC symbols are upper case but for `orf`)."""
+    if not re.search("[a-z]", value.replace("orf", "")):
+        return value
+    known = mapper.known_canonical()
+    for candidate in (value.upper(), value.upper().replace("ORF", "orf")):
+        if candidate in known:
+            issues.warn("written in another case; stored as the map's symbol", value)
+            return candidate
+    reason = ("human symbol in lower case, not in --id-map" if known else
+              "human symbol in lower case (pass --id-map to check it)")
+    issues.unmapped_id(reason, value)
+    return None
+
+
+def check_identifier(mapper: IdMapper, raw: str, namespace: str, issues: Issues
+                     ) -> tuple[str, str] | None:
+    """(value, namespace) to map, after detecting what `raw` really is; None (counted) when
+    it is not a usable identifier.
+
+    A byte-order mark is dropped; control and invisible characters, query text and other
+    non-identifiers are refused; in a symbol/ORF column an Ensembl or Entrez id goes
+    through its own table, or is counted as unmapped when no table for it was given; a
+    human symbol in the wrong case takes the map's spelling.
+    """
+    value = raw.strip().removeprefix("\ufeff").strip()
+    if INVISIBLE.search(value):
+        issues.unmapped_id("not an identifier: control or invisible characters", repr(value))
+        return None
+    if namespace not in NAME_NAMESPACES:
+        return value, namespace
+    if ENSEMBL.match(value):
+        if mapper.has("ensembl"):
+            return value, "ensembl"
+        issues.unmapped_id("ensembl (no --id-map for Ensembl ids)", value)
+        return None
+    if ENTREZ.match(value):
+        if mapper.has("entrez"):
+            return value, "entrez"
+        issues.unmapped_id("entrez (no --id-map for Entrez ids)", value)
+        return None
+    if not NAME_LIKE.match(value):
+        issues.unmapped_id("not a gene identifier", value)
+        return None
+    if namespace == "symbol" and mapper.organism.taxon == 9606:
+        fixed = _human_symbol_case(value, mapper, issues)
+        return None if fixed is None else (fixed, namespace)
+    return value, namespace
+
+
 def guess_namespace(values: list[str], organism: Organism) -> str:
     """UniProt accessions if most of the sample looks like them, else the canonical one."""
     sample = [v for v in values[:500] if v]
@@ -30,6 +92,10 @@ def map_gene(mapper: IdMapper, raw: str, namespace: str, issues: Issues) -> str 
     it as a symbol (a few symbols, e.g. H2BC12, look like accessions). Without a map it is
     kept and the summary warns.
     """
+    checked = check_identifier(mapper, raw, namespace, issues)
+    if checked is None:
+        return None
+    raw, namespace = checked
     canonical = mapper.map(raw, namespace)
     if canonical is not None and namespace == "symbol" and UNIPROT.match(raw.strip()):
         via = mapper.map(raw, "uniprot")

@@ -116,10 +116,17 @@ class KgmlLoader:
                 groups[eid] = [c.get("id", "") for c in entry.iter("component")]
         for gid_, comps in groups.items():
             entries[gid_] = [g for c in comps for g in entries.get(c, [])]
+        declared = {e.get("id", "") for e in root.iter("entry")}
         for rel in root.iter("relation"):
-            a, b = entries.get(rel.get("entry1", "")), entries.get(rel.get("entry2", ""))
+            e1, e2 = rel.get("entry1", ""), rel.get("entry2", "")
+            where = f"{path.name}: relation {e1}->{e2}"
+            if e1 not in declared or e2 not in declared:
+                bundle.issues.skip("relation to an entry missing from the file", where)
+                continue
+            a, b = entries.get(e1), entries.get(e2)
             if not a or not b:
-                continue  # compound or map entries, or genes that did not map
+                bundle.issues.skip("relation to a compound, map or unmapped entry", where)
+                continue
             subtypes = sorted({s.get("name", "") for s in rel.iter("subtype")} - {""})
             for ga, gb in itertools.product(a, b):
                 if ga != gb:

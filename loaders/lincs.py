@@ -23,7 +23,7 @@ import numpy as np
 
 from genekg.config import data_dir
 from genekg.errors import InputError
-from genekg.loaders.base import Bundle, LoadOptions, iter_lines, require_file
+from genekg.loaders.base import Bundle, LoadOptions, iter_lines, next_line, require_file
 
 LICENCE = "LINCS L1000: CC BY 4.0"
 
@@ -141,13 +141,13 @@ class LincsLoader:
         if not version.startswith("#1.3"):
             raise InputError(f"expected a GCT #1.3 header, found {version[:20]!r}",
                              path=str(path), line=1)
-        _, dims = next(lines)
+        _, dims = next_line(lines, path, "the dimensions line")
         try:
             n_row, n_col, n_rmeta, n_cmeta = (int(x) for x in dims.split("\t")[:4])
         except ValueError:
             raise InputError("line 2 must hold 4 tab-separated integers", path=str(path),
                              line=2) from None
-        _, header = next(lines)
+        _, header = next_line(lines, path, "the header line")
         hcols = header.split("\t")
         rmeta_names = hcols[1 : 1 + n_rmeta]
         sig_ids = hcols[1 + n_rmeta :]
@@ -156,7 +156,7 @@ class LincsLoader:
                              path=str(path), line=3)
         cmeta: dict[str, list[str]] = {"id": sig_ids}
         for _ in range(n_cmeta):
-            lineno, line = next(lines)
+            lineno, line = next_line(lines, path, f"{n_cmeta} column-metadata lines")
             parts = line.split("\t")
             cmeta[parts[0]] = parts[1 + n_rmeta :]
         keep = np.array([cell is None or c == cell for c in cmeta.get("cell_id",
@@ -181,6 +181,9 @@ class LincsLoader:
             except ValueError:
                 raise InputError("non-numeric value in the data block", path=str(path),
                                  line=lineno) from None
+            if np.isinf(vals).any():
+                raise InputError("infinite value in the data block (inf, or beyond float32 "
+                                 "range)", path=str(path), line=lineno)
             genes.append((meta[gi] if gi is not None else parts[0],
                           meta[si] if si is not None else parts[0]))
             data.append(vals)

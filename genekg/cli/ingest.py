@@ -12,7 +12,7 @@ from rich.table import Table
 from genekg.cli.common import console, err_console, open_db
 from genekg.errors import GenekgError
 from genekg.ingest.writer import LoadReport, ingest_bundle
-from genekg.loaders.base import Bundle, LoadOptions
+from genekg.loaders.base import Bundle, LoadOptions, accepting_unterminated_files
 
 
 def print_report(report: LoadReport) -> None:
@@ -43,6 +43,19 @@ def print_report(report: LoadReport) -> None:
         for ns, n in issues["unmapped"].items():
             t.add_row(ns, f"{n:,}", ", ".join(issues["unmapped_examples"].get(ns, [])))
         console.print(t)
+    for what, renames in report.merged.items():
+        console.print(f"merged onto existing nodes ({what}): {len(renames):,}, e.g. "
+                      + ", ".join(renames[:3]))
+    if report.conflicts:
+        verb = "updated to the file's value" if report.updated_existing else (
+            "kept the graph's value (pass --update-existing to take the file's)")
+        t = Table(title=f"existing nodes whose stored value differs from the file: {verb}")
+        t.add_column("property")
+        t.add_column("nodes", justify="right")
+        t.add_column("e.g.")
+        for prop, (count, examples) in sorted(report.conflicts.items()):
+            t.add_row(prop, f"{count:,}", "; ".join(examples))
+        console.print(t)
     for reason, n in (issues.get("warnings") or {}).items():
         ex = ", ".join(issues.get("warning_examples", {}).get(reason, []))
         console.print(f"[yellow]warning[/]: {n:,} identifiers {reason}, e.g. {ex}")
@@ -69,14 +82,15 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
 
 
 def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
-             batch_size: int = 20_000, allow_partial: bool = True) -> LoadReport:
+             batch_size: int = 20_000, allow_partial: bool = True,
+             update_existing: bool = False) -> LoadReport:
     """Read one source with its loader, refuse mostly-unmapped loads, and write it
     transactionally."""
     from genekg.loaders import get_loader
 
     loader = get_loader(source)
     t0 = time.monotonic()
-    with err_console.status(f"reading {path} …"):
+    with err_console.status(f"reading {path} …"), accepting_unterminated_files(allow_partial):
         bundle = loader.load(path, options)
     bundle.id_maps = list(options.id_maps)
     check_partial(bundle, path, allow_partial)
@@ -90,7 +104,8 @@ def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
         def cb(what: str, done: int, total: int) -> None:
             progress.update(task, description=f"writing {what}", completed=done, total=total)
 
-        report = ingest_bundle(db, bundle, batch_size=batch_size, progress=cb)
+        report = ingest_bundle(db, bundle, batch_size=batch_size, progress=cb,
+                               update_existing=update_existing)
     report.seconds += parse_s
     return report
 
@@ -127,7 +142,11 @@ def ingest(
                               "builds too large for one transaction (1M relationships: "
                               "about a minute)."),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Load even when most "
-                                       "relationships are dropped for unmapped ids."),
+                                       "relationships are dropped for unmapped ids, or a "
+                                       "file's last line has no line end (looks cut short)."),
+    update_existing: bool = typer.Option(False, "--update-existing", help="Where a node "
+                                         "exists with another value of a property, take the "
+                                         "file's (default: keep the graph's and report it)."),
 ) -> None:
     """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
     the graph as it was."""
@@ -171,7 +190,8 @@ def ingest(
     if bulk:
         bulk_load(ctx, [(source, path or Path("."), options)], allow_partial)
         return
-    report = run_load(ctx, source, path or Path("."), options, batch_size, allow_partial)
+    report = run_load(ctx, source, path or Path("."), options, batch_size, allow_partial,
+                      update_existing)
     print_report(report)
 
 
@@ -200,7 +220,8 @@ def bulk_load(ctx: typer.Context, plan: list[tuple[str, Path, LoadOptions]],
                                "remote server")
     bundles = []
     for source, path, options in plan:
-        with err_console.status(f"reading {path} …"):
+        with err_console.status(f"reading {path} …"), \
+                accepting_unterminated_files(allow_partial):
             bundle = get_loader(source).load(path, options)
         bundle.id_maps = list(options.id_maps)
         check_partial(bundle, path, allow_partial)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genekg.errors import InputError
-from genekg.loaders.base import detect_separator, iter_lines
 from genekg.organisms import Organism
 
 YEAST_ORF = re.compile(r"^(Y[A-P][LR]\d{3}[WC](-[A-Z])?|Q\d{4}|R\d{4}[WC]?)$")
@@ -61,6 +60,15 @@ class IdMapper:
             hit = table.get(value.split("-")[0])  # isoform accession -> canonical entry
         return hit
 
+    def known_canonical(self) -> frozenset[str]:
+        """Every canonical id the loaded tables name (empty without tables)."""
+        cached = getattr(self, "_known", None)
+        if cached is None or cached[0] != sum(map(len, self.tables.values())):
+            ids = {v for t in self.tables.values() for v in t.values()} | set(self.props)
+            cached = (sum(map(len, self.tables.values())), frozenset(ids))
+            self._known = cached
+        return cached[1]
+
     def gene_props(self, canonical: str) -> dict[str, str]:
         """Properties collected for a canonical gene (symbol, UniProt, Entrez, …)."""
         return self.props.get(canonical, {})
@@ -79,12 +87,27 @@ class IdMapper:
 
     def load(self, path: Path) -> None:
         """Read one mapping table; InputError naming the file when its header is unknown."""
+        # Imported here: the loaders package imports this module (its registry's loaders
+        # map ids), so a module-level import would be circular.
+        from genekg.loaders.base import detect_separator, iter_lines
+
         lines = iter_lines(path)
         _, header = next(lines)
         sep = detect_separator(header, path)
         cols = [c.strip().strip('"') for c in header.split(sep)]
-        for matcher, reader in _READERS:
+        for matcher, reader, taxon in _READERS:
             if matcher(cols):
+                if taxon is not None and taxon != self.organism.taxon:
+                    from genekg.organisms import organism_by_taxon
+
+                    theirs = organism_by_taxon(taxon)
+                    raise InputError(
+                        f"this mapping table is for {theirs.name if theirs else taxon} "
+                        f"(taxon {taxon}), not {self.organism.name} "
+                        f"(taxon {self.organism.taxon}); nothing was loaded",
+                        path=str(path), line=1,
+                        hint="Check --organism and --id-map: genes of one organism must not "
+                             "be stored under another's taxon.")
                 reader(self, cols, sep, lines, path)
                 self.sources.append(str(path))
                 return
@@ -168,14 +191,16 @@ def _dream5_ids(m: IdMapper, cols: list[str], sep: str, lines: object, path: Pat
         m.add("dream5", gid, name)
 
 
-_READERS: list[tuple[Callable[[list[str]], bool], Reader]] = [
-    (lambda c: {"uniprot_acc", "b_number", "gene"} <= set(c), _ecoli_derived),
-    (lambda c: {"uniprot_acc", "orf"} <= set(c), _yeast_derived),
-    (lambda c: "Entry" in c and any(x.startswith("Gene names") for x in c), _human_uniprot),
-    (lambda c: {"pr_gene_id", "pr_gene_symbol"} <= set(c), _entrez_symbol),
-    (lambda c: {"entrez_gene_id", "symbol"} <= set(c), _entrez_symbol),
-    (lambda c: {"Gene Symbol", "Entrez GeneId"} <= set(c), _entrez_symbol),
-    (lambda c: "gene_name" in c and c[0] == "", _precise_gene_table),
-    (lambda c: {"ORF", "GENE"} <= set(c), _gasch_genes),
-    (lambda c: len(c) == 2 and c[0].lstrip("I") == "#ID" and c[1] == "Name", _dream5_ids),
+# (header test, reader, taxon of the table's genes or None when it fits any organism)
+_READERS: list[tuple[Callable[[list[str]], bool], Reader, int | None]] = [
+    (lambda c: {"uniprot_acc", "b_number", "gene"} <= set(c), _ecoli_derived, 511145),
+    (lambda c: {"uniprot_acc", "orf"} <= set(c), _yeast_derived, 559292),
+    (lambda c: "Entry" in c and any(x.startswith("Gene names") for x in c), _human_uniprot,
+     9606),
+    (lambda c: {"pr_gene_id", "pr_gene_symbol"} <= set(c), _entrez_symbol, 9606),
+    (lambda c: {"entrez_gene_id", "symbol"} <= set(c), _entrez_symbol, None),
+    (lambda c: {"Gene Symbol", "Entrez GeneId"} <= set(c), _entrez_symbol, 9606),
+    (lambda c: "gene_name" in c and c[0] == "", _precise_gene_table, 511145),
+    (lambda c: {"ORF", "GENE"} <= set(c), _gasch_genes, 559292),
+    (lambda c: len(c) == 2 and c[0].lstrip("I") == "#ID" and c[1] == "Name", _dream5_ids, None),
 ]

@@ -39,6 +39,11 @@ class LoadReport:
     existing: dict[str, int] = field(default_factory=dict)
     issues: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # runs again after a concurrent load of the same rows committed first
+    # Existing nodes whose stored value differs from the file's, per `Label.property`:
+    # (count, examples). Kept unless --update-existing; never overwritten silently.
+    conflicts: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    updated_existing: bool = False
+    merged: dict[str, list[str]] = field(default_factory=dict)  # "Drug by inchikey": [a -> b]
 
     @property
     def relationships(self) -> int:
@@ -63,7 +68,73 @@ def ensure_schema(db: Database) -> None:
 def _existing_nodes_query(label: str) -> str:
     check_label(label)  # labels come from the declared schema, never from input
     return (f"UNWIND $ids AS id MATCH (x:{label} {{id: id}}) "
-            "RETURN collect([x.id, $tag IN coalesce(x.seen_in, [])]) AS rows")
+            "RETURN collect([x.id, $tag IN coalesce(x.seen_in, []), [k IN $keys | x[k]]]) "
+            "AS rows")
+
+
+# Nodes that one compound or gene may carry under different ids from different sources:
+# a node with the same value of this property already in the graph is the same node.
+MERGE_KEYS = {"Drug": "inchikey"}
+
+
+def _merge_query(label: str, key: str) -> str:
+    check_label(label)
+    return (f"UNWIND $values AS v MATCH (x:{label}) WHERE x.{key} = v "
+            "RETURN collect([v, x.id]) AS rows")
+
+
+def merge_known_nodes(tx: Any, bundle: Bundle) -> dict[str, list[str]]:
+    """Give each node of a MERGE_KEYS label the id of the graph's node with the same key
+    (e.g. a Repurposing Hub compound by InChIKey onto its DrugBank node), so that one
+    compound never becomes two nodes. Returns the renames, `old -> new`, per label."""
+    merged: dict[str, list[str]] = {}
+    for label, key in MERGE_KEYS.items():
+        nodes = bundle.nodes.get(label, {})
+        by_value: dict[str, list[str]] = {}
+        for nid, props in nodes.items():
+            if props.get(key):
+                by_value.setdefault(str(props[key]), []).append(nid)
+        if not by_value:
+            continue
+        found = tx.run(_merge_query(label, key), values=sorted(by_value)).single()
+        target: dict[str, str] = {}
+        for value, graph_id in sorted(found["rows"] if found else []):
+            target.setdefault(value, graph_id)  # one of several: the first id, in order
+        for value, graph_id in sorted(target.items()):
+            for nid in by_value[value]:
+                if graph_id != nid and nid in nodes:
+                    bundle.rename_node(label, nid, graph_id)
+                    merged.setdefault(f"{label} by {key}", []).append(f"{nid} -> {graph_id}")
+    return merged
+
+
+def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
+               found: list[Any], update_existing: bool,
+               conflicts: dict[str, tuple[int, list[str]]]) -> dict[str, dict[str, Any]]:
+    """What to SET on existing nodes: properties they lack, list items they lack and, only
+    with `update_existing`, values that differ. Differing values are counted in
+    `conflicts` either way, so a shorter or older file never downgrades a node silently."""
+    out: dict[str, dict[str, Any]] = {}
+    for nid, _, values in found:
+        current = dict(zip(keys, values, strict=True))
+        fill: dict[str, Any] = {}
+        for k, v in nodes[nid].items():
+            old = current.get(k)
+            if old is None:
+                fill[k] = v
+            elif isinstance(old, list) and isinstance(v, list):
+                extra = [x for x in v if x not in old]
+                if extra:
+                    fill[k] = [*old, *extra]
+            elif old != v:
+                n, ex = conflicts.get(f"{label}.{k}", (0, []))
+                if len(ex) < 3:
+                    ex.append(f"{nid}: graph {str(old)[:40]!r}, file {str(v)[:40]!r}")
+                conflicts[f"{label}.{k}"] = (n + 1, ex)
+                if update_existing:
+                    fill[k] = v
+        out[nid] = fill
+    return out
 
 
 def _create_nodes_query(label: str) -> str:
@@ -74,6 +145,7 @@ def _create_nodes_query(label: str) -> str:
 
 def _mark_nodes_query(label: str) -> str:
     check_label(label)
+    # row.props holds only what _reconcile allows: gaps, new list items, chosen updates.
     return (f"UNWIND $rows AS row MATCH (x:{label} {{id: row.id}}) "
             f"SET x += row.props, x.seen_in = {SEEN}")
 
@@ -114,8 +186,12 @@ def ingest_bundle(
     *,
     batch_size: int = 20_000,
     progress: ProgressFn | None = None,
+    update_existing: bool = False,
 ) -> LoadReport:
     """Write `bundle` in one transaction; safe against concurrent ingests.
+
+    Existing nodes gain the properties they lack; a stored value that differs from the
+    file's is kept (and reported) unless `update_existing`.
 
     The diff-then-CREATE writer reads what exists, then creates the rest. Two loads of
     the same data at the same time would both see "nothing there": the uniqueness
@@ -125,7 +201,8 @@ def ingest_bundle(
     """
     for attempt in range(CONCURRENT_RETRIES + 1):
         try:
-            report = _ingest_once(db, bundle, batch_size=batch_size, progress=progress)
+            report = _ingest_once(db, bundle, batch_size=batch_size, progress=progress,
+                                  update_existing=update_existing)
             report.retries = attempt
             return report
         except Exception as exc:
@@ -140,6 +217,7 @@ def _ingest_once(
     *,
     batch_size: int,
     progress: ProgressFn | None,
+    update_existing: bool,
 ) -> LoadReport:
     t0 = time.monotonic()
     ensure_schema(db)
@@ -148,15 +226,17 @@ def _ingest_once(
     params = {"source": bundle.source, "release": bundle.release, "tag": tag}
     added: dict[str, int] = {}
     existing: dict[str, int] = {}
-    expected = bundle.counts()
-    total = sum(expected.values())
     done = 0
 
     # Diff against what is there instead of MERGE: MERGE on relationships pays an
     # existence check per row (slow on hub genes); a pre-read of existing ids lets new
     # rows be CREATEd and rows already tagged with this release be skipped entirely.
     # A concurrent writer of the same rows trips a uniqueness constraint (see above).
+    conflicts: dict[str, tuple[int, list[str]]] = {}
     with db.session() as session, session.begin_transaction() as tx:
+        merged = merge_known_nodes(tx, bundle)
+        expected = bundle.counts()
+        total = sum(expected.values())
 
         def write(query: str, rows: list[dict[str, Any]], task: str) -> None:
             nonlocal done
@@ -169,13 +249,19 @@ def _ingest_once(
         for label, nodes in sorted(bundle.nodes.items()):
             key = f"(:{label})"
             seen: dict[str, bool] = {}
+            fills: dict[str, dict[str, Any]] = {}
+            keys = sorted({k for p in nodes.values() for k in p})
             for ids in _batches(list(nodes), batch_size):  # type: ignore[arg-type]
                 # One collected list instead of a record per row: far less driver overhead.
-                found = tx.run(_existing_nodes_query(label), ids=ids, **params).single()
-                for nid, was_seen in found["rows"] if found else []:
+                found = tx.run(_existing_nodes_query(label), ids=ids, keys=keys,
+                               **params).single()
+                rows = found["rows"] if found else []
+                for nid, was_seen, _ in rows:
                     seen[nid] = was_seen
+                fills.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts))
             new = [{"id": i, "props": p} for i, p in nodes.items() if i not in seen]
-            mark = [{"id": i, "props": p} for i, p in nodes.items() if seen.get(i) is False]
+            mark = [{"id": i, "props": fills.get(i, {})} for i in nodes
+                    if i in seen and (seen[i] is False or fills.get(i))]
             write(_create_nodes_query(label), new, f"nodes {label}")
             write(_mark_nodes_query(label), mark, f"nodes {label}")
             done += len(nodes) - len(new) - len(mark)
@@ -212,11 +298,16 @@ def _ingest_once(
             maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
             counts=json.dumps(expected), added=json.dumps(added),
-            issues=json.dumps(bundle.issues.as_dict()), version=__version__, **params,
+            issues=json.dumps({**bundle.issues.as_dict(), "merged": merged,
+                               "conflicts": {k: {"count": n, "examples": ex}
+                                             for k, (n, ex) in conflicts.items()},
+                               "conflicts_updated": update_existing}),
+            version=__version__, **params,
         ).consume()
         tx.commit()
     return LoadReport(
         source=bundle.source, release=bundle.release, source_id=source_id,
         files=[str(f) for f in bundle.files], sha256=sha, seconds=time.monotonic() - t0,
         added=added, existing=existing, issues=bundle.issues.as_dict(),
+        conflicts=conflicts, updated_existing=update_existing, merged=merged,
     )

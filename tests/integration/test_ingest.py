@@ -107,7 +107,8 @@ def test_drugs_merge_onto_one_node(clean_db: Database, shared_data: Path) -> Non
     assert hub["(:Drug)"] == 6789 - 1234
     imatinib = clean_db.run("MATCH (d:Drug {id: 'DB00619'}) RETURN d.name AS n, "
                             "d.broad_ids AS b, d.seen_in AS s")
-    assert imatinib[0]["n"] == "imatinib" and imatinib[0]["b"]
+    # DrugBank's name stays: a later source does not overwrite a stored value (it reports it)
+    assert imatinib[0]["n"] == "Imatinib" and imatinib[0]["b"]
     assert set(imatinib[0]["s"]) == {"drugbank@unversioned", "repurposing-hub@unversioned"}
 
 
@@ -118,9 +119,13 @@ def test_cell_lines_and_mutations(clean_db: Database, shared_data: Path) -> None
                      "(:CellLine)-[:HAS_MUTATION]->(:Gene)": 168}
     added = load(clean_db, "cell-lines",
                  shared_data / "cell_lines/gdsc/test_omnibem_genomic_alterations.csv.gz")
-    # 27,660 point mutations; 129 (line, gene) pairs were already there from COSMIC
-    assert added["(:CellLine)-[:HAS_MUTATION]->(:Gene)"] == 27660 - 129
-    assert counts(clean_db)["HAS_MUTATION"] == 168 + 27660 - 129
+    # 27,660 point mutations; 129 (line, gene) pairs were already there from COSMIC; 76
+    # rows name no gene symbol and are refused, not stored as genes: 67 Ensembl ids
+    # (ENSG00000093100, …) and 9 symbols spreadsheet software turned into dates (Sep-14).
+    assert added["(:CellLine)-[:HAS_MUTATION]->(:Gene)"] == 27660 - 129 - 76
+    assert counts(clean_db)["HAS_MUTATION"] == 168 + 27660 - 129 - 76
+    assert clean_db.scalar("MATCH (g:Gene) WHERE g.id STARTS WITH '9606:ENSG' "
+                           "OR g.id = '9606:Sep-14' RETURN count(g) AS n") == 0
     mcf7 = clean_db.scalar("MATCH (c:CellLine {name: 'MCF7'})-[:HAS_MUTATION]->(g) "
                            "RETURN count(g) AS n")
     assert mcf7 == 19
@@ -217,7 +222,7 @@ def test_ingest_sample_cli(clean_db: Database) -> None:
     assert c["INTERACTS_WITH"] == 169595
     assert c["Pathway"] == 6
     assert c["CellLine"] == 6
-    assert c["HAS_MUTATION"] == 336
+    assert c["HAS_MUTATION"] == 335  # one row names ENSG00000093100: refused, not a gene
     assert c["TARGETS"] == 1906
     assert c["ExpressionProfile"] == 3899
     again = runner.invoke(app, ["ingest", "sample"])
@@ -372,3 +377,58 @@ def test_concurrent_ingests_never_duplicate(clean_db: Database, shared_data: Pat
     assert c["INTERACTS_WITH"] == 169_595 and c["Gene"] == 3_973
     assert clean_db.scalar("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WITH a, b, count(r) "
                            "AS n WHERE n > 1 RETURN count(*) AS d") == 0
+
+
+def test_cut_file_is_refused_and_never_downgrades_existing_values(
+        clean_db: Database, shared_data: Path, tmp_path: Path) -> None:
+    """A cell-line table cut inside BPH-1's row: refused; forced with --allow-partial, the
+    graph keeps BPH-1's full value and the summary names the difference; --update-existing
+    takes the file's value; a re-run of the whole file changes nothing."""
+    full = shared_data / "cell_lines/gdsc/cancer_cell_lines.csv"
+    text = full.read_text()
+    cut = tmp_path / "cancer_cell_lines.csv"
+    cut.write_text(text[: text.index("BPH-1,924105,urogenital_system,prost") + 36])
+    assert runner.invoke(app, ["ingest", "cell-lines", str(full)]).exit_code == 0
+
+    def bph1() -> str:
+        return str(clean_db.scalar("MATCH (c:CellLine {name: 'BPH-1'}) "
+                                   "RETURN c.tissue_subtype AS t"))
+
+    before = counts(clean_db)
+    r = runner.invoke(app, ["ingest", "cell-lines", str(cut)], terminal_width=200)
+    assert r.exit_code == 2 and "the last line has no line end" in r.output
+    assert counts(clean_db) == before and bph1() == "prostate"
+    r = runner.invoke(app, ["ingest", "cell-lines", str(cut), "--allow-partial"],
+                      terminal_width=200)
+    assert r.exit_code == 0, r.output
+    assert bph1() == "prostate"
+    assert "CellLine.tissue_subtype" in r.output and "'prost'" in r.output
+    r = runner.invoke(app, ["ingest", "cell-lines", str(full)], terminal_width=200)
+    assert r.exit_code == 0 and "differs" not in r.output  # the whole file: nothing to say
+    r = runner.invoke(app, ["ingest", "cell-lines", str(cut), "--allow-partial",
+                            "--update-existing"], terminal_width=200)
+    assert r.exit_code == 0 and bph1() == "prost"
+
+
+def test_a_compound_from_two_sources_is_one_drug_without_a_map(
+        clean_db: Database, shared_data: Path) -> None:
+    """Repurposing Hub loaded without the DrugBank id map lands on the DrugBank nodes by
+    InChIKey: imatinib is one node, and its partners are listed once."""
+    gm = [shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz",
+          shared_data / "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"]
+    load(clean_db, "drugs", shared_data / "drug_targets/dhimmel_drugbank", id_maps=gm)
+    opts = LoadOptions(id_maps=gm)
+    report = ingest_bundle(clean_db, get_loader("drugs").load(
+        shared_data / "drug_targets/repurposing_hub/Repurposing_Hub_export.txt", opts))
+    merged = report.merged["Drug by inchikey"]
+    assert len(merged) > 1000 and any(m.endswith("-> DB00619") for m in merged)
+    rows = clean_db.run("MATCH (d:Drug) WHERE toLower(d.name) = 'imatinib' "
+                        "RETURN d.id AS id, d.seen_in AS seen")
+    assert [r["id"] for r in rows] == ["DB00619"]
+    assert set(rows[0]["seen"]) == {"drugbank@unversioned", "repurposing-hub@unversioned"}
+    # No compound is both a DrugBank node and a Broad-id node (DrugBank itself lists 106
+    # InChIKeys under two of its own ids; those are its entries, not genekg's duplicates).
+    dupes = clean_db.scalar("MATCH (a:Drug), (b:Drug) WHERE a.inchikey = b.inchikey "
+                            "AND a.id STARTS WITH 'DB' AND b.id STARTS WITH 'BRD-' "
+                            "RETURN count(*) AS dupes")
+    assert dupes == 0

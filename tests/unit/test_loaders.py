@@ -205,3 +205,102 @@ def test_edge_list_header_row_is_never_an_interaction(tmp_path: Path, header: st
     assert sorted(b.edges[("INTERACTS_WITH", "Gene", "Gene")]) == [
         ("9606:ID1", "9606:TP53"), ("9606:MDM2", "9606:TP53")]
     assert b.issues.skipped == {"header row": 1}
+
+
+# ---------------------------------------------------------------- junk refused (issue 24)
+def test_wrong_organism_is_refused_by_file_name_and_by_id_map(tmp_path: Path,
+                                                              shared_data: Path) -> None:
+    human = shared_data / "biogrid" / "GreenCUBIC_BioGRID-PPI" / \
+        "Homo_sapiens-4.2.191_ID_9606_c2_positive_interactions.tsv"
+    umap = shared_data / "id_mapping" / "uniprot_human_reviewed_gene_names.tab.gz"
+    yeast = resolve_organism("yeast")
+    with pytest.raises(InputError, match=r"file name says Homo sapiens \(taxon 9606\) but "
+                                         r"--organism is Saccharomyces"):
+        BioGridLoader().load(human, LoadOptions(organism=yeast, id_maps=[umap]))
+    # The same file under a name that says nothing: the human id map still contradicts it.
+    anon = tmp_path / "ppi.tsv"
+    anon.write_bytes(human.read_bytes()[:4000].rsplit(b"\n", 1)[0] + b"\n")
+    with pytest.raises(InputError, match=r"mapping table is for Homo sapiens"):
+        BioGridLoader().load(anon, LoadOptions(organism=yeast, id_maps=[umap]))
+    # TAB files carry taxa: a yeast-only TAB2 read as human names what it holds.
+    tab = FIX / "BIOGRID-ORGANISM-Saccharomyces_cerevisiae_S288c-4.4.999.tab2.txt"
+    with pytest.raises(InputError, match=r"no interaction in this file is between Homo "
+                                         r"sapiens genes.*taxon 559292"):
+        BioGridLoader().load(tab, LoadOptions(organism=resolve_organism("human")))
+
+
+def test_identifiers_that_are_not_genes_never_become_genes(tmp_path: Path,
+                                                           shared_data: Path) -> None:
+    umap = shared_data / "id_mapping" / "uniprot_human_reviewed_gene_names.tab.gz"
+    f = tmp_path / "junk.tsv"
+    rows = ["\ufeffTP53\tMDM2", "ENSG00000141510\tMDM2", "foo123\tMDM2", "tp53\tCDKN1A",
+            "Tp53\tATM", "TP\u200b53\tBRCA1", "TP53\x00\tBRCA2", "7157\tMDM4",
+            "MATCH (n) DETACH DELETE n\tMDM2", "C1orf112\tTP53"]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    org = resolve_organism("human")
+    b = BioGridLoader().load(f, LoadOptions(organism=org, id_maps=[umap]))
+    genes = set(b.nodes["Gene"])
+    assert genes == {"9606:TP53", "9606:MDM2", "9606:CDKN1A", "9606:ATM", "9606:C1orf112"}
+    assert sorted(b.edges[("INTERACTS_WITH", "Gene", "Gene")]) == [
+        ("9606:ATM", "9606:TP53"), ("9606:C1orf112", "9606:TP53"), ("9606:CDKN1A", "9606:TP53"),
+        ("9606:MDM2", "9606:TP53")]
+    u = b.issues.unmapped
+    assert u["ensembl (no --id-map for Ensembl ids)"] == 1
+    assert u["entrez (no --id-map for Entrez ids)"] == 1
+    assert u["human symbol in lower case, not in --id-map"] == 1  # foo123
+    assert u["not an identifier: control or invisible characters"] == 2
+    assert u["not a gene identifier"] == 1  # the Cypher text
+    assert sum(b.issues.warnings.values()) == 2  # tp53, Tp53 took the map's spelling
+    # Without a map a lower-case human symbol cannot be checked: refused, not guessed.
+    nb = BioGridLoader().load(f, LoadOptions(organism=org))
+    assert "9606:tp53" not in nb.nodes["Gene"] and "9606:foo123" not in nb.nodes["Gene"]
+
+
+def test_a_file_cut_mid_row_is_refused_unless_allowed(tmp_path: Path) -> None:
+    from genekg.loaders.base import accepting_unterminated_files
+
+    f = tmp_path / "Escherichia_coli-4.2.192_ID_511145_edges.tsv"
+    f.write_text("dnaK\tdnaJ\ngrpE\tdnaK\nclpB\tdn")  # cut mid-identifier
+    with pytest.raises(InputError, match=r"edges.tsv:3: the last line has no line end"):
+        BioGridLoader().load(f, LoadOptions())
+    with accepting_unterminated_files():
+        b = BioGridLoader().load(f, LoadOptions())
+    assert len(b.edges[("INTERACTS_WITH", "Gene", "Gene")]) == 3
+    # A byte-order mark at the start is not part of the first identifier.
+    g = tmp_path / "bom.tsv"
+    g.write_text("\ufeffdnaK\tdnaJ\n", encoding="utf-8")
+    assert [line for _, line in iter_lines(g)] == ["dnaK\tdnaJ"]
+
+
+def test_truncated_gct_is_an_input_error_not_a_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "cut.gct"
+    f.write_text("#1.3\n978\t2\t1\t1\n")
+    with pytest.raises(InputError, match=r"cut.gct: the file ends before the header line"):
+        get_loader("lincs").load(f, LoadOptions(organism=resolve_organism("human")))
+    f.write_text("#1.3\n1\t2\t1\t1\nid\tpr_gene_symbol\tS1\tS2\n")
+    with pytest.raises(InputError, match="ends before 1 column-metadata lines"):
+        get_loader("lincs").load(f, LoadOptions(organism=resolve_organism("human")))
+
+
+def test_infinite_expression_values_are_refused(tmp_path: Path) -> None:
+    f = tmp_path / "expr.csv"
+    f.write_text("gene,s1,s2\ndnaK,1.0,2.0\ndnaJ,1e400,3.0\n")
+    with pytest.raises(InputError, match=r"expr.csv:3: column 's1': '1e400' is infinite"):
+        ExpressionLoader().load(f, LoadOptions(organism=resolve_organism("ecoli")))
+
+
+def test_kgml_relation_to_a_missing_entry_is_counted(tmp_path: Path) -> None:
+    f = tmp_path / "hsa99999.xml"
+    f.write_text(
+        '<?xml version="1.0"?>\n<pathway name="path:hsa99999" org="hsa" number="99999" '
+        'title="test">\n'
+        '<entry id="1" name="hsa:7157" type="gene"><graphics name="TP53"/></entry>\n'
+        '<entry id="2" name="hsa:4193" type="gene"><graphics name="MDM2"/></entry>\n'
+        '<entry id="3" name="cpd:C00001" type="compound"/>\n'
+        '<relation entry1="1" entry2="2" type="PPrel"><subtype name="binding"/></relation>\n'
+        '<relation entry1="1" entry2="9" type="PPrel"/>\n'
+        '<relation entry1="3" entry2="2" type="PCrel"/>\n</pathway>\n')
+    b = get_loader("kegg").load(f, LoadOptions())
+    assert len(b.edges[("KEGG_RELATION", "Gene", "Gene")]) == 1
+    assert b.issues.skipped["relation to an entry missing from the file"] == 1
+    assert b.issues.skipped["relation to a compound, map or unmapped entry"] == 1
