@@ -78,7 +78,8 @@ NODES: tuple[NodeType, ...] = (
              ("name",)),
     # Write-back state of one prediction run: which writes readers see (genekg.linkpred.predict).
     NodeType("PredictionRun", r"^\S+$", "run id", {"live": "list[str]", "retired": "list[str]",
-                                                    "model": "str", "updated_at": "datetime"},
+                                                    "model": "str", "updated_at": "datetime",
+                                                    "writer_pid": "int", "writer_host": "str"},
              short="prediction_run"),
 )
 RELS: tuple[RelType, ...] = (
@@ -104,6 +105,9 @@ RELS: tuple[RelType, ...] = (
                         "expected_precision": "float", "path3": "list[str]",
                         "kegg_relation": "bool",
                         "caption": "str"}),
+    # A prediction write in progress; `flip_*` turns it into PREDICTED_INTERACTION at once.
+    RelType("PENDING_PREDICTION", "Gene", "Gene", directed=False, written_by="predict",
+            properties={"run_id": "str", "write_id": "str"}),
     RelType("HELPS_PREDICT", "Gene", "Gene", written_by="expression train --to-graph",
             properties={"rank": "int", "importance": "float", "cell_line": "str",
                         "model": "str", "seed": "int", "run_id": "str"}),
@@ -161,6 +165,8 @@ def schema_cypher() -> str:
             lines.append(f"CREATE CONSTRAINT {r.type.lower()}_key IF NOT EXISTS "
                          f"FOR ()-[r:{r.type}]-() REQUIRE r.key IS UNIQUE;")
     lines.append("CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[p:PREDICTED_INTERACTION]-() "
+                 "ON (p.run_id);")
+    lines.append("CREATE INDEX pending_run IF NOT EXISTS FOR ()-[p:PENDING_PREDICTION]-() "
                  "ON (p.run_id);")
     return "\n".join(lines) + "\n"
 

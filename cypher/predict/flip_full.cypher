@@ -1,7 +1,21 @@
-// Write-back, final step of a whole-run prediction: one small transaction makes write
-// $write the run's only live set (readers switch from the old set to the new one at once).
+// Write-back, final step of a whole-run prediction, one transaction: the run's previous
+// edges go and write $write's pending edges become PREDICTED_INTERACTION, so any query
+// sees either the old set or the new one, never both or half.
 // Params: $run, $write, $model, $now
 MERGE (r:PredictionRun {id: $run})
-SET r.retired = coalesce(r.live, []), r.live = [$write], r.model = $model,
-    r.updated_at = datetime($now)
-RETURN r.retired AS retired
+WITH r
+CALL (r) {
+  MATCH ()-[old:PREDICTED_INTERACTION {run_id: $run}]->()
+  DELETE old
+  RETURN count(*) AS removed
+}
+CALL (r) {
+  MATCH (a)-[p:PENDING_PREDICTION {run_id: $run}]->(b)
+  WHERE p.write_id = $write
+  CREATE (a)-[e:PREDICTED_INTERACTION]->(b)
+  SET e = properties(p)
+  DELETE p
+  RETURN count(*) AS made
+}
+SET r.live = [$write], r.retired = [], r.model = $model, r.updated_at = datetime($now)
+RETURN made, removed

@@ -1,10 +1,11 @@
 // Write-back, step 1 (repeated per batch): create one batch of a pending write's edges.
-// Edges of write $write are invisible to the query library until `flip_*` makes it live.
+// They are PENDING_PREDICTION, a type no query about predictions matches, until `flip_*`
+// turns the write into PREDICTED_INTERACTION edges in one transaction.
 // Params: $rows (list of maps), $model, $run, $write, $now; returns the edges created
 UNWIND $rows AS r
 MATCH (a:Gene {id: r.a})
 MATCH (b:Gene {id: r.b})
-CREATE (a)-[:PREDICTED_INTERACTION {score: r.score, rank: r.rank, model: $model, run_id: $run,
+CREATE (a)-[:PENDING_PREDICTION {score: r.score, rank: r.rank, model: $model, run_id: $run,
   write_id: $write, created_at: datetime($now), shared_partners: r.shared,
   shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct,
   expected_precision: r.ep, pathways: r.pw,

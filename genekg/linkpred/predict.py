@@ -13,9 +13,10 @@ Scores are the run's calibrated probabilities (Platt scaling fitted on validatio
 
 Write-back: `(:Gene)-[:PREDICTED_INTERACTION {score, percentile, rank, model, run_id,
 created_at, shared_partners, shares_pathway, shares_drug_target}]->(:Gene)`, stored once per pair
-(lower id first). Writes of any size are batched under a pending write id and made live
-by one small transaction on the run's `(:PredictionRun)` node (`write_predictions`), so an
-interrupted write leaves the old set or the new one; other runs' edges are never touched.
+(lower id first). Writes are batched as PENDING_PREDICTION edges (a type no prediction
+query matches) and turned into the run's PREDICTED_INTERACTION set by one transaction
+(`write_predictions`), under a per-run write lock, so an interrupted write leaves the old
+set or the new one for any query; other runs' edges are never touched.
 """
 
 from __future__ import annotations
@@ -338,41 +339,89 @@ def _annotate(db: GraphStore, preds: list[Prediction]) -> None:
 
 
 def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000) -> int:
-    """Write this run's PREDICTED_INTERACTION edges, all-or-nothing for readers.
+    """Write this run's PREDICTED_INTERACTION edges, all-or-nothing for every reader.
 
-    Any size fits: edges are created in batches (one transaction each) under a fresh
-    `write_id` that no reader sees; then one small transaction (`flip_*`) makes that write
-    the run's live set on its `(:PredictionRun)` node, and the edges it replaced are
-    deleted in batches afterwards. A crash before the flip leaves the old set visible
-    (the orphaned pending edges are collected by a later write); after it, the new one.
+    Under the run's write lock (two predicts of one run never interleave), edges are
+    created in batches as PENDING_PREDICTION under a fresh `write_id`: a type that no
+    query about predictions matches, the library's or a user's own. One transaction
+    (`flip_*`) then replaces the run's old edges with them. A crash or kill before the
+    flip leaves the old set exactly as it was; the leftovers are invisible and the run's
+    next write collects them.
 
     A whole-run prediction replaces the run's set. A `--genes` prediction (result.scope)
-    adds to it: the run's edges touching those genes are superseded by the new ones, so a
-    re-run with the same genes is idempotent and the run's global top-k stays.
+    replaces only the run's edges touching those genes, so a re-run with the same genes is
+    idempotent and the run's global top-k stays.
     """
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat()
     write = f"{result.run_id}/{uuid.uuid4().hex[:12]}"
+    token = acquire_write_lock(db, result.run_id, now)
     try:
-        written = _write_pending(db, result, write, now, batch)
-        flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
-        if result.scope is None:
-            db.run("predict/flip_full", flip)
-        else:
-            _repeat(db, "predict/supersede", {"run": result.run_id, "genes": result.scope,
-                                              "write": write, "batch": batch})
-            db.run("predict/flip_scope", flip)
-    except BaseException:
-        # The old set is still the visible one; drop what this write left behind. If the
-        # server is gone this fails too, and a later write's gc collects the leftovers.
+        _repeat(db, "predict/gc", {"run": result.run_id, "write": write, "batch": batch})
+        try:
+            written = _write_pending(db, result, write, now, batch)
+            flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
+            if result.scope is None:
+                db.run("predict/flip_full", flip)
+            else:
+                db.run("predict/flip_scope", {**flip, "genes": result.scope})
+        except BaseException:
+            # The old set is still the visible one; drop what this write left behind. If
+            # the server is gone this fails too, and the next write's gc collects them.
+            with contextlib.suppress(Exception):
+                _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
+                                                "batch": batch})
+            raise
+    finally:
         with contextlib.suppress(Exception):
-            _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
-                                            "batch": batch})
-        raise
-    _repeat(db, "predict/gc", {"run": result.run_id, "batch": batch})
+            db.run("predict/unlock", {"run": result.run_id, "token": token})
     result.written = written
     result.seconds_writing = time.monotonic() - t0
     return written
+
+
+def acquire_write_lock(db: GraphStore, run_id: str, now: str) -> str:
+    """Take the write lock of `run_id`'s predictions; its token.
+
+    A lock held by a process of this machine that no longer exists (a `kill -9`, a
+    crash) is taken over; one held by a live process, or by another machine, is a
+    GenekgError naming the holder.
+    """
+    import os
+    import socket
+
+    token = uuid.uuid4().hex
+    host = socket.gethostname()
+    params = {"run": run_id, "token": token, "pid": os.getpid(), "host": host, "now": now,
+              "steal": None}
+    for _ in range(2):
+        rows = db.run("predict/lock", params)
+        row = rows[0] if rows else {}
+        if row.get("mine"):
+            return token
+        if row.get("host") == host and row.get("pid") is not None \
+                and not _process_alive(int(row["pid"])):
+            params["steal"] = row["held"]  # its writer is gone: take over
+            continue
+        break
+    raise GenekgError(
+        f"another `genekg predict` is writing predictions of run {run_id} (pid "
+        f"{row.get('pid')} on {row.get('host')}, since {row.get('since')}); two writes "
+        "of one run never interleave",
+        hint="Wait for it to finish. If that process died on another machine, release the "
+             "lock in Cypher: MATCH (r:PredictionRun {id: $run}) REMOVE r.writer_token")
+
+
+def _process_alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -287,16 +289,19 @@ def test_predict_idempotent_coexisting_runs_and_delete(
 
 
 class _DiesMidWrite:
-    """The real database, except that the server "dies" before the third batch."""
+    """The real database, except that genekg is killed (`kill -9`) before the third batch:
+    nothing runs after it, neither the discard of its pending edges nor the unlock."""
 
     def __init__(self, db: Database) -> None:
-        self.db, self.batches = db, 0
+        self.db, self.batches, self.dead = db, 0, False
 
     def run(self, query: str, params: Any = None) -> list[dict[str, Any]]:
         if query == "predict/write_edges":
             self.batches += 1
             if self.batches == 3:
-                raise ServiceUnavailable("connection lost")
+                self.dead = True
+        if self.dead:
+            raise ServiceUnavailable("killed")
         return self.db.run(query, params)
 
     def scalar(self, query: str, params: Any = None) -> Any:
@@ -321,8 +326,21 @@ def test_write_back_is_all_or_nothing_for_readers(
         write_predictions(_DiesMidWrite(sample_db), res, batch=50)
     assert pred_count(sample_db, a) == 120  # readers still see the complete old set
     assert sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a}) == first
-    write_predictions(sample_db, res, batch=50)  # the retry completes: the new set, whole
+    # ... and so does any query a user writes: the 100 pending edges are another type
+    raw = "MATCH ()-[p:PREDICTED_INTERACTION {run_id: $r}]->() RETURN count(p) AS n"
+    pending = "MATCH ()-[p:PENDING_PREDICTION {run_id: $r}]->() RETURN count(p) AS n"
+    assert sample_db.scalar(raw, {"r": a}) == 120 and sample_db.scalar(pending, {"r": a}) == 100
+    # The killed writer's lock names a process that no longer exists: the next predict
+    # takes it over, collects the leftovers and completes: the new set, whole.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    sample_db.run("MATCH (r:PredictionRun {id: $r}) SET r.writer_pid = $pid",
+                  {"r": a, "pid": int(gone.stdout)})
+    write_predictions(sample_db, res, batch=50)
     assert pred_count(sample_db, a) == 110
+    assert sample_db.scalar(raw, {"r": a}) == 110 and sample_db.scalar(pending, {"r": a}) == 0
+    assert sample_db.scalar("MATCH (r:PredictionRun {id: $r}) RETURN r.writer_token AS t",
+                            {"r": a}) is None
     assert {r["score"] for r in sample_db.run(top, {"gene": old[0]["a"], "limit": 50,
                                                     "run": a})} == {0.5}
 

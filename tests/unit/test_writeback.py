@@ -40,43 +40,79 @@ def _created(p: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"n": len(p["rows"])}]  # the server's count of edges the batch created
 
 
-def test_full_write_batches_then_one_flip_then_gc() -> None:
-    db = RecordingStore(answers={"predict/gc": _countdown(5), "predict/write_edges": _created})
+def _lock_free(p: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"mine": True, "held": None, "pid": None, "host": None, "since": None}]
+
+
+def test_full_write_locks_collects_batches_then_one_flip_then_unlocks() -> None:
+    db = RecordingStore(answers={"predict/lock": _lock_free, "predict/gc": _countdown(5),
+                                 "predict/write_edges": _created})
     n = write_predictions(db, _result(5), batch=2)
     assert n == 5
-    assert db.names() == ["predict/write_edges"] * 3 + ["predict/flip_full"] + \
-        ["predict/gc"] * 4  # 2 + 2 + 1 deleted, then an empty pass
+    assert db.names() == ["predict/lock"] + ["predict/gc"] * 4 + \
+        ["predict/write_edges"] * 3 + ["predict/flip_full", "predict/unlock"]
     writes = [p for q, p in db.calls if q == "predict/write_edges"]
     assert [len(p["rows"]) for p in writes] == [2, 2, 1]
     token = writes[0]["write"]
     assert token.startswith("run-1/") and all(p["write"] == token for p in writes)
-    flip = db.calls[3][1]
+    gc = [p for q, p in db.calls if q == "predict/gc"]
+    assert all(p["write"] == token for p in gc)  # leftovers of other writes, never this one
+    flip = db.calls[-2][1]
     assert flip == {"run": "run-1", "write": token, "model": "stack", "now": writes[0]["now"]}
+    lock, unlock = db.calls[0][1], db.calls[-1][1]
+    assert unlock == {"run": "run-1", "token": lock["token"]} and lock["steal"] is None
     assert writes[0]["rows"][0]["cap"] == "#1 0.90"  # no expected precision: the score
     ep = _result(2)
     ep.predictions[0].expected_precision = 0.034
     assert caption(ep.predictions[0]) == "#1 EP 3.4%"
 
 
-def test_scoped_write_supersedes_before_its_flip() -> None:
-    db = RecordingStore(answers={"predict/supersede": _countdown(3)})
+def test_scoped_write_flips_only_its_genes() -> None:
+    db = RecordingStore(answers={"predict/lock": _lock_free})
     write_predictions(db, _result(2, scope=["9606:G0"]), batch=10)
-    assert db.names() == ["predict/write_edges", "predict/supersede", "predict/supersede",
-                          "predict/flip_scope", "predict/gc"]
-    assert db.calls[1][1]["genes"] == ["9606:G0"]
+    assert db.names() == ["predict/lock", "predict/gc", "predict/write_edges",
+                          "predict/flip_scope", "predict/unlock"]
+    assert db.calls[3][1]["genes"] == ["9606:G0"]
 
 
 def test_a_dead_server_mid_write_never_flips() -> None:
     # The server going away after the first batch: the run's visible set is untouched
-    # because the flip (the only statement readers notice) never ran.
+    # because the flip (the only statement that touches it) never ran.
     def fail(query: str, params: dict[str, Any], i: int) -> BaseException | None:
-        return ServiceUnavailable("gone") if i == 1 and query.endswith("edges") else None
-    db = RecordingStore(fail_on=fail)
+        return ServiceUnavailable("gone") if i == 3 and query.endswith("edges") else None
+    db = RecordingStore(answers={"predict/lock": _lock_free}, fail_on=fail)
     with pytest.raises(ServiceUnavailable):
         write_predictions(db, _result(5), batch=2)
-    # ... and what the write left behind is discarded (best effort)
-    assert db.names() == ["predict/write_edges", "predict/discard"]
-    assert db.calls[1][1]["write"] == db.calls[0][1]["write"]
+    # ... what the write left behind is discarded (best effort), and the lock released
+    assert db.names() == ["predict/lock", "predict/gc", "predict/write_edges",
+                          "predict/discard", "predict/unlock"]
+    assert db.calls[3][1]["write"] == db.calls[2][1]["write"]
+
+
+def test_a_lock_held_by_a_live_writer_is_refused_and_a_dead_ones_taken_over() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from genekg.errors import GenekgError
+
+    host = socket.gethostname()
+    live = [{"mine": False, "held": "t-other", "pid": os.getpid(), "host": host,
+             "since": "2026-12-04T10:00:00Z"}]
+    db = RecordingStore(answers={"predict/lock": live})
+    with pytest.raises(GenekgError, match=f"pid {os.getpid()} on {host}"):
+        write_predictions(db, _result(2), batch=10)
+    assert db.names() == ["predict/lock"]  # nothing written, nothing unlocked
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    answers = iter([[{"mine": False, "held": "t-killed", "pid": int(dead.stdout), "host": host,
+                      "since": "x"}], _lock_free({})])
+    db = RecordingStore(answers={"predict/lock": lambda p: next(answers)})
+    write_predictions(db, _result(2), batch=10)
+    locks = [p for q, p in db.calls if q == "predict/lock"]
+    assert [p["steal"] for p in locks] == [None, "t-killed"]
+    assert db.names()[-2:] == ["predict/flip_full", "predict/unlock"]
 
 
 def test_delete_hides_first_then_removes_in_batches() -> None:
