@@ -175,6 +175,7 @@ def evaluate(
     seeded splits; writes results.csv, run.json and figures."""
     from genekg.config import runs_dir
     from genekg.linkpred.experiments import ExperimentSpec, run_experiment
+    from genekg.linkpred.runs import check_new_folder
 
     get_experiment(experiment)  # unknown names fail here, before a seed or a connection
     if methods is None:
@@ -194,6 +195,7 @@ def evaluate(
         train_fracs=[float(x) for x in train_fracs.split(",")], old_release=old_release,
         new_release=new_release)
     out = out or runs_dir() / f"eval-{datetime.now(UTC):%Y%m%d-%H%M%S}-{organism}-{experiment}"
+    check_new_folder(out)  # never over a training run or an earlier result
     with open_db(ctx) as db, _epoch_progress() as progress:
         task = progress.add_task("evaluating", total=None, info="")
 
@@ -287,7 +289,8 @@ def export(
     ctx: typer.Context,
     run: str = typer.Option(..., "--run", help="Run id (or path)."),
     output: Path = typer.Option(None, "--output", help="File: .parquet or .tsv "
-                                "(default <run>/embeddings.tsv)."),
+                                "(default ./embeddings-<run id>.tsv; never inside a run "
+                                "folder)."),
     to_graph: bool = typer.Option(False, "--to-graph", help="Also write the vectors to Gene "
                                   "nodes as property `embedding_<run>`-style `gne_embedding` "
                                   "with `gne_embedding_run`."),
@@ -295,11 +298,12 @@ def export(
     """Export a run's gene embeddings as Parquet/TSV, optionally onto Gene nodes."""
     import numpy as np
 
-    from genekg.linkpred.runs import Run
+    from genekg.linkpred.runs import Run, check_output_file
 
+    output = output or Path(f"embeddings-{Path(run).name}.tsv")
+    check_output_file(output)  # before opening the run: never into its folder
     r = Run.open(run)
     genes, emb, frame = r.load_embeddings()
-    output = output or r.path / "embeddings.tsv"
     if output.suffix == ".parquet":
         frame.to_parquet(output, index=False)
     else:

@@ -42,14 +42,12 @@ def predict(
     """
     from genekg.linkpred.predict import PredictOptions, write_predictions, write_tsv
     from genekg.linkpred.predict import predict as do_predict
-    from genekg.linkpred.runs import Run
+    from genekg.linkpred.runs import Run, check_output_file
 
     if top_k is None and per_gene is None and min_score is None:
         top_k, per_gene = 1000, 10  # global best plus every gene's own top partners
-    if output is not None and not output.parent.is_dir():
-        # Checked before minutes of scoring, not after.
-        raise GenekgError(f"--output {output}: folder {output.parent} does not exist",
-                          hint=f"mkdir -p {output.parent}")
+    if output is not None:
+        check_output_file(output)  # before minutes of scoring, not after
     r = Run.open(run)
     opts = PredictOptions(top_k=top_k, per_gene=per_gene, min_score=min_score,
                           genes=[g.strip() for g in genes.split(",")] if genes else None)

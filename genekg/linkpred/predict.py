@@ -489,12 +489,18 @@ def write_tsv(result: PredictResult, path: Path | None) -> None:
     """Write the predictions as TSV to `path` (stdout when None)."""
     import sys
 
-    fh = open(path, "w", newline="") if path else sys.stdout  # noqa: SIM115
     try:
-        csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(iter_tsv_rows(result))
-    finally:
-        if path:
-            fh.close()
+        fh = open(path, "w", newline="") if path else sys.stdout  # noqa: SIM115
+        try:
+            csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(
+                iter_tsv_rows(result))
+        finally:
+            if path:
+                fh.close()
+    except OSError as exc:
+        raise GenekgError(f"could not write {path or 'stdout'}: {exc.strerror or exc}",
+                          hint="The predictions were not written to the graph either; "
+                               "run again with another --output.") from None
 
 
 @dataclass

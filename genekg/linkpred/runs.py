@@ -40,6 +40,49 @@ RUN_FORMAT = 2
 __all__ = ["RUN_FORMAT", "Run", "new_run_id"]
 
 
+def enclosing_run(path: Path) -> Path | None:
+    """The run folder (a folder holding a run.json) that `path` is in or is, or None."""
+    here = path.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "run.json").is_file():
+            return folder
+    return None
+
+
+def check_output_file(path: Path, option: str = "--output") -> None:
+    """Refuse, before any work, an output file genekg cannot or must not write: a folder,
+    a missing or read-only folder, a run record, anything inside a run folder (what a
+    run holds is written by train alone). A device or pipe can only fail when written
+    (`write_tsv` turns that into a one-line error)."""
+    import os
+
+    if path.is_dir():
+        raise GenekgError(f"{option} {path} is a folder; give a file name",
+                          hint=f"e.g. {option} {path / 'predictions.tsv'}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise GenekgError(f"{option} {path}: folder {parent} does not exist",
+                          hint=f"mkdir -p {parent}")
+    run = enclosing_run(path)
+    if run is not None:
+        raise GenekgError(f"{option} {path} is inside the run folder {run}; a run's files are "
+                          "written by `genekg train` only and are never replaced",
+                          hint=f"Write it elsewhere, e.g. {option} {path.name}")
+    unwritable_file = path.is_file() and not os.access(path, os.W_OK)
+    unwritable_folder = not path.exists() and not os.access(parent, os.W_OK)
+    if unwritable_file or unwritable_folder:
+        raise GenekgError(f"{option} {path} cannot be written: permission denied")
+
+
+def check_new_folder(out: Path, option: str = "--out") -> None:
+    """Refuse an output folder that already holds files (a run's, or an earlier result's):
+    results go to a folder of their own and never over another's."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        what = "a run folder" if (out / "run.json").is_file() else "not empty"
+        raise GenekgError(f"{option} {out} is {what}; results are never written over "
+                          "another's", hint=f"Choose a new folder, e.g. {option} {out}-2")
+
+
 def new_run_id(method: str, organism: str, seed: int) -> str:
     """A sortable run id: `<UTC time>-<method>-<organism>-s<seed>`."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -168,3 +168,57 @@ def test_a_load_with_another_id_map_is_its_own_source_record(tmp_path: Path) -> 
     assert source_fingerprint(plain)[0] != source_fingerprint(mapped)[0]
     assert source_fingerprint(mapped) == source_fingerprint(Bundle("drugbank", "5.0", [f],
                                                                    id_maps=[m]))
+
+
+def _run_folder(tmp_path: Path) -> Path:
+    run = tmp_path / "runs" / "stack-human-s1"
+    run.mkdir(parents=True)
+    (run / "run.json").write_text('{"command": "train"}')
+    return run
+
+
+def test_no_command_writes_into_a_run_folder(tmp_path: Path) -> None:
+    run = _run_folder(tmp_path)
+    record = (run / "run.json").read_text()
+    for args in (["embeddings", "export", "--run", str(run), "--output", str(run / "run.json")],
+                 ["embeddings", "export", "--run", str(run), "--output", str(run / "e.tsv")],
+                 ["predict", "--run", str(run), "--output", str(run / "p.tsv")],
+                 ["--seed", "1", "evaluate", "-o", "yeast", "--methods", "pa",
+                  "--out", str(run)]):
+        r = runner.invoke(app, ["--uri", "bolt://127.0.0.1:1", *args], terminal_width=200)
+        assert r.exit_code == 1, (args, r.output)
+        assert "Traceback" not in r.output and ("run folder" in r.output), r.output
+    assert (run / "run.json").read_text() == record
+    assert sorted(p.name for p in run.iterdir()) == ["run.json"]
+
+
+def test_predict_output_problems_are_named_before_any_work(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["predict", "--run", "nope", "--output", str(tmp_path)],
+                      terminal_width=200)
+    assert r.exit_code == 1 and "is a folder" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["predict", "--run", "nope", "--output",
+                            str(tmp_path / "missing" / "p.tsv")], terminal_width=200)
+    assert r.exit_code == 1 and "does not exist" in r.output
+
+
+def test_a_full_device_is_a_one_line_error() -> None:
+    from genekg.errors import GenekgError
+    from genekg.linkpred.predict import Prediction, PredictResult, write_tsv
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    res = PredictResult("r", "stack", [Prediction("9606:A", "9606:B", 0.5, rank=1)], 1, 0.0, 0)
+    with pytest.raises(GenekgError, match="could not write /dev/full: No space left"):
+        write_tsv(res, Path("/dev/full"))
+
+
+def test_an_existing_result_folder_is_never_written_over(tmp_path: Path) -> None:
+    from genekg.errors import GenekgError
+    from genekg.linkpred.runs import check_new_folder
+
+    check_new_folder(tmp_path / "new")  # absent: fine
+    (tmp_path / "old").mkdir()
+    check_new_folder(tmp_path / "old")  # empty: fine
+    (tmp_path / "old" / "results.csv").write_text("x")
+    with pytest.raises(GenekgError, match="not empty"):
+        check_new_folder(tmp_path / "old")
