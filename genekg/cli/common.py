@@ -88,9 +88,11 @@ class GenekgGroup(TyperGroup):
             render_error(exc)
             raise typer.Exit(exc.exit_code) from exc
         except KeyboardInterrupt:
-            err_console.print("[red]interrupted[/]")
-            raise typer.Exit(130) from None
+            _interrupted()
         except Exception as exc:
+            if _caused_by_interrupt(exc):
+                # Ctrl-C inside the driver: closing its broken connection raised again.
+                _interrupted()
             # Driver failures (server gone mid-write, statement refused) are expected too.
             from genekg.db import as_genekg_error
 
@@ -99,6 +101,24 @@ class GenekgGroup(TyperGroup):
                 raise
             render_error(mapped)
             raise typer.Exit(mapped.exit_code) from exc
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+def _interrupted() -> None:
+    err_console.print("[red]interrupted[/]: loads and prediction writes are all-or-nothing, "
+                      "so the graph holds what it held before this command; run it again to "
+                      "complete it", highlight=False, soft_wrap=True)
+    raise typer.Exit(130) from None
 
 
 def setup_logging(verbose: bool) -> None:

@@ -17,8 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
 from genekg import __version__
 from genekg.db import Database, is_constraint_conflict, load_query
+from genekg.errors import ConnectionFailed
 from genekg.loaders.base import Bundle, sha256_of
 from genekg.schema import check_label, check_rel
 
@@ -304,7 +307,16 @@ def _ingest_once(
                                "conflicts_updated": update_existing}),
             version=__version__, **params,
         ).consume()
-        tx.commit()
+        try:
+            tx.commit()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            # The server went away while committing: it may have committed or not, and
+            # only a look at the graph can tell. A re-run is safe either way.
+            raise ConnectionFailed(
+                f"the Neo4j server stopped answering while the load of {tag} was being "
+                "committed: it may or may not have been committed",
+                hint="Start the server and run the same command again: if the load was "
+                     "committed, the re-run changes nothing; if not, it loads it.") from exc
     return LoadReport(
         source=bundle.source, release=bundle.release, source_id=source_id,
         files=[str(f) for f in bundle.files], sha256=sha, seconds=time.monotonic() - t0,

@@ -270,10 +270,33 @@ class StackModel:
         return np.mean([m.predict_proba(x)[:, 1] for m in self.models], axis=0)
 
 
+def booster_threads() -> Any:
+    """OpenMP threads for the boosters' fits: GENEKG_BOOSTER_THREADS, default 1.
+
+    A fit here is thousands of tiny parallel regions on a few thousand rows; on a 2-core
+    machine with torch's OpenMP runtime also loaded, the default thread pool made one fit
+    4x slower than a single thread (7.3 s against 1.8 s, issue 24), and a second job
+    beside it made it worse. One thread is the fast and predictable choice at this size.
+    """
+    import os
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=int(os.environ.get("GENEKG_BOOSTER_THREADS", "1")),
+                             user_api="openmp")
+
+
 def fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
                  grid: tuple[dict[str, Any], ...] = GRID, folds: int = FOLDS
                  ) -> tuple[StackModel, np.ndarray]:
     """Cross-fit the grid on (x, y); return the best model and its out-of-fold scores."""
+    with booster_threads():
+        return _fit_boosters(x, y, names, seed, grid, folds)
+
+
+def _fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
+                  grid: tuple[dict[str, Any], ...], folds: int
+                  ) -> tuple[StackModel, np.ndarray]:
     if len(y) < 4 * folds or len(set(y.tolist())) < 2:
         raise GenekgError(f"too few validation pairs ({len(y)}) to fit the stack",
                           hint="Use a larger network or a larger --val-frac.")
@@ -366,6 +389,12 @@ def spectral_at(a: sp.csr_matrix, dim: int, seed: int, tau: float) -> np.ndarray
 def fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
                   names: list[str], seed: int) -> tuple[StackModel, np.ndarray]:
     """Fit the grid on masked training rows; pick on validation; importances there."""
+    with booster_threads():
+        return _fit_on_masked(x, y, xv, yv, names, seed)
+
+
+def _fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                   names: list[str], seed: int) -> tuple[StackModel, np.ndarray]:
     best: tuple[float, dict[str, Any], HistGradientBoostingClassifier, np.ndarray] | None = None
     for params in MASKED_GRID:
         m = HistGradientBoostingClassifier(random_state=seed, **params).fit(x, y)

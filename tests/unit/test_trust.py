@@ -222,3 +222,44 @@ def test_an_existing_result_folder_is_never_written_over(tmp_path: Path) -> None
     (tmp_path / "old" / "results.csv").write_text("x")
     with pytest.raises(GenekgError, match="not empty"):
         check_new_folder(tmp_path / "old")
+
+
+def test_ctrl_c_inside_the_driver_exits_130_without_a_traceback() -> None:
+    """Ctrl-C mid-write: the driver's cleanup of its broken connection raises a second,
+    unrelated error (`Expected MAP but got STRUCT`); the user sees one line and exit 130."""
+    import typer
+
+    from genekg.cli.common import GenekgGroup
+
+    demo = typer.Typer(cls=GenekgGroup)
+
+    @demo.command()
+    def write() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("Expected MAP but got STRUCT") from None
+
+    @demo.command()
+    def other() -> None:
+        raise ValueError("a real bug")
+
+    r = runner.invoke(demo, ["write"])
+    assert r.exit_code == 130 and "interrupted" in r.output and "STRUCT" not in r.output
+    r = runner.invoke(demo, ["other"])  # a bug without an interrupt keeps its traceback
+    assert isinstance(r.exception, ValueError)
+
+
+def test_booster_fits_use_the_configured_openmp_threads(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    from threadpoolctl import threadpool_info
+
+    from genekg.linkpred.stack import booster_threads
+
+    if not any(i["user_api"] == "openmp" for i in threadpool_info()):
+        pytest.skip("no OpenMP runtime loaded")
+    for n in (1, 2):  # whatever OMP_NUM_THREADS the process started with
+        monkeypatch.setenv("GENEKG_BOOSTER_THREADS", str(n))
+        with booster_threads():
+            assert {i["num_threads"] for i in threadpool_info()
+                    if i["user_api"] == "openmp"} == {n}
