@@ -271,19 +271,21 @@ class StackModel:
 
 
 def booster_threads() -> Any:
-    """OpenMP threads for the boosters' fits: GENEKG_BOOSTER_THREADS, default 1.
+    """OpenMP threads for the boosters' fits: GENEKG_BOOSTER_THREADS, default half the
+    cores (1 to 4).
 
-    A fit here is thousands of tiny parallel regions on a few thousand rows; on a 2-core
-    machine with torch's OpenMP runtime also loaded, the default thread pool made one fit
-    4x slower than a single thread (7.3 s against 1.8 s, issue 24), and a second job
-    beside it made it worse. One thread is the fast and predictable choice at this size.
+    A fit here is thousands of tiny parallel regions on a few thousand rows. On 2 cores
+    (torch loaded, 3,300 x 60 rows) two threads were 1.5x faster than one on an idle
+    machine but 2.4x slower beside one other busy process (0.5/0.7 s idle, 1.8/0.75 s
+    busy): oversubscription costs far more than one thread loses, so half the cores.
     """
     import os
 
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=int(os.environ.get("GENEKG_BOOSTER_THREADS", "1")),
-                             user_api="openmp")
+    default = max(1, min(4, (os.cpu_count() or 2) // 2))
+    n = int(os.environ.get("GENEKG_BOOSTER_THREADS", str(default)))
+    return threadpool_limits(limits=n, user_api="openmp")
 
 
 def fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
