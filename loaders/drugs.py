@@ -101,8 +101,13 @@ class DrugsLoader:
                         atc_codes=r.get("atc_codes") or None)
         req = ["drugbank_id", "category", "uniprot_id", "entrez_gene_id", "organism"]
         for lineno, r in read_table(prot_f, req):
-            if r["category"] != "target" or r["organism"] != "Human":
-                bundle.issues.skip("not a human target", f"{prot_f.name}:{lineno}")
+            if r["category"] != "target":
+                # enzymes, carriers, transporters: proteins a drug meets, not its targets
+                bundle.issues.skip(f"not a target ({r['category'] or 'no category'})",
+                                   f"{prot_f.name}:{lineno}")
+                continue
+            if r["organism"] != "Human":
+                bundle.issues.skip("target is not a human protein", f"{prot_f.name}:{lineno}")
                 continue
             canonical = None
             if r["entrez_gene_id"] and mapper.has("entrez"):

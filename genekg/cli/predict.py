@@ -230,11 +230,11 @@ def query(
     params: dict[str, Any] = {}
     for item in param:
         if "=" not in item:
-            raise GenekgError(f"--param {item!r} is not key=value")
+            raise GenekgError(f"--param {_echo(item)} is not key=value")
         k, v = item.split("=", 1)
         params[k] = _coerce(v)
     if "limit" in params and not (isinstance(params["limit"], int) and params["limit"] >= 0):
-        raise GenekgError(f"--param limit={params['limit']!r}: limit must be a whole number "
+        raise GenekgError(f"--param limit={_echo(params['limit'])}: limit must be a whole number "
                           "≥ 0", hint="e.g. --param limit=20")
     import re
 
@@ -257,9 +257,20 @@ def query(
     _rows_table(rows, name, fmt)
 
 
+def _echo(value: Any, limit: int = 60) -> str:
+    """A user's value as a message shows it: clipped, and shell-quoted for commands."""
+    import shlex
+
+    text = str(value)
+    if len(text) > limit:
+        text = f"{text[:limit]}…({len(str(value)):,} chars)"
+    return shlex.quote(text)
+
+
 def _why_empty(name: str, params: dict[str, Any]) -> str:
     """A hint for an empty answer: what to run to get one."""
-    gene, run = params.get("gene"), params.get("run")
+    gene = _echo(params["gene"]) if params.get("gene") else None
+    run = _echo(params["run"]) if params.get("run") else None
     if name == "top_partners" and gene:
         where = f"run {run}" if run else "any run"
         return (f"no PREDICTED_INTERACTION edge of {gene} in {where}. The run's set holds "
@@ -292,7 +303,9 @@ def _rows_table(rows: list[dict[str, Any]], title: str, fmt: str = "table") -> N
         w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
         if rows:
             w.writerow(list(rows[0]))
-        w.writerows([["" if v is None else v for v in r.values()] for r in rows])
+        # Lists as `a;b;c` (as predict's TSV writes them), never Python's `['a', 'b']`.
+        w.writerows([["" if v is None else ";".join(map(str, v)) if isinstance(v, list)
+                      else v for v in r.values()] for r in rows])
         return
     if fmt != "table":
         raise GenekgError(f"--format {fmt!r}", hint="table, tsv or json")

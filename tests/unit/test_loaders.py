@@ -304,3 +304,22 @@ def test_kgml_relation_to_a_missing_entry_is_counted(tmp_path: Path) -> None:
     assert len(b.edges[("KEGG_RELATION", "Gene", "Gene")]) == 1
     assert b.issues.skipped["relation to an entry missing from the file"] == 1
     assert b.issues.skipped["relation to a compound, map or unmapped entry"] == 1
+
+
+def test_drugbank_skip_reasons_say_what_the_protein_is(tmp_path: Path) -> None:
+    d = tmp_path / "dhimmel_drugbank"
+    d.mkdir()
+    (d / "drugbank.tsv").write_text("drugbank_id\tname\ttype\tgroups\tinchikey\n"
+                                    "DB00619\tImatinib\tsmall molecule\tapproved\t"
+                                    "InChIKey=KTUFNOKKBVMGRW-UHFFFAOYSA-N\n")
+    (d / "proteins.tsv").write_text(
+        "drugbank_id\tcategory\tuniprot_id\tentrez_gene_id\torganism\n"
+        "DB00619\ttarget\tP00519\t25\tHuman\n"
+        "DB00619\tenzyme\tP08684\t1576\tHuman\n"
+        "DB00619\ttarget\tP00520\t11350\tMouse\n")
+    m = tmp_path / "geneinfo.tsv"
+    m.write_text("pr_gene_id\tpr_gene_symbol\n25\tABL1\n1576\tCYP3A4\n")
+    b = get_loader("drugs").load(d, LoadOptions(id_maps=[m]))
+    assert list(b.edges[("TARGETS", "Drug", "Gene")]) == [("DB00619", "9606:ABL1")]
+    assert b.issues.skipped == {"not a target (enzyme)": 1, "target is not a human protein": 1}
+    assert b.nodes["Drug"]["DB00619"]["inchikey"] == "KTUFNOKKBVMGRW-UHFFFAOYSA-N"

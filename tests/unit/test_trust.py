@@ -133,7 +133,18 @@ def test_query_tables_show_lists_compactly_and_keep_them_whole_in_tsv(
     out = capsys.readouterr().out
     assert "g0, g1, g2, g3, g4 +3" in out and "g7" not in out
     _rows_table(rows, "top_partners", "tsv")
-    assert "g7" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "dnaK\t" + ";".join(f"g{i}" for i in range(8))
+    assert "[" not in out and "'" not in out  # never Python's list repr
+
+
+def test_a_huge_parameter_is_clipped_and_quoted_in_the_hint() -> None:
+    from genekg.cli.predict import _echo, _why_empty
+
+    huge = "TP53" * 30_000  # 120 kB
+    hint = _why_empty("top_partners", {"gene": huge, "run": "r1"})
+    assert len(hint) < 400 and "120,000 chars" in hint
+    assert _echo("a b; rm -rf x") == "'a b; rm -rf x'"  # pasteable, never executed
 
 
 def test_predict_output_folder_checked_before_scoring(tmp_path: Path) -> None:
