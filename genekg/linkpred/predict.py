@@ -390,6 +390,8 @@ def acquire_write_lock(db: GraphStore, run_id: str, now: str) -> str:
     import os
     import socket
 
+    from genekg.server.manager import pid_alive
+
     token = uuid.uuid4().hex
     host = socket.gethostname()
     params = {"run": run_id, "token": token, "pid": os.getpid(), "host": host, "now": now,
@@ -400,7 +402,7 @@ def acquire_write_lock(db: GraphStore, run_id: str, now: str) -> str:
         if row.get("mine"):
             return token
         if row.get("host") == host and row.get("pid") is not None \
-                and not _process_alive(int(row["pid"])):
+                and not pid_alive(int(row["pid"])):
             params["steal"] = row["held"]  # its writer is gone: take over
             continue
         break
@@ -410,18 +412,6 @@ def acquire_write_lock(db: GraphStore, run_id: str, now: str) -> str:
         "of one run never interleave",
         hint="Wait for it to finish. If that process died on another machine, release the "
              "lock in Cypher: MATCH (r:PredictionRun {id: $run}) REMOVE r.writer_token")
-
-
-def _process_alive(pid: int) -> bool:
-    import os
-
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,

@@ -177,7 +177,8 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists (a zombie child of this process counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -429,7 +430,7 @@ class ServerManager:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _pid_alive(pid) else None
+        return pid if pid_alive(pid) else None
 
     def state(self) -> ServerState:
         """Installed, running and Bolt state."""
@@ -517,12 +518,12 @@ class ServerManager:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _pid_alive(pid):
+        while time.monotonic() < deadline and pid_alive(pid):
             time.sleep(0.3)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             self.progress("server ignored SIGTERM; killing it")
             os.killpg(pid, signal.SIGKILL)
-            while _pid_alive(pid):
+            while pid_alive(pid):
                 time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
         return True
