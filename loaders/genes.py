@@ -13,6 +13,17 @@ UNIPROT = re.compile(
 )
 
 
+# Human gene symbols (primary names and synonyms) that match the UniProt accession pattern,
+# from UniProt's reviewed human entries (../shared/data/id_mapping/
+# uniprot_human_reviewed_gene_names.tab.gz, 43,766 names): kept without a warning.
+SYMBOLS_LIKE_ACCESSIONS = frozenset("""
+B3GAT1 B3GAT2 B3GAT3 B3GNT1 B3GNT2 B3GNT3 B3GNT4 B3GNT5 B3GNT6 B3GNT7 B3GNT8 B3GNT9 B4GAT1
+C1QDC1 C1QDC2 D4S234 E1BAP5 E2FBP1 H2AC11 H2AC12 H2AC13 H2AC14 H2AC15 H2AC16 H2AC17 H2AC18
+H2AC19 H2AC20 H2AC21 H2AFB1 H2AFB2 H2AFB3 H2AFY2 H2BC10 H2BC11 H2BC12 H2BC13 H2BC14 H2BC15
+H2BC17 H2BC18 H2BC21 K6IRS1 K6IRS2 K6IRS3 K6IRS4 N4WBP5 N6AMT1 N6AMT2 O3FAR1 P2RXL1 P2RY10
+P2RY11 P2RY12 P2RY13 P2RY14 P2RY15 R3HCC1 R3HDM1 R3HDM2 R3HDM4 U2AF35 U2AF65
+""".split())  # noqa: SIM905 - a table of names, read as one
+
 # Characters no gene identifier holds: C0 controls, NUL, DEL, zero-width and direction
 # marks, byte-order marks. An id carrying one is refused, never stored as a look-alike.
 INVISIBLE = re.compile("[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -104,7 +115,8 @@ def map_gene(mapper: IdMapper, raw: str, namespace: str, issues: Issues) -> str 
         if mapper.has("uniprot") and canonical not in mapper.props:
             issues.unmapped_id("uniprot (not in --id-map)", raw)
             return None
-        if not mapper.has("uniprot"):
+        if not mapper.has("uniprot") and not (mapper.organism.taxon == 9606
+                                              and raw in SYMBOLS_LIKE_ACCESSIONS):
             issues.warn("kept as a symbol though it looks like a UniProt accession "
                         "(pass --id-map)", raw)
     if canonical is None:

@@ -122,9 +122,9 @@ def train(
             plain_progress(f"{method}: epoch {e}/{cfg.epochs} loss {loss:.4f} "
                            f"val AUROC {auc:.4f}")
 
-        def on_step(name: str) -> None:
-            progress.update(task, description=f"fitting {name}")
-            plain_progress(f"fitting {name}")
+        def on_step(message: str) -> None:
+            progress.update(task, description=message)
+            plain_progress(message)
 
         outcome = train_run(db, sel, method=method, cfg=cfg, seed=s, val_frac=val_frac,
                             negatives=negatives, all_edges=all_edges, device=device,

@@ -108,6 +108,9 @@ def train_run(
         raise GenekgError(f"{method} needs --dataset")
     cfg, t0 = cfg or GNEConfig(), time.monotonic()
     net, prof = sel.pull(db)
+    # The sources as they were when the network was pulled: a load that lands during a
+    # long fit is not what the run saw.
+    server = server_metadata(db)
     split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
                         negatives=negatives, test_frac=0.0 if all_edges else None,
                         train_frac=1.0 - val_frac if all_edges else None)
@@ -148,7 +151,7 @@ def train_run(
                   "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
                                                   "all_edges": all_edges}, "device": device}
         RunRecord(command="train", run_id=run.id, seed=seed, config=config,
-                  data=_data_record(net, prof), server=server_metadata(db), metrics=metrics,
+                  data=_data_record(net, prof), server=server, metrics=metrics,
                   seconds=time.monotonic() - t0).write(run.path)
     return TrainOutcome(run, metrics, report, predictor)
 

@@ -25,6 +25,7 @@ the expression correlation when a dataset is given.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -289,16 +290,18 @@ def booster_threads() -> Any:
 
 
 def fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
-                 grid: tuple[dict[str, Any], ...] = GRID, folds: int = FOLDS
+                 grid: tuple[dict[str, Any], ...] = GRID, folds: int = FOLDS,
+                 step: Callable[[str], None] | None = None
                  ) -> tuple[StackModel, np.ndarray]:
-    """Cross-fit the grid on (x, y); return the best model and its out-of-fold scores."""
+    """Cross-fit the grid on (x, y); return the best model and its out-of-fold scores.
+    `step` is told each grid point's result and time."""
     with booster_threads():
-        return _fit_boosters(x, y, names, seed, grid, folds)
+        return _fit_boosters(x, y, names, seed, grid, folds, step)
 
 
 def _fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
-                  grid: tuple[dict[str, Any], ...], folds: int
-                  ) -> tuple[StackModel, np.ndarray]:
+                  grid: tuple[dict[str, Any], ...], folds: int,
+                  step: Callable[[str], None] | None) -> tuple[StackModel, np.ndarray]:
     if len(y) < 4 * folds or len(set(y.tolist())) < 2:
         raise GenekgError(f"too few validation pairs ({len(y)}) to fit the stack",
                           hint="Use a larger network or a larger --val-frac.")
@@ -306,7 +309,8 @@ def _fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
     splits = list(skf.split(x, y))
     best: tuple[float, dict[str, Any], list[HistGradientBoostingClassifier], np.ndarray] | None
     best = None
-    for params in grid:
+    for i, params in enumerate(grid, start=1):
+        t0 = time.monotonic()
         oof = np.empty(len(y))
         models = []
         for tr, te in splits:
@@ -314,6 +318,10 @@ def _fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
             oof[te] = m.predict_proba(x[te])[:, 1]
             models.append(m)
         auc = float(roc_auc_score(y, oof))
+        if step is not None:
+            step(f"stack boosters: grid point {i}/{len(grid)} ({folds} folds, "
+                 f"{len(y):,} rows): out-of-fold AUROC {auc:.4f} in "
+                 f"{time.monotonic() - t0:.1f} s")
         if best is None or auc > best[0]:
             best = (auc, params, models, oof)
     assert best is not None
@@ -502,7 +510,8 @@ class Stack(LinkPredictor):
                 ya = np.r_[y, np.zeros(len(hard))]
             if self.shuffle_labels:
                 ya = rng.permutation(ya)
-            model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed)
+            model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed,
+                                      step=cache.step)
             oof = oof[: len(y)]  # the validation pairs' own (calibration, auto, reports)
         self.model_ = model
         self.val_scores_ = oof

@@ -191,9 +191,14 @@ def test_accessions_in_a_symbol_list_land_on_their_gene(tmp_path: Path,
     assert "9606:P04637" not in genes and {"9606:TP53", "9606:CDKN1A", "9606:H2BC12"} <= genes
     assert ("9606:CDKN1A", "9606:TP53") in b.edges[("INTERACTS_WITH", "Gene", "Gene")]
     assert b.issues.unmapped == {"uniprot (not in --id-map)": 1}
-    # Without a map the accession is kept, but the summary says so.
-    nb = BioGridLoader().load(f, LoadOptions(organism=org))
-    assert sum(nb.issues.warnings.values()) == 3 and "9606:P04637" in nb.nodes["Gene"]
+    # Without a map the accession is kept, but the summary says so; real symbols that
+    # look like accessions (H2BC12, P2RY12) are not warned about.
+    g = tmp_path / "mixed2.csv"
+    g.write_text(f.read_text() + "P2RY12,TP53\n")
+    nb = BioGridLoader().load(g, LoadOptions(organism=org))
+    assert "9606:P04637" in nb.nodes["Gene"] and "9606:P2RY12" in nb.nodes["Gene"]
+    assert nb.issues.warning_examples[next(iter(nb.issues.warnings))] == ["P04637", "A0A000"]
+    assert sum(nb.issues.warnings.values()) == 2
 
 
 @pytest.mark.parametrize("header", ["gene_a,gene_b", "source,target", "Interactor A,Interactor B",

@@ -221,7 +221,8 @@ def test_split_cache_fits_a_name_once_and_refuses_two_methods_of_one_name() -> N
     inputs = inputs_for()
     first = cache.fit(METHODS["spectral-reg"].make(), inputs)
     assert cache.fit(METHODS["spectral-reg"].make(), inputs) is first
-    assert seen == ["spectral-reg"]
+    assert seen[0] == "fitting spectral-reg" and len(seen) == 2  # once, with its time
+    assert seen[1].startswith("spectral-reg fitted in ") and seen[1].endswith(" s")
     impostor: LinkPredictor = METHODS["l3"].make()
     impostor.name = "spectral-reg"
     with pytest.raises(GenekgError, match="two different methods"):
@@ -249,3 +250,16 @@ def test_hard_negatives_come_from_stage_one_and_never_a_training_or_validation_p
     again = fitted.hard_negative_pairs(dataclasses.replace(inputs, split=poisoned),
                                        np.random.default_rng(0))
     assert np.array_equal(again, hard)
+
+
+def test_the_stack_reports_each_booster_grid_point_with_its_time() -> None:
+    from genekg.linkpred.stack import GRID, fit_boosters
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4))
+    y = (x[:, 0] + rng.normal(size=200) > 0).astype(int)
+    said: list[str] = []
+    fit_boosters(x, y, ["a", "b", "c", "d"], seed=1, step=said.append)
+    assert len(said) == len(GRID)
+    assert said[0].startswith(f"stack boosters: grid point 1/{len(GRID)} (5 folds, 200 rows)")
+    assert all(" s" in m and "AUROC" in m for m in said)

@@ -78,6 +78,24 @@ def test_train_saves_the_predictor_and_predict_scores_with_it(method: str,
     assert (result.candidates_scored == every) == (method != "stack")
 
 
+def test_the_run_records_the_sources_present_when_the_network_was_pulled(
+        tmp_path: Path) -> None:
+    """A load that lands while a long fit runs is not recorded as what the run saw."""
+    store = _store()
+    loaded = [{"id": "biogrid@1:aaaa", "sha256": "a"}]
+    store.answers["pull/sources"] = lambda p: [dict(s) for s in loaded]
+    symbols = store.answers["pull/symbols"]
+
+    def landing(p: dict[str, Any]) -> list[dict[str, Any]]:
+        loaded.append({"id": "biogrid@2:bbbb", "sha256": "b"})  # lands after the fit
+        return symbols(p)  # type: ignore[operator]
+
+    store.answers["pull/symbols"] = landing
+    out = train_run(store, Selection(ORG), method="l3", seed=2, base=tmp_path)
+    record = json.loads((out.run.path / "run.json").read_text())
+    assert [s["id"] for s in record["server"]["sources"]] == ["biogrid@1:aaaa"]
+
+
 def test_a_failed_fit_leaves_no_run_folder(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="server went away"):
         train_run(_store(fail_context=True), Selection(ORG), method="stack", seed=1,
