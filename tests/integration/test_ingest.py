@@ -432,3 +432,30 @@ def test_a_compound_from_two_sources_is_one_drug_without_a_map(
                             "AND a.id STARTS WITH 'DB' AND b.id STARTS WITH 'BRD-' "
                             "RETURN count(*) AS dupes")
     assert dupes == 0
+
+
+def test_a_server_lost_while_committing_says_the_outcome_is_unknown(
+        clean_db: Database, shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server commits the load and goes away before the answer arrives (as `genekg
+    server stop` during a load can do): the message must not claim nothing was committed;
+    the re-run it suggests changes nothing."""
+    import neo4j
+    from neo4j.exceptions import ServiceUnavailable
+
+    real_commit = neo4j.Transaction.commit
+
+    def commit_then_lose_the_answer(self: neo4j.Transaction) -> None:
+        real_commit(self)
+        raise ServiceUnavailable("connection closed by the server")
+
+    f = shared_data / "gne/ecoli/edgelist_biogrid_name.csv"
+    monkeypatch.setattr(neo4j.Transaction, "commit", commit_then_lose_the_answer)
+    r = runner.invoke(app, ["ingest", "biogrid", str(f), "-o", "ecoli"], terminal_width=200)
+    monkeypatch.undo()
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "may or may not have been committed" in r.output
+    assert "nothing was committed" not in r.output and "as it was" not in r.output
+    loaded = counts(clean_db)
+    assert loaded["INTERACTS_WITH"] > 0  # it had been committed
+    r = runner.invoke(app, ["ingest", "biogrid", str(f), "-o", "ecoli"])
+    assert r.exit_code == 0 and counts(clean_db) == loaded
