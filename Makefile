@@ -10,7 +10,7 @@ unit:        ## unit tests only (no server)
 	.venv/bin/python -m pytest tests/unit
 
 lint:
-	.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts
+	.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts examples
 	.venv/bin/mypy genekg loaders
 
 clean-test:  ## stop and remove the test server

@@ -17,7 +17,7 @@ unset NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 # thread per runtime avoids both (22 s); the tests check results, not parallel speed.
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 .venv/bin/genekg server install
-.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts
+.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts examples
 .venv/bin/mypy genekg loaders
 .venv/bin/python -m pytest "$@"
 echo "test command finished in $(( $(date +%s) - t0 )) s"

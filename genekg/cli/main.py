@@ -8,6 +8,7 @@ import typer
 
 from genekg import __version__
 from genekg.cli import doctor as doctor_mod
+from genekg.cli import export as export_mod
 from genekg.cli import expression as expression_mod
 from genekg.cli import gne as gne_mod
 from genekg.cli import ingest as ingest_mod
@@ -75,6 +76,7 @@ app.add_typer(predict_mod.preds_app, name="predictions")
 app.command("query")(predict_mod.query)
 app.command("features")(expression_mod.features)
 app.add_typer(expression_mod.expr_app, name="expression")
+app.add_typer(export_mod.export_app, name="export")
 
 
 def main() -> None:

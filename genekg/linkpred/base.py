@@ -366,6 +366,13 @@ def load_predictor(folder: Path, store: GraphStore | None, *,
         raise GenekgError(f"{folder} holds no saved predictor ({PREDICTOR_FILE})") from None
     cls = _KINDS.get(meta.get("kind", ""))
     if cls is None:
+        # A kind registers when its module is imported; a caller that never imported the
+        # method table (a notebook through genekg.api) gets every module imported now.
+        import importlib
+
+        importlib.import_module("genekg.linkpred.methods")
+        cls = _KINDS.get(meta.get("kind", ""))
+    if cls is None:
         raise GenekgError(f"{folder}: unknown predictor kind {meta.get('kind')!r}",
                           hint="Known: " + ", ".join(sorted(_KINDS)))
     pred = cls.load(folder, store, allow_changed_graph=allow_changed_graph)

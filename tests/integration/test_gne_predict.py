@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -483,3 +484,95 @@ def test_browser_http_endpoint_returns_predicted_edges(
         data = json.loads(resp.read())
     assert not data["errors"]
     assert len(data["results"][0]["data"]) == 10
+
+
+def test_cytoscape_export_reads_back_in_networkx_and_ndex2(
+        sample_db: Database, trained: dict[str, str], runs: Path, tmp_path: Path) -> None:
+    """`genekg export cytoscape`: the GraphML reads back in NetworkX and the CX2 in NDEx's
+    own reader (ndex2) with the same nodes, edges and attributes as the graph holds."""
+    import networkx as nx
+    from ndex2.cx2 import CX2Network
+
+    a = trained["1"]
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "200"], env=env).exit_code == 0
+    assert runner.invoke(app, ["predict", "--run", a, "--genes", "dnaA", "--top-k", "5"],
+                         env=env).exit_code == 0  # dnaA's own best partners join the set
+    want = sample_db.run(
+        "MATCH (g:Gene {symbol: 'dnaA'}) "
+        "OPTIONAL MATCH (g)-[:INTERACTS_WITH]-(k:Gene) WITH g, collect(DISTINCT k.id) AS known "
+        "OPTIONAL MATCH (g)-[p:PREDICTED_INTERACTION {run_id: $r}]-(q:Gene) "
+        "RETURN g.id AS id, known, collect(DISTINCT q.id) AS predicted", {"r": a})[0]
+    hood = {want["id"], *want["known"], *want["predicted"]}
+    for suffix in ("graphml", "cx2"):
+        out = tmp_path / f"dnaA.{suffix}"
+        r = runner.invoke(app, ["export", "cytoscape", "--gene", "dnaA", "--hops", "1",
+                                "--run", a, "--include", "pathways", "-o", str(out)],
+                          terminal_width=200)
+        assert r.exit_code == 0, r.output
+    g = nx.read_graphml(tmp_path / "dnaA.graphml")
+    genes = {n for n, d in g.nodes(data=True) if d["label"] == "Gene"}
+    assert genes == hood and g.nodes[want["id"]]["seed"] is True
+    pred = [d for *_, d in g.edges(data=True) if d["interaction"] == "PREDICTED_INTERACTION"]
+    assert len(pred) >= 5 and all(0.0 <= d["score"] <= 1.0 and d["run_id"] == a for d in pred)
+    # Super nodes on request: a gene in pathways, alone (--hops 0), with its pathways.
+    inp = sample_db.run("MATCH (x:Gene)-[:IN_PATHWAY]->(p:Pathway) RETURN x.id AS id, "
+                        "count(p) AS n ORDER BY n DESC, id LIMIT 1")[0]
+    r = runner.invoke(app, ["export", "cytoscape", "--gene", inp["id"], "--hops", "0",
+                            "--include", "pathways", "-o", str(tmp_path / "pw.graphml")])
+    assert r.exit_code == 0, r.output
+    pw = nx.read_graphml(tmp_path / "pw.graphml")
+    assert sum(d["label"] == "Pathway" for _, d in pw.nodes(data=True)) == inp["n"] > 0
+    assert sum(d["interaction"] == "IN_PATHWAY" for *_, d in pw.edges(data=True)) == inp["n"]
+    known = sample_db.scalar("MATCH (x:Gene)-[e:INTERACTS_WITH]->(y:Gene) "
+                             "WHERE x.id IN $ids AND y.id IN $ids RETURN count(e) AS n",
+                             {"ids": sorted(hood)})
+    assert sum(d["interaction"] == "INTERACTS_WITH" for *_, d in g.edges(data=True)) == known
+    cx = CX2Network()
+    cx.create_from_raw_cx2(str(tmp_path / "dnaA.cx2"))
+    assert len(cx.get_nodes()) == g.number_of_nodes()
+    assert len(cx.get_edges()) == g.number_of_edges()
+    decl = cx.get_attribute_declarations()
+    assert decl["edges"]["score"]["d"] == "double" and decl["nodes"]["name"]["d"] == "string"
+    assert cx.get_visual_properties()  # the shipped style travels with the network
+    # Bad input: one line each, before anything is written.
+    for args, msg in ((["--gene", "noSuchGene"], "no gene 'noSuchGene'"),
+                      (["--gene", "dnaA", "--run", "no-run"], "no predictions of run"),
+                      (["--gene", "dnaA", "-o", str(tmp_path / "x.txt")], ".cx2 or .graphml")):
+        o = [] if "-o" in args else ["-o", str(tmp_path / "bad.cx2")]
+        r = runner.invoke(app, ["export", "cytoscape", *args, *o], terminal_width=200)
+        assert r.exit_code == 1 and msg in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "bad.cx2").exists()
+
+
+def test_triples_export_round_trips_through_pandas(sample_db: Database, tmp_path: Path
+                                                   ) -> None:
+    out = tmp_path / "kg"
+    r = runner.invoke(app, ["export", "triples", "--out", str(out)], terminal_width=200)
+    assert r.exit_code == 0, r.output
+    t = pd.read_parquet(out / "triples.parquet")
+    assert list(t.columns) == ["head", "relation", "tail", "source", "release"]
+    for rel in ("INTERACTS_WITH", "IN_PATHWAY", "TARGETS", "HAS_MUTATION"):
+        n = sample_db.scalar(f"MATCH ()-[e:{rel}]->() RETURN count(e) AS n")
+        assert (t["relation"] == rel).sum() == n, rel
+    assert "PREDICTED_INTERACTION" not in set(t["relation"])
+    genes = pd.read_parquet(out / "nodes_Gene.parquet")
+    assert set(t.loc[t["relation"] == "INTERACTS_WITH", "head"]) <= set(genes["id"])
+    assert genes["organism"].dtype.kind == "i"
+    r = runner.invoke(app, ["export", "triples", "--out", str(out)])  # never over a result
+    assert r.exit_code == 1 and "not empty" in r.output
+
+
+def test_the_notebook_example_runs(sample_db: Database, trained: dict[str, str], runs: Path
+                                   ) -> None:
+    """examples/notebook_tour.py, executed as a user would, against the test server."""
+    a = trained["2"]
+    env = {**os.environ, "GENEKG_RUNS_DIR": str(runs)}
+    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "100"],
+                         env={"GENEKG_RUNS_DIR": str(runs)}).exit_code == 0
+    script = Path(__file__).resolve().parents[2] / "examples" / "notebook_tour.py"
+    proc = subprocess.run([sys.executable, str(script), a],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "top partners of" in proc.stdout and "1-hop neighbourhood" in proc.stdout
+    assert "unknown gene: no-such-gene" in proc.stdout

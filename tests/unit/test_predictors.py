@@ -263,3 +263,22 @@ def test_the_stack_reports_each_booster_grid_point_with_its_time() -> None:
     assert len(said) == len(GRID)
     assert said[0].startswith(f"stack boosters: grid point 1/{len(GRID)} (5 folds, 200 rows)")
     assert all(" s" in m and "AUROC" in m for m in said)
+
+
+def test_a_saved_predictor_loads_without_the_method_table_imported(tmp_path: Path) -> None:
+    """A notebook imports genekg.api, never the method table: loading must still find the
+    class of any saved kind."""
+    import subprocess
+    import sys
+
+
+    pred = METHODS["spectral-reg"].make().fit(inputs_for(), SplitCache())
+    save_predictor(pred, tmp_path / "p")
+    code = ("import sys; from pathlib import Path; "
+            "from genekg.linkpred.base import load_predictor; "
+            "assert 'genekg.linkpred.methods' not in sys.modules; "
+            f"p = load_predictor(Path({str(tmp_path / 'p')!r}), None); print(type(p).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert out.stdout.strip() == type(pred).__name__

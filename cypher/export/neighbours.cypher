@@ -1,0 +1,16 @@
+// One hop out from a gene set over known and (visible) predicted interactions.
+// Params: $ids (gene ids), $run (run id or null: known interactions only),
+//         $min_ep (minimum expected precision of a predicted edge, or null)
+UNWIND $ids AS id
+MATCH (g:Gene {id: id})
+CALL (g) {
+  MATCH (g)-[:INTERACTS_WITH]-(n:Gene)
+  RETURN n.id AS nid
+  UNION
+  MATCH (g)-[p:PREDICTED_INTERACTION]-(n:Gene)
+  WHERE $run IS NOT NULL AND p.run_id = $run
+    AND ($min_ep IS NULL OR coalesce(p.expected_precision, 0.0) >= $min_ep)
+    AND EXISTS { MATCH (r:PredictionRun {id: p.run_id}) WHERE p.write_id IN r.live }
+  RETURN n.id AS nid
+}
+RETURN collect(DISTINCT nid) AS ids
