@@ -279,7 +279,7 @@ def export_triples(db: GraphStore, out: Path, fmt: str = "parquet") -> dict[str,
         columns=["head", "relation", "tail", "source", "release"])
     written = {f"triples.{fmt}": _write_frame(triples, out / f"triples.{fmt}", fmt)}
     for label, nt in NODE_TYPES.items():
-        if label in ("Source", "PredictionRun", "ExpressionProfile"):
+        if label in ("Source", "PredictionRun"):
             continue  # provenance and write-back state, not knowledge
         props = [p for p, t in nt.properties.items() if not p.endswith("embedding")
                  and p != "values"]

@@ -103,7 +103,7 @@ RELS: tuple[RelType, ...] = (
                         "shares_drug_target": "bool", "pathways": "list[str]",
                         "drugs": "list[str]", "shared_partner_names": "list[str]",
                         "expected_precision": "float", "path3": "list[str]",
-                        "kegg_relation": "bool",
+                        "kegg_relation": "bool", "gene_ranks": "list[int]",
                         "caption": "str"}),
     # A prediction write in progress; `flip_*` turns it into PREDICTED_INTERACTION at once.
     RelType("PENDING_PREDICTION", "Gene", "Gene", directed=False, written_by="predict",

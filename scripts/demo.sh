@@ -12,7 +12,7 @@ $G server install
 $G server start
 $G ingest sample
 $G --seed "$SEED" evaluate --organism ecoli --source biogrid --methods auto,stack,l3,spectral-reg,gne,pa \
-   --negatives uniform,degree --out runs/demo-eval
+   --negatives uniform,degree --out "runs/demo-eval-$(date +%Y%m%d-%H%M%S)"
 mkdir -p runs
 $G --seed "$SEED" train --organism ecoli --source biogrid --all-edges | tee runs/demo-train.txt
 RUN=$(ls -t runs | grep -E -- '-ecoli-s[0-9]+$' | head -1)

@@ -10,5 +10,6 @@ CREATE (a)-[:PENDING_PREDICTION {score: r.score, rank: r.rank, model: $model, ru
   shares_pathway: r.sp, shares_drug_target: r.sd, percentile: r.pct,
   expected_precision: r.ep, pathways: r.pw,
   drugs: r.dr, shared_partner_names: r.pn, path3: r.p3, kegg_relation: r.kr,
+  gene_ranks: r.gr,
   caption: r.cap}]->(b)
 RETURN count(*) AS n

@@ -66,6 +66,9 @@ class Prediction:
     # 1/√(k_u k_v)): why a pair with no shared partner ranks high
     path3: list[str] = field(default_factory=list)
     kegg_relation: bool = False  # KEGG already relates the two genes (not new to the graph)
+    # b's place among a's predicted partners in this result, and a's among b's (1 = best):
+    # what a curator exploring one gene reads first
+    gene_ranks: tuple[int, int] = (0, 0)
 
     def evidence(self) -> str:
         """One readable line: what the graph says about the pair besides the score."""
@@ -272,6 +275,7 @@ def predict(
                                 percentile=float(q), expected_precision=float(e),
                                 partners=partners,
                                 path3=[] if n_shared else strongest_path3(a, i, j, names)))
+    per_gene_ranks(preds)
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
@@ -426,7 +430,7 @@ def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
                  "ep": None if p.expected_precision != p.expected_precision
                  else round(p.expected_precision, 5),
                  "pw": p.pathways, "dr": p.drugs, "pn": p.partners, "p3": p.path3,
-                 "kr": p.kegg_relation,
+                 "kr": p.kegg_relation, "gr": list(p.gene_ranks),
                  # Browser caption (genekg.grass): rank and what the score means
                  "cap": caption(p)} for p in chunk]
         written += int(db.scalar("predict/write_edges", {
@@ -435,12 +439,24 @@ def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
     return written
 
 
+def per_gene_ranks(preds: list[Prediction]) -> None:
+    """Set each prediction's `gene_ranks`: the partner's place in each gene's own list
+    (predictions are in score order, so a gene's n-th appearance is its n-th partner)."""
+    seen: dict[str, int] = {}
+    for p in preds:
+        seen[p.a] = seen.get(p.a, 0) + 1
+        seen[p.b] = seen.get(p.b, 0) + 1
+        p.gene_ranks = (seen[p.a], seen[p.b])
+
+
 def caption(p: Prediction) -> str:
-    """The Browser caption of a predicted edge: its rank and expected precision (the
-    1:1-prior score where the run has no estimate)."""
+    """The Browser caption of a predicted edge: the partner's place in each gene's list
+    (start gene first) and the expected precision, or the 1:1-prior score to two
+    significant digits where the run has no estimate: `#1·#4 EP 11%`."""
+    where = f"#{p.gene_ranks[0]}·#{p.gene_ranks[1]}" if p.gene_ranks[0] else f"#{p.rank}"
     if p.expected_precision == p.expected_precision:
-        return f"#{p.rank} EP {100 * p.expected_precision:.2g}%"
-    return f"#{p.rank} {p.score:.2f}"
+        return f"{where} EP {100 * p.expected_precision:.2g}%"
+    return f"{where} {p.score:#.2g}"
 
 
 def delete_run(db: GraphStore, run_id: str, batch: int = 10_000) -> int:

@@ -269,8 +269,10 @@ def test_predict_idempotent_coexisting_runs_and_delete(
             "shares_pathway", "shares_drug_target", "percentile", "pathways", "drugs",
             "expected_precision",
             "shared_partner_names"} <= set(props)
-    # Browser caption: rank and expected precision, not a raw float
-    assert props["caption"] == f"#1 EP {100 * props['expected_precision']:.2g}%"
+    # Browser caption: each gene's own rank (the global #1 is #1 of both) and the
+    # expected precision, not a raw float
+    assert props["gene_ranks"] == [1, 1]
+    assert props["caption"] == f"#1·#1 EP {100 * props['expected_precision']:.2g}%"
     assert len(props["shared_partner_names"]) == min(5, props["shared_partners"])
     assert 0.0 <= props["score"] <= 1.0 and 90.0 <= props["percentile"] <= 100.0
     r = runner.invoke(app, ["predictions", "list"])
@@ -558,6 +560,9 @@ def test_triples_export_round_trips_through_pandas(sample_db: Database, tmp_path
     assert "PREDICTED_INTERACTION" not in set(t["relation"])
     genes = pd.read_parquet(out / "nodes_Gene.parquet")
     assert set(t.loc[t["relation"] == "INTERACTS_WITH", "head"]) <= set(genes["id"])
+    # every endpoint has its row in a node table (what PyG's index needs)
+    ids = set().union(*(set(pd.read_parquet(f)["id"]) for f in out.glob("nodes_*.parquet")))
+    assert set(t["head"]) | set(t["tail"]) <= ids
     assert genes["organism"].dtype.kind == "i"
     r = runner.invoke(app, ["export", "triples", "--out", str(out)])  # never over a result
     assert r.exit_code == 1 and "not empty" in r.output

@@ -67,6 +67,23 @@ def test_full_write_locks_collects_batches_then_one_flip_then_unlocks() -> None:
     assert caption(ep.predictions[0]) == "#1 EP 3.4%"
 
 
+def test_captions_say_each_genes_own_rank_and_discriminate_close_scores() -> None:
+    """A hub's edges must not all read `#27 1.00`: each says the partner's place in both
+    genes' lists, and the expected precision (or the score to two significant digits)."""
+    from genekg.linkpred.predict import per_gene_ranks
+
+    preds = [Prediction("9606:TP53", "9606:MDM2", 0.9995, rank=1),
+             Prediction("9606:ATM", "9606:CHEK2", 0.999, rank=2),
+             Prediction("9606:MDM4", "9606:TP53", 0.98, rank=3),
+             Prediction("9606:ATM", "9606:TP53", 0.971, rank=4)]
+    per_gene_ranks(preds)
+    assert [p.gene_ranks for p in preds] == [(1, 1), (1, 1), (1, 2), (2, 3)]
+    assert [caption(p) for p in preds] == ["#1·#1 1.0", "#1·#1 1.0", "#1·#2 0.98",
+                                           "#2·#3 0.97"]
+    preds[3].expected_precision = 0.112
+    assert caption(preds[3]) == "#2·#3 EP 11%"
+
+
 def test_scoped_write_flips_only_its_genes() -> None:
     db = RecordingStore(answers={"predict/lock": _lock_free})
     write_predictions(db, _result(2, scope=["9606:G0"]), batch=10)
