@@ -302,3 +302,62 @@ def _write_frame(frame: Any, path: Path, fmt: str) -> int:
     else:
         frame.to_csv(path, sep="\t", index=False)
     return len(frame)
+
+
+def dump_database(db: Any, manager: Any, out: Path, progress: Any = None) -> dict[str, Any]:
+    """`neo4j-admin database dump` of the local server's database into `out` (a .dump
+    file), with `<out>.manifest.json`: the loads it holds (source, release, files'
+    sha256), prediction runs, versions and the dump's own sha256. Community Edition dumps
+    only a stopped database: the server is stopped for the dump and started again, also
+    when the dump fails."""
+    import hashlib
+    import shutil
+    import tempfile
+    from datetime import UTC, datetime
+
+    from genekg import GDS_VERSION, NEO4J_VERSION, __version__
+    from genekg.ingest.bulk import run_admin
+
+    def say(msg: str) -> None:
+        if progress is not None:
+            progress(msg)
+
+    sources = db.run("MATCH (s:Source) RETURN s.id AS id, s.name AS source, "
+                     "s.release AS release, s.files AS files, s.sha256 AS sha256 ORDER BY id")
+    runs = [r["run_id"] for r in db.run(load_query_text("runs"))]
+    counts = db.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
+    db.close()
+    say("stopping the server (Community Edition dumps a stopped database)")
+    manager.stop()
+    try:
+        with tempfile.TemporaryDirectory(prefix="genekg-dump-", dir=out.parent) as tmp:
+            say("neo4j-admin database dump")
+            proc = run_admin(manager, ["database", "dump", "neo4j", f"--to-path={tmp}",
+                                       "--overwrite-destination=true"])
+            if proc.returncode != 0:
+                raise GenekgError("neo4j-admin database dump failed:\n"
+                                  + (proc.stdout + proc.stderr)[-2000:])
+            shutil.move(str(Path(tmp) / "neo4j.dump"), out)
+    finally:
+        say("starting the server")
+        manager.start()
+    h = hashlib.sha256()
+    with open(out, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    manifest = {"dump": out.name, "sha256": h.hexdigest(), "bytes": out.stat().st_size,
+                "created": datetime.now(UTC).isoformat(), "neo4j": NEO4J_VERSION,
+                "gds": GDS_VERSION, "genekg": __version__, "sources": sources,
+                "prediction_runs": runs, "nodes": {r["label"]: r["n"] for r in counts},
+                "load_with": f"copy {out.name} to <folder>/neo4j.dump, stop the server, then "
+                             "neo4j-admin database load neo4j --from-path=<folder> "
+                             "--overwrite-destination=true"}
+    out.with_name(out.name + ".manifest.json").write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def load_query_text(name: str) -> str:
+    """A library query's text (for functions that take raw Cypher)."""
+    from genekg.db import load_query
+
+    return load_query(name).text

@@ -76,3 +76,44 @@ def triples(
         written = export_triples(db, out, fmt)
     for name, n in written.items():
         console.print(f"{n:>10,}  {out / name}")
+
+
+@export_app.command("dump")
+def dump(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", "-o", help="The dump file to write (.dump); a "
+                             "<file>.manifest.json is written beside it."),
+) -> None:
+    """Dump the local server's whole database for sharing a built graph (neo4j-admin
+    database dump), with a manifest of its sources, releases and checksums. The server
+    is stopped for the dump and started again."""
+    from genekg.export import dump_database
+    from genekg.linkpred.runs import check_output_file
+    from genekg.server.manager import ServerConfig, ServerManager
+
+    if out.suffix != ".dump":
+        raise GenekgError(f"--out {out}: the name must end in .dump")
+    if out.exists():
+        raise GenekgError(f"--out {out} exists; a dump is never written over another",
+                          hint="Choose a new file name.")
+    check_output_file(out, "--out")
+    from urllib.parse import urlparse
+
+    from genekg.cli.common import state
+    from genekg.config import resolve_connection
+
+    manager = ServerManager(ServerConfig.from_env())
+    s = state(ctx)
+    target = urlparse(resolve_connection(s.uri, s.user, s.password).uri)
+    if target.hostname not in ("127.0.0.1", "localhost") \
+            or target.port != manager.config.bolt_port or not manager.state().running:
+        raise GenekgError(f"export dump works on the local server genekg manages "
+                          f"(bolt://127.0.0.1:{manager.config.bolt_port}), and it is not "
+                          "running or not the one addressed",
+                          hint="genekg server start; for a remote server use its own "
+                               "neo4j-admin")
+    with open_db(ctx) as db:
+        manifest = dump_database(db, manager, out, progress=console.print)
+    console.print(f"{manifest['bytes'] / 1e6:,.1f} MB -> {out} (sha256 "
+                  f"{manifest['sha256'][:16]}…); {len(manifest['sources'])} loads recorded in "
+                  f"{out.name}.manifest.json")

@@ -90,5 +90,36 @@ def test_bulk_import_equals_transactional_and_refuses(
         assert got == want
         assert constraints == clean_db.scalar("SHOW CONSTRAINTS YIELD name "
                                               "RETURN count(*) AS n")
+        # `genekg export dump`: the built graph as one file with its manifest; loaded
+        # back (neo4j-admin database load) it is the same graph.
+        import hashlib
+        import json
+
+        from genekg.ingest.bulk import run_admin
+
+        dump = tmp_path / "shared" / "sample.dump"
+        dump.parent.mkdir()
+        r = runner.invoke(app, ["export", "dump", "--out", str(dump)], terminal_width=200)
+        assert r.exit_code == 0, r.output
+        assert second.state().running  # started again after the dump
+        manifest = json.loads((dump.parent / "sample.dump.manifest.json").read_text())
+        assert manifest["sha256"] == hashlib.sha256(dump.read_bytes()).hexdigest()
+        assert [(x["id"], x["sha256"]) for x in manifest["sources"]] == \
+            [(x["id"], x["sha"]) for x in want["sources"]]
+        r = runner.invoke(app, ["export", "dump", "--out", str(dump)])
+        assert r.exit_code == 1 and "never written over" in r.output
+        with connect(second.config.bolt_uri) as fresh:
+            fresh.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } "
+                                 "IN TRANSACTIONS OF 10000 ROWS")
+        second.stop()
+        (tmp_path / "load").mkdir()  # as the manifest says: the file as neo4j.dump
+        (tmp_path / "load" / "neo4j.dump").write_bytes(dump.read_bytes())
+        proc = run_admin(second, ["database", "load", "neo4j",
+                                  f"--from-path={tmp_path / 'load'}",
+                                  "--overwrite-destination=true"])
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        second.start(timeout=180)
+        with connect(second.config.bolt_uri) as fresh:
+            assert _snapshot(fresh) == got
     finally:
         second.stop()
