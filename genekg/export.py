@@ -33,6 +33,10 @@ class Subgraph:
     seeds: list[str] = field(default_factory=list)  # the genes asked for
     run: str | None = None
 
+    def to_viz(self) -> Any:
+        """A neo4j-viz graph for inline display (see `to_viz`)."""
+        return to_viz(self)
+
     def to_networkx(self) -> Any:
         """A NetworkX MultiDiGraph (undirected interactions keep their stored direction)."""
         import networkx as nx
@@ -44,6 +48,32 @@ class Subgraph:
             g.add_edge(e["u"], e["v"], key=f"{e['type']}", **{
                 k: v for k, v in e.items() if k not in ("u", "v")})
         return g
+
+
+def to_viz(sub: Subgraph) -> Any:
+    """A `neo4j_viz.VisualizationGraph` of `sub` for inline display in a notebook
+    (`.render()`): nodes coloured by label and captioned by name, predicted edges orange and
+    captioned like the Browser's (optional extra `genekg[viz]`; neo4j-viz is GPL-3.0)."""
+    try:
+        from neo4j_viz import Node, Relationship, VisualizationGraph
+    except ImportError:
+        raise GenekgError("neo4j-viz is not installed",
+                          hint='pip install "genekg[viz]" (neo4j-viz, GPL-3.0)') from None
+    nodes = [Node(id=nid, caption=str(a.get("name", nid)),
+                  color=LABEL_COLOURS.get(str(a.get("label")), "#B0B0B0"),
+                  size=30 if a.get("seed") else 20,
+                  properties={k: v for k, v in a.items() if not isinstance(v, list)})
+             for nid, a in sub.nodes.items()]
+    rels = []
+    for i, e in enumerate(sub.edges):
+        predicted = e["type"] == "PREDICTED_INTERACTION"
+        ep = e.get("expected_precision")
+        cap = (f"EP {100 * ep:.2g}%" if ep is not None else f"{e.get('score', 0):#.2g}") \
+            if predicted else e["type"]
+        rels.append(Relationship(id=i, source=e["u"], target=e["v"], caption=cap,
+                                 color="#F5A623" if predicted else "#999999",
+                                 width=3 if predicted else 1))
+    return VisualizationGraph(nodes=nodes, relationships=rels)
 
 
 def resolve_genes(db: GraphStore, names: list[str]) -> list[str]:
