@@ -59,20 +59,22 @@ def to_viz(sub: Subgraph) -> Any:
     except ImportError:
         raise GenekgError("neo4j-viz is not installed",
                           hint='pip install "genekg[viz]" (neo4j-viz, GPL-3.0)') from None
-    nodes = [Node(id=nid, caption=str(a.get("name", nid)),
-                  color=LABEL_COLOURS.get(str(a.get("label")), "#B0B0B0"),
-                  size=30 if a.get("seed") else 20,
-                  properties={k: v for k, v in a.items() if not isinstance(v, list)})
-             for nid, a in sub.nodes.items()]
+    # model_validate: pydantic models, whose optional fields mypy would call missing
+    nodes = [Node.model_validate({
+        "id": nid, "caption": str(a.get("name", nid)),
+        "color": LABEL_COLOURS.get(str(a.get("label")), "#B0B0B0"),
+        "size": 30 if a.get("seed") else 20,
+        "properties": {k: v for k, v in a.items() if not isinstance(v, list)}})
+        for nid, a in sub.nodes.items()]
     rels = []
     for i, e in enumerate(sub.edges):
         predicted = e["type"] == "PREDICTED_INTERACTION"
         ep = e.get("expected_precision")
         cap = (f"EP {100 * ep:.2g}%" if ep is not None else f"{e.get('score', 0):#.2g}") \
             if predicted else e["type"]
-        rels.append(Relationship(id=i, source=e["u"], target=e["v"], caption=cap,
-                                 color="#F5A623" if predicted else "#999999",
-                                 width=3 if predicted else 1))
+        rels.append(Relationship.model_validate({
+            "id": i, "source": e["u"], "target": e["v"], "caption": cap,
+            "color": "#F5A623" if predicted else "#999999", "width": 3 if predicted else 1}))
     return VisualizationGraph(nodes=nodes, relationships=rels)
 
 
