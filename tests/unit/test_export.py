@@ -61,3 +61,25 @@ def test_the_inline_graph_captions_predicted_edges_with_expected_precision() -> 
     assert caps == ["EP 11%", "INTERACTS_WITH", "IN_PATHWAY"]
     assert {n.caption for n in viz.nodes} == {"TP53", "MDM2", "p53 signaling"}
     assert "TP53" in str(viz.render().data)
+
+
+def test_export_refuses_bad_output_before_connecting(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from genekg.cli.main import app
+
+    runner = CliRunner()
+    base = ["--uri", "bolt://127.0.0.1:1", "export"]
+    for args, msg in (
+            (["cytoscape", "--gene", "TP53", "-o", str(tmp_path / "no" / "x.cx2")],
+             "does not exist"),
+            (["cytoscape", "--gene", "TP53", "-o", str(tmp_path)], "must end in .cx2"),
+            (["cytoscape", "-o", str(tmp_path / "x.cx2")], "which genes?"),
+            (["dump", "--out", str(tmp_path / "x.tar")], "must end in .dump"),
+            (["triples", "--out", str(tmp_path), "--format", "xlsx"], "parquet or tsv")):
+        if args[0] == "triples":
+            (tmp_path / "keep").write_text("x")  # a non-empty folder is refused first
+            msg = "not empty"
+        r = runner.invoke(app, [*base, *args], terminal_width=200)
+        assert r.exit_code == 1, (args, r.output)
+        assert msg in r.output and "Traceback" not in r.output, r.output
