@@ -10,11 +10,12 @@ from genekg.loaders.drugs import DrugsLoader
 from genekg.loaders.expression import ExpressionLoader
 from genekg.loaders.kegg import KeggDrugTargetLoader, KgmlLoader
 from genekg.loaders.lincs import LincsLoader
+from genekg.loaders.lincs_consensus import LincsConsensusLoader
 
 REGISTRY: dict[str, type[Loader]] = {
     cls.name: cls  # type: ignore[misc]
     for cls in (BioGridLoader, KgmlLoader, KeggDrugTargetLoader, DrugsLoader, CellLinesLoader,
-                ExpressionLoader, LincsLoader)
+                ExpressionLoader, LincsLoader, LincsConsensusLoader)
 }
 
 

@@ -459,3 +459,22 @@ def test_a_server_lost_while_committing_says_the_outcome_is_unknown(
     assert loaded["INTERACTS_WITH"] > 0  # it had been committed
     r = runner.invoke(app, ["ingest", "biogrid", str(f), "-o", "ecoli"])
     assert r.exit_code == 0 and counts(clean_db) == loaded
+
+
+def test_lincs_consensus_onto_drugbank_drugs(clean_db: Database, shared_data: Path) -> None:
+    gm = shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz"
+    load(clean_db, "drugs", shared_data / "drug_targets/dhimmel_drugbank",
+         id_maps=[gm, shared_data / "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"])
+    drugs_before = counts(clean_db)["Drug"]
+    f = shared_data / "lincs/dhimmel_lincs/consensi-drugbank.tsv.gz"
+    r = runner.invoke(app, ["ingest", "lincs-consensus", str(f), "--id-map", str(gm)],
+                      terminal_width=200)
+    assert r.exit_code == 0, r.output
+    c = counts(clean_db)
+    assert c["Drug"] == drugs_before and c["PROFILED_IN"] == 1170  # all onto DrugBank nodes
+    row = clean_db.run("MATCH (d:Drug {id: 'DB00014'})-[:PROFILED_IN]->(s:Dataset) "
+                       "RETURN d.name AS name, size(d.consensus_signature) AS n, "
+                       "size(s.genes_symbol) AS genes")[0]
+    assert row["n"] == row["genes"] == 978 and row["name"]  # DrugBank's name kept
+    again = runner.invoke(app, ["ingest", "lincs-consensus", str(f), "--id-map", str(gm)])
+    assert again.exit_code == 0 and counts(clean_db) == c

@@ -21,7 +21,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 def test_registry_lists_every_source_and_unknown_name_helps() -> None:
     assert set(REGISTRY) == {"biogrid", "kegg", "kegg-drugs", "drugs", "cell-lines",
-                             "expression", "lincs"}
+                             "expression", "lincs", "lincs-consensus"}
     with pytest.raises(Exception, match="unknown source") as info:
         get_loader("nope")
     assert "biogrid" in (info.value.hint or "")  # type: ignore[attr-defined]
@@ -328,3 +328,33 @@ def test_drugbank_skip_reasons_say_what_the_protein_is(tmp_path: Path) -> None:
     assert list(b.edges[("TARGETS", "Drug", "Gene")]) == [("DB00619", "9606:ABL1")]
     assert b.issues.skipped == {"not a target (enzyme)": 1, "target is not a human protein": 1}
     assert b.nodes["Drug"]["DB00619"]["inchikey"] == "KTUFNOKKBVMGRW-UHFFFAOYSA-N"
+
+
+def test_lincs_consensus_signatures_land_on_their_drugbank_compounds(
+        shared_data: Path, tmp_path: Path) -> None:
+    f = shared_data / "lincs/dhimmel_lincs/consensi-drugbank.tsv.gz"
+    gmap = shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz"
+    b = get_loader("lincs-consensus").load(f, LoadOptions(id_maps=[gmap]))
+    drugs = b.nodes["Drug"]
+    assert len(drugs) == 1170 and len(b.edges[("PROFILED_IN", "Drug", "Dataset")]) == 1170
+    (ds,) = b.nodes["Dataset"].values()
+    assert ds["n_genes"] == 978 == len(ds["genes_symbol"]) and "TP53" in ds["genes_symbol"]
+    with gzip.open(f, "rt") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        first = fh.readline().rstrip("\n").split("\t")
+    sig = drugs[first[0]]["consensus_signature"]
+    assert first[0] == "DB00014" and len(sig) == 978
+    col = header.index(ds["genes_entrez"][0])
+    assert sig[0] == float(first[col])  # values stay with their gene
+    # Without the Entrez map, and with bad rows: clear errors naming line and column.
+    with pytest.raises(InputError, match="Entrez -> symbol map"):
+        get_loader("lincs-consensus").load(f, LoadOptions())
+    bad = tmp_path / "c.tsv"
+    bad.write_text("perturbagen\t7157\t4193\nDB00001\t0.5\t1.2\nBRD-K1\t0.1\t0.2\n"
+                   "DB00002\t0.5\tinf\n")
+    with pytest.raises(InputError, match=r"c.tsv:4: column '4193': 'inf' is not finite"):
+        get_loader("lincs-consensus").load(bad, LoadOptions(id_maps=[gmap]))
+    bad.write_text("perturbagen\t7157\t4193\nDB00001\t0.5\t1.2\nBRD-K1\t0.1\t0.2\n")
+    b = get_loader("lincs-consensus").load(bad, LoadOptions(id_maps=[gmap]))
+    assert list(b.nodes["Drug"]) == ["DB00001"]
+    assert b.issues.skipped == {"not a DrugBank id": 1}
