@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genekg.db import GraphStore
+from genekg.db import GraphStore, load_query
 from genekg.errors import GenekgError
 
 SUPER_KINDS = ("pathways", "drugs", "cell-lines")
@@ -232,7 +232,7 @@ def to_cx2(sub: Subgraph, path: Path, name: str) -> None:
 
     order = sorted(sub.nodes, key=lambda n: (not sub.nodes[n].get("seed"), n))
     index = {nid: i for i, nid in enumerate(order)}
-    node_rows = [{k: v for k, v in sub.nodes[n].items()} for n in order]
+    node_rows = [dict(sub.nodes[n]) for n in order]
     edge_rows = [{"interaction": e["type"], **{k: v for k, v in e.items()
                                                if k not in ("u", "v", "type")}}
                  for e in sub.edges]
@@ -240,14 +240,15 @@ def to_cx2(sub: Subgraph, path: Path, name: str) -> None:
     net_attrs = {"name": name, "description": "exported by genekg",
                  "run": sub.run or "", "seeds": ";".join(sub.seeds)}
     nodes = []
-    ring = [n for n in order if not sub.nodes[n].get("seed")]
-    for nid, row in zip(order, node_rows, strict=True):
-        if sub.nodes[nid].get("seed"):
-            k = order.index(nid)
+    # seeds come first in `order`: a row of them in the middle, the others on a ring
+    n_seeds = sum(1 for n in order if sub.nodes[n].get("seed"))
+    ring = len(order) - n_seeds
+    for k, (nid, row) in enumerate(zip(order, node_rows, strict=True)):
+        if k < n_seeds:
             x, y = 60.0 * k, 0.0
         else:
-            a = 2 * math.pi * ring.index(nid) / max(1, len(ring))
-            r = 150 + 10 * len(ring)
+            a = 2 * math.pi * (k - n_seeds) / max(1, ring)
+            r = 150 + 10 * ring
             x, y = r * math.cos(a), r * math.sin(a)
         nodes.append({"id": index[nid], "v": _coerce(row, node_decl), "x": round(x, 1),
                       "y": round(y, 1)})
@@ -356,7 +357,7 @@ def dump_database(db: Any, manager: Any, out: Path, progress: Any = None) -> dic
 
     sources = db.run("MATCH (s:Source) RETURN s.id AS id, s.name AS source, "
                      "s.release AS release, s.files AS files, s.sha256 AS sha256 ORDER BY id")
-    runs = [r["run_id"] for r in db.run(load_query_text("runs"))]
+    runs = [r["run_id"] for r in db.run(load_query("runs").text)]
     counts = db.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
     db.close()
     say("stopping the server (Community Edition dumps a stopped database)")
@@ -387,9 +388,3 @@ def dump_database(db: Any, manager: Any, out: Path, progress: Any = None) -> dic
     out.with_name(out.name + ".manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
-
-def load_query_text(name: str) -> str:
-    """A library query's text (for functions that take raw Cypher)."""
-    from genekg.db import load_query
-
-    return load_query(name).text

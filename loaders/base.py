@@ -129,20 +129,22 @@ class Bundle:
                 cur.extend(x for x in v if x not in cur)
         return False
 
-    def rename_node(self, label: str, old: str, new: str) -> None:
-        """Give node `old` the id `new` (merging into a node of that id if there is one) and
-        move its relationships with it: used when a node is found under another id."""
-        check_id(label, new)
-        props = self.nodes[label].pop(old)
-        self.node(label, new, **props)
+    def rename_nodes(self, label: str, renames: dict[str, str]) -> None:
+        """Give nodes new ids (`old -> new`; merging into a node of the new id if there is
+        one) and move their relationships with them, in one pass over the edges: used when
+        nodes are found in the graph under other ids."""
+        for old, new in renames.items():
+            check_id(label, new)
+            self.node(label, new, **self.nodes[label].pop(old))
         for (rel, sl, el), table in self.edges.items():
             if label not in (sl, el):
                 continue
-            for (s, e) in [k for k in table if (sl == label and k[0] == old)
-                           or (el == label and k[1] == old)]:
+            moved = [k for k in table if (sl == label and k[0] in renames)
+                     or (el == label and k[1] in renames)]
+            for s, e in moved:
                 edge_props = table.pop((s, e))
-                s2 = new if sl == label and s == old else s
-                e2 = new if el == label and e == old else e
+                s2 = renames.get(s, s) if sl == label else s
+                e2 = renames.get(e, e) if el == label else e
                 if rel in self.undirected and e2 < s2:
                     s2, e2 = e2, s2
                 table.setdefault((s2, e2), edge_props)

@@ -30,12 +30,14 @@ class IdMapper:
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
     props: dict[str, dict[str, str]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    _known: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     def add(self, namespace: str, key: str, canonical: str, **props: str) -> None:
         """Record `key` (in `namespace`) -> canonical id, with optional gene properties."""
         key, canonical = key.strip(), canonical.strip()
         if not key or not canonical:
             return
+        self._known = None  # known_canonical() is computed again when next asked
         self.tables.setdefault(namespace, {}).setdefault(key, canonical)
         if props:
             p = self.props.setdefault(canonical, {})
@@ -62,12 +64,10 @@ class IdMapper:
 
     def known_canonical(self) -> frozenset[str]:
         """Every canonical id the loaded tables name (empty without tables)."""
-        cached = getattr(self, "_known", None)
-        if cached is None or cached[0] != sum(map(len, self.tables.values())):
-            ids = {v for t in self.tables.values() for v in t.values()} | set(self.props)
-            cached = (sum(map(len, self.tables.values())), frozenset(ids))
-            self._known = cached
-        return cached[1]
+        if self._known is None:
+            self._known = frozenset({v for t in self.tables.values() for v in t.values()}
+                                    | set(self.props))
+        return self._known
 
     def gene_props(self, canonical: str) -> dict[str, str]:
         """Properties collected for a canonical gene (symbol, UniProt, Entrez, …)."""

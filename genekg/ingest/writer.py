@@ -103,11 +103,11 @@ def merge_known_nodes(tx: Any, bundle: Bundle) -> dict[str, list[str]]:
         target: dict[str, str] = {}
         for value, graph_id in sorted(found["rows"] if found else []):
             target.setdefault(value, graph_id)  # one of several: the first id, in order
-        for value, graph_id in sorted(target.items()):
-            for nid in by_value[value]:
-                if graph_id != nid and nid in nodes:
-                    bundle.rename_node(label, nid, graph_id)
-                    merged.setdefault(f"{label} by {key}", []).append(f"{nid} -> {graph_id}")
+        renames = {nid: graph_id for value, graph_id in sorted(target.items())
+                   for nid in by_value[value] if nid != graph_id}
+        if renames:
+            bundle.rename_nodes(label, renames)
+            merged[f"{label} by {key}"] = [f"{a} -> {b}" for a, b in renames.items()]
     return merged
 
 

@@ -295,13 +295,6 @@ def fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
                  ) -> tuple[StackModel, np.ndarray]:
     """Cross-fit the grid on (x, y); return the best model and its out-of-fold scores.
     `step` is told each grid point's result and time."""
-    with booster_threads():
-        return _fit_boosters(x, y, names, seed, grid, folds, step)
-
-
-def _fit_boosters(x: np.ndarray, y: np.ndarray, names: list[str], seed: int,
-                  grid: tuple[dict[str, Any], ...], folds: int,
-                  step: Callable[[str], None] | None) -> tuple[StackModel, np.ndarray]:
     if len(y) < 4 * folds or len(set(y.tolist())) < 2:
         raise GenekgError(f"too few validation pairs ({len(y)}) to fit the stack",
                           hint="Use a larger network or a larger --val-frac.")
@@ -399,12 +392,6 @@ def spectral_at(a: sp.csr_matrix, dim: int, seed: int, tau: float) -> np.ndarray
 def fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
                   names: list[str], seed: int) -> tuple[StackModel, np.ndarray]:
     """Fit the grid on masked training rows; pick on validation; importances there."""
-    with booster_threads():
-        return _fit_on_masked(x, y, xv, yv, names, seed)
-
-
-def _fit_on_masked(x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
-                   names: list[str], seed: int) -> tuple[StackModel, np.ndarray]:
     best: tuple[float, dict[str, Any], HistGradientBoostingClassifier, np.ndarray] | None = None
     for params in MASKED_GRID:
         m = HistGradientBoostingClassifier(random_state=seed, **params).fit(x, y)
@@ -499,8 +486,9 @@ class Stack(LinkPredictor):
             x, yt = masked_training_rows(inputs, self.feats_, tau)
             if self.shuffle_labels:
                 yt = rng.permutation(yt)
-            model, oof = fit_on_masked(x, yt, self.feats_(pairs), y, self.feats_.names,
-                                       inputs.seed)
+            xv = self.feats_(pairs)
+            with booster_threads():
+                model, oof = fit_on_masked(x, yt, xv, y, self.feats_.names, inputs.seed)
         else:
             x = self.feats_(pairs)
             ya = y
@@ -510,8 +498,9 @@ class Stack(LinkPredictor):
                 ya = np.r_[y, np.zeros(len(hard))]
             if self.shuffle_labels:
                 ya = rng.permutation(ya)
-            model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed,
-                                      step=cache.step)
+            with booster_threads():
+                model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed,
+                                          step=cache.step)
             oof = oof[: len(y)]  # the validation pairs' own (calibration, auto, reports)
         self.model_ = model
         self.val_scores_ = oof

@@ -297,7 +297,7 @@ class ServerManager:
             shutil.rmtree(self.home)
         staging.rename(self.home)
         self.write_config()
-        self._set_initial_password(java, password)
+        self._set_initial_password(password)
         size = sum(f.stat().st_size for f in self.home.rglob("*") if f.is_file())
         info = {
             "neo4j": NEO4J_VERSION,
@@ -372,7 +372,7 @@ class ServerManager:
         (h / "conf").mkdir(parents=True, exist_ok=True)
         (h / "conf" / "neo4j.conf").write_text("\n".join(lines))
 
-    def _set_initial_password(self, java: Path, password: str | None) -> None:
+    def _set_initial_password(self, password: str | None) -> None:
         """Store the initial password as the hashed credential Neo4j reads on first start.
 
         `neo4j-admin dbms set-initial-password` takes the password as an argument, and the
@@ -382,7 +382,6 @@ class ServerManager:
         `user:SHA-256,<hash>,<salt>,<iterations>:`), and the system database takes the
         user from it when it is created.
         """
-        del java  # kept in the signature: install() checks for Java before it gets here
         from genekg.config import password_file
 
         if password is None:

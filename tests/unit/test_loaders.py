@@ -358,3 +358,19 @@ def test_lincs_consensus_signatures_land_on_their_drugbank_compounds(
     b = get_loader("lincs-consensus").load(bad, LoadOptions(id_maps=[gmap]))
     assert list(b.nodes["Drug"]) == ["DB00001"]
     assert b.issues.skipped == {"not a DrugBank id": 1}
+
+
+def test_renamed_nodes_take_their_relationships_with_them() -> None:
+    b = Bundle(source="t", release="1", files=[])
+    b.node("Drug", "BRD-K1", name="imatinib", broad_ids=["BRD-K1"])
+    b.node("Drug", "DB00619", drugbank_id="DB00619")
+    b.node("Gene", "9606:ABL1")
+    b.node("Gene", "9606:KIT")
+    b.edge("TARGETS", ("Drug", "BRD-K1"), ("Gene", "9606:ABL1"), sources=["hub"])
+    b.edge("TARGETS", ("Drug", "DB00619"), ("Gene", "9606:KIT"))
+    b.rename_nodes("Drug", {"BRD-K1": "DB00619"})
+    assert list(b.nodes["Drug"]) == ["DB00619"]
+    assert b.nodes["Drug"]["DB00619"] == {"drugbank_id": "DB00619", "name": "imatinib",
+                                          "broad_ids": ["BRD-K1"]}
+    assert b.edges[("TARGETS", "Drug", "Gene")] == {("DB00619", "9606:KIT"): {},
+                                                    ("DB00619", "9606:ABL1"): {"sources": ["hub"]}}

@@ -39,7 +39,7 @@ def test_initial_password_starts_no_process(monkeypatch: pytest.MonkeyPatch,
     for sub in ("conf", "data", "logs", "run"):
         (home / sub).mkdir(parents=True)
     m = mgr.ServerManager(mgr.ServerConfig(home=home))
-    m._set_initial_password(Path("/usr/bin/java"), 'pa"ss\\word-42')
+    m._set_initial_password('pa"ss\\word-42')
     record = (home / "data" / "dbms" / "auth.ini").read_text().strip()
     assert "word-42" not in record
     salt = bytes.fromhex(record.split(",")[2])
@@ -53,7 +53,7 @@ def test_initial_password_starts_no_process(monkeypatch: pytest.MonkeyPatch,
     # Once the server has created its system database, the file would be ignored: refuse.
     (home / "data" / "databases" / "system").mkdir(parents=True)
     with pytest.raises(mgr.ServerError, match="before the first start"):
-        m._set_initial_password(Path("/usr/bin/java"), "other")
+        m._set_initial_password("other")
 
 
 def test_server_environment_carries_no_client_secret(monkeypatch: pytest.MonkeyPatch,
