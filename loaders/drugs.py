@@ -98,6 +98,8 @@ class DrugsLoader:
             bundle.node("Drug", r["drugbank_id"], name=r["name"], drugbank_id=r["drugbank_id"],
                         type=r["type"], groups=r["groups"].split("|") if r["groups"] else None,
                         inchikey=r["inchikey"].removeprefix("InChIKey=") or None,
+                        # the structure itself: chemistry features of `expression` need it
+                        inchi=r.get("inchi") or None,
                         atc_codes=r.get("atc_codes") or None)
         req = ["drugbank_id", "category", "uniprot_id", "entrez_gene_id", "organism"]
         for lineno, r in read_table(prot_f, req):

@@ -7,13 +7,14 @@ import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 if TYPE_CHECKING:
     from genekg.expression.experiment import ExpressionReport
+    from genekg.loaders.lincs_consensus import ConsensusSignatures
 
 from genekg.cli.common import (
     SEED_MAX,
@@ -102,14 +103,26 @@ expr_app = typer.Typer(cls=GenekgGroup, help="Gene-expression prediction (MTRS +
 @expr_app.command("evaluate")
 def evaluate(
     ctx: typer.Context,
-    lincs: Path = typer.Option(..., "--lincs", help="LINCS GCTX/GCT file."),
-    cell: str = typer.Option(..., "--cell", help="Cell line (cell_id), e.g. A375, MCF7."),
+    lincs: Path = typer.Option(None, "--lincs", help="LINCS GCTX/GCT file (random split); "
+                               "consensi-drugbank.tsv.gz (compound split; default: the "
+                               "signatures `ingest lincs-consensus` stored in the graph)."),
+    cell: str = typer.Option(None, "--cell", help="Cell line (cell_id), e.g. A375, MCF7 "
+                             "(random split)."),
+    split: str = typer.Option("random", help="random: signatures of one cell line, seeded "
+                              "train/test (the paper's); compound: K-fold by compound on "
+                              "consensus signatures — compounds never profiled."),
+    folds: int = typer.Option(5, min=2, help="Folds of the compound split."),
+    id_maps: list[Path] = typer.Option([], "--id-map", help="Entrez -> symbol table for a "
+                                       "consensi file (default: geneinfo.tsv.gz beside it)."),
     genes: str = typer.Option(None, help="Target genes (symbols, comma-separated)."),
     n_genes: int = typer.Option(50, help="Random landmark genes in the graph if --genes "
                                 "is not given (paper: 300)."),
     sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v"),
     trees: int = typer.Option(300, help="Trees per forest (paper: 300)."),
-    learner: str = typer.Option("rf", help=LEARNER_HELP),
+    learner: str = typer.Option(None, help=LEARNER_HELP + " Default: rf (random split), "
+                                "ridge-mo (compound split)."),
+    mtrs: bool = typer.Option(False, "--mtrs", help="Compound split, ridge-mo: two-stage "
+                              "MTRS (stage-1 predictions of all genes feed stage 2)."),
     ensemble: int = typer.Option(7, help="Members of the baseline-ensemble control (seeds "
                                  "of the forests; 1 = no control)."),
     split_seeds: int = typer.Option(1, "--split-seeds", help="Repeat on this many seeded "
@@ -134,11 +147,22 @@ def evaluate(
         write_helps_predict,
     )
 
+    if split not in ("random", "compound"):
+        raise GenekgError(f"--split must be random or compound, not {split!r}")
+    learner = learner or ("ridge-mo" if split == "compound" else "rf")
     check_learner(learner)  # before reading signatures and the graph
     s = resolve_seed(ctx, seed)
+    set_names = tuple(x.strip() for x in sets.split(",") if x.strip())
+    if split == "compound":
+        _evaluate_compound(ctx, lincs, id_maps, folds=folds, sets=set_names, learner=learner,
+                           mtrs=mtrs, trees=trees, ensemble=ensemble, jobs=jobs, dim=dim,
+                           seed=s, out=out)
+        return
+    if lincs is None or cell is None:
+        raise GenekgError("the random split needs --lincs <GCTX/GCT> and --cell",
+                          hint="Or --split compound for consensus signatures per compound.")
     out.mkdir(parents=True, exist_ok=True)
     target = [g.strip() for g in genes.split(",")] if genes else None
-    set_names = tuple(x.strip() for x in sets.split(",") if x.strip())
     reports, t0 = [], time.monotonic()
     with open_db(ctx) as db, err_console.status("…") as status:
         say = status.update if console.is_terminal else _plain_progress()
@@ -256,3 +280,157 @@ def train(
     console.print(f"trained {1 + len(rec.config['sets'])} MTRS models for "
                   f"{len(rec.config['genes'])} genes on {rec.data['n_signatures']} signatures "
                   f"-> {out}")
+
+
+def _consensus(db: Any, lincs: Path | None, id_maps: list[Path]) -> ConsensusSignatures:
+    """Signatures from --lincs (a consensi file) or else from the graph."""
+    from genekg.expression.compound import signatures_from_graph
+    from genekg.loaders.lincs_consensus import read_consensus
+
+    if lincs is None:
+        return signatures_from_graph(db)
+    maps = id_maps or [p for p in [lincs.parent / "geneinfo.tsv.gz"] if p.exists()]
+    return read_consensus(lincs, maps)
+
+
+def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Path], *,
+                       folds: int, sets: tuple[str, ...], learner: str, mtrs: bool,
+                       trees: int, ensemble: int, jobs: int, dim: int, seed: int,
+                       out: Path) -> None:
+    """`expression evaluate --split compound`: every model, K folds by compound, the tables
+    and the run record."""
+    from genekg.expression.compound import (
+        build_blocks,
+        pull_compound_graph,
+        run_compound_experiment,
+    )
+    from genekg.record import RunRecord
+
+    unknown = [n for n in sets if n not in FEATURE_SETS]
+    if unknown:
+        raise GenekgError(f"unknown feature set(s) {unknown}", hint=", ".join(FEATURE_SETS))
+    t0 = time.monotonic()
+    with open_db(ctx) as db, err_console.status("…") as status:
+        say = status.update if console.is_terminal else _plain_progress()
+        say("reading signatures")
+        sig = _consensus(db, lincs, id_maps)
+        say("pulling drugs, targets, the interaction network and pathways")
+        graph = pull_compound_graph(db, with_kg=True)
+        landmarks = [f"9606:{g}" for g in sig.symbols]
+        blocks = build_blocks(graph, sig.drugs, landmarks, sets=sets, seed=seed, dim=dim,
+                              db=db, progress=say)
+    in_graph = sum(d in graph.names for d in sig.drugs)
+    t1 = time.monotonic()
+    with err_console.status("…") as status:
+        say = status.update if console.is_terminal else _plain_progress()
+        rep = run_compound_experiment(blocks, sig.values, sig.symbols, folds=folds,
+                                      seed=seed, learner=learner, mtrs=mtrs, trees=trees,
+                                      ensemble=ensemble, n_jobs=jobs, progress=say)
+    total = time.monotonic() - t0
+    files = rep.save(out)
+    summary = rep.summary()
+    _compound_table(summary, len(sig.symbols), f"expression of compounds never profiled — "
+                    f"{len(sig.drugs):,} compounds ({int(blocks.has_targets.sum()):,} with "
+                    f"targets in the graph, {int(blocks.has_structure.sum()):,} with a "
+                    f"structure), {len(sig.symbols)} landmark genes, {folds} folds by "
+                    f"compound, {learner}{' MTRS' if mtrs else ''}, seed {seed}")
+    _compound_subsets(summary, len(sig.symbols))
+    if rep.explanations:
+        table = Table(title="genes the graph helps most over chemistry (graph model's "
+                      "heaviest columns)", title_justify="left")
+        for c in ("gene", "R² graph", "R² chemistry", "carried by"):
+            table.add_column(c)
+        for e in rep.explanations[:10]:
+            table.add_row(e["gene"], f"{e['r2_graph']:.3f}", f"{e['r2_chemistry']:.3f}",
+                          e["carried_by"])
+        console.print(table)
+    console.print(_verdict(summary))
+    rec = RunRecord(command="expression evaluate --split compound",
+                    run_id=out.name, seed=seed,
+                    config={"split": "compound", **rep.config, "dim": dim,
+                            "lincs": str(lincs) if lincs else "graph"},
+                    data={"compounds": len(sig.drugs), "genes": len(sig.symbols),
+                          "compounds_in_graph": in_graph,
+                          "with_targets": int(blocks.has_targets.sum()),
+                          "with_structure": int(blocks.has_structure.sum()),
+                          "signatures_sha256": _fingerprint(sig.values),
+                          "network_edges": int(graph.adj.nnz // 2),
+                          "pathways": len(graph.pathways)},
+                    metrics={"summary": summary, "feature_seconds": blocks.seconds,
+                             "fit_seconds": time.monotonic() - t1,
+                             "peak_rss_mib": _peak_mib()},
+                    seconds=total)
+    rec.write(out)
+    err_console.print(f"total {total:.0f} s (features {t1 - t0:.0f} s); peak memory "
+                      f"{_peak_mib():.0f} MiB")
+    console.print(f"written: {out}/ " + ", ".join(f.name for f in files) + ", run.json")
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fingerprint(values: object) -> str:
+    import hashlib
+
+    import numpy as np
+
+    return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
+
+
+def _compound_table(summary: list[dict[str, Any]], g: int, title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for c in ("model", "mean R²", "median R²", "mean r", "r per compound", "wins vs mean",
+              "wins vs chemistry", "sign p", "Wilcoxon p", "s"):
+        table.add_column(c, justify="left" if c == "model" else "right")
+    for row in summary:
+        r = dict(row)
+        chem = (f"{r['wins_vs_chemistry[all]']}/{g}", f"{r['sign_p_vs_chemistry[all]']:.2g}",
+                f"{r['wilcoxon_p_vs_chemistry[all]']:.2g}") \
+            if "wins_vs_chemistry[all]" in r else ("", "", "")
+        table.add_row(str(r["model"]), f"{r['mean_r2']:.4f}", f"{r['median_r2']:.4f}",
+                      f"{r['mean_r']:.3f}", f"{r['compound_r']:.3f}",
+                      f"{r['wins_vs_mean[all]']}/{g}" if "wins_vs_mean[all]" in r else "",
+                      *chem, f"{r['seconds']:.0f}")
+    console.print(table)
+
+
+def _compound_subsets(summary: list[dict[str, Any]], g: int) -> None:
+    """R² and wins vs chemistry, per gene, over compounds with ≥ 1 target and with none."""
+    table = Table(title="by compound: with ≥ 1 target in the graph / with none",
+                  title_justify="left")
+    for c in ("model", "R² [targets]", "wins vs chemistry", "sign p", "R² [none]",
+              "wins vs chemistry ", "sign p "):
+        table.add_column(c, justify="left" if c == "model" else "right")
+    for row in summary:
+        r = dict(row)
+        cells = [str(r["model"])]
+        for k in ("targets", "no_targets"):
+            if f"mean_r2[{k}]" not in r:
+                cells += ["", "", ""]
+                continue
+            cells.append(f"{r[f'mean_r2[{k}]']:.4f}")
+            w = r.get(f"wins_vs_chemistry[{k}]")
+            cells += ([f"{w}/{g}", f"{r[f'sign_p_vs_chemistry[{k}]']:.2g}"]
+                      if w is not None else ["", ""])
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _verdict(summary: list[dict[str, Any]]) -> str:
+    """One sentence: does the graph help for unseen compounds, and which model shows it."""
+    rows = {str(r["model"]): r for r in summary}
+    graphy = [m for m in ("stacking", "graph+chem", "core+chem", "graph") if m in rows]
+    if not graphy or "chemistry" not in rows:
+        return "no graph model was run"
+    best = max(graphy, key=lambda m: float(rows[m]["mean_r2"]))
+    r = rows[best]
+    frac = float(r["win_frac_vs_chemistry[all]"])
+    p = float(r["sign_p_vs_chemistry[all]"])
+    helps = frac > 0.5 and p < 0.01
+    alone = (f"; graph alone: R² {float(rows['graph']['mean_r2']):.4f}"
+             if "graph" in rows else "")
+    return (f"[bold]{'the graph helps' if helps else 'the graph does not help'}[/] for "
+            f"compounds never profiled: {best} (mean R² {float(r['mean_r2']):.4f}) beats "
+            f"chemistry alone (R² {float(rows['chemistry']['mean_r2']):.4f}) on "
+            f"{frac:.0%} of genes (sign p {p:.2g}){alone}")

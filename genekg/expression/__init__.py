@@ -10,7 +10,9 @@ from genekg.errors import GenekgError
 LEARNERS = {"rf": "random forest, all features per split (the paper's)",
             "extra": "extremely randomised trees, sqrt(p) features per split (faster)",
             "extra-mo": "extra as multi-output forests: one per fold for stage 1, one for "
-                        "stage 2, over all genes at once (fastest)"}
+                        "stage 2, over all genes at once (fastest forest)",
+            "ridge-mo": "kernel ridge over feature blocks, all genes at once, penalty per "
+                        "gene by leave-one-out (compound split only; its default)"}
 
 
 def check_learner(name: str) -> str:

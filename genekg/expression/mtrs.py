@@ -69,6 +69,8 @@ class MTRS:
 
     def __post_init__(self) -> None:
         check_learner(self.learner)
+        if self.learner == "ridge-mo":  # not a forest: genekg.expression.blockridge
+            raise GenekgError("ridge-mo runs the compound split only (--split compound)")
 
     def _forest(self, salt: int, n_jobs: int = 1) -> Forest:
         rs = self.seed + self.forest_seed * 1_000_003 + salt
@@ -125,7 +127,9 @@ class MTRS:
                            g, "stage 2", progress)
             pred = np.column_stack([p for p, _ in s2])
             imp = np.vstack([i for _, i in s2])
-        r2 = np.array([r2_score(y_te[:, j], pred[:, j]) for j in range(g)])
+        # y_te may have no rows: a caller that scores elsewhere hands no test targets over
+        r2 = (np.array([r2_score(y_te[:, j], pred[:, j]) for j in range(g)])
+              if len(y_te) == len(pred) else np.full(g, np.nan))
         return MTRSResult(pred, s1_te, imp, r2)
 
     def _stage1_multi(self, x_tr: np.ndarray, y_tr: np.ndarray, x_te: np.ndarray,
