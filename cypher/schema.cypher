@@ -14,6 +14,7 @@ CREATE INDEX gene_symbol IF NOT EXISTS FOR (n:Gene) ON (n.symbol);
 CREATE INDEX gene_organism IF NOT EXISTS FOR (n:Gene) ON (n.organism);
 CREATE INDEX drug_name IF NOT EXISTS FOR (n:Drug) ON (n.name);
 CREATE INDEX drug_inchikey IF NOT EXISTS FOR (n:Drug) ON (n.inchikey);
+CREATE INDEX drug_drugbank_id IF NOT EXISTS FOR (n:Drug) ON (n.drugbank_id);
 CREATE INDEX cell_line_name IF NOT EXISTS FOR (n:CellLine) ON (n.name);
 CREATE INDEX profile_dataset IF NOT EXISTS FOR (n:ExpressionProfile) ON (n.dataset);
 CREATE INDEX source_name IF NOT EXISTS FOR (n:Source) ON (n.name);

@@ -316,6 +316,7 @@ def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Pat
         sig = _consensus(db, lincs, id_maps)
         say("pulling drugs, targets, the interaction network and pathways")
         graph = pull_compound_graph(db, with_kg=True)
+        sig.drugs = graph.node_ids(sig.drugs)
         landmarks = [f"9606:{g}" for g in sig.symbols]
         blocks = build_blocks(graph, sig.drugs, landmarks, sets=sets, seed=seed, dim=dim,
                               db=db, progress=say)
@@ -434,3 +435,98 @@ def _verdict(summary: list[dict[str, Any]]) -> str:
             f"compounds never profiled: {best} (mean R² {float(r['mean_r2']):.4f}) beats "
             f"chemistry alone (R² {float(rows['chemistry']['mean_r2']):.4f}) on "
             f"{frac:.0%} of genes (sign p {p:.2g}){alone}")
+
+
+@expr_app.command("predict")
+def predict(
+    ctx: typer.Context,
+    drug: str = typer.Option(..., "--drug", help="DrugBank id (DB00619) or drug name."),
+    model: str = typer.Option("graph+chem", help="graph+chem (best in the compound "
+                              "split), stacking, core+chem, graph, chemistry."),
+    lincs: Path = typer.Option(None, "--lincs", help="consensi-drugbank.tsv.gz to train on "
+                               "(default: the signatures stored in the graph)."),
+    id_maps: list[Path] = typer.Option([], "--id-map", help="Entrez -> symbol table for "
+                                       "--lincs (default: geneinfo.tsv.gz beside it)."),
+    sets: str = typer.Option("cn,lpi,ent,le,lle,dw,n2v", help="Similarity sets the graph "
+                             "models read."),
+    dim: int = typer.Option(32),
+    seed: int = typer.Option(None, min=0, max=SEED_MAX,
+                              help="Seed (default: global --seed, else drawn and printed)."),
+    out: Path = typer.Option(None, help="TSV of the signature (default "
+                             "runs/expression-predict-<drug>.tsv)."),
+    to_graph: bool = typer.Option(False, "--to-graph", help="Also store it on the Drug "
+                                  "node as `predicted_signature` (+ its provenance)."),
+    top: int = typer.Option(15, help="Genes shown (largest |z|)."),
+) -> None:
+    """Predict the landmark L1000 signature of a compound from its targets in the graph
+    (and its structure): fitted on every profiled compound but this one, with the evidence
+    — targets, their pathways, the profiled compounds it resembles."""
+    import numpy as np
+
+    from genekg.expression.compound import predict_signature, pull_compound_graph, resolve_drug
+    from genekg.linkpred.runs import check_output_file
+
+    s = resolve_seed(ctx, seed)
+    set_names = tuple(x.strip() for x in sets.split(",") if x.strip())
+    unknown = [n for n in set_names if n not in FEATURE_SETS]
+    if unknown:
+        raise GenekgError(f"unknown feature set(s) {unknown}", hint=", ".join(FEATURE_SETS))
+    with open_db(ctx) as db, err_console.status("…") as status:
+        say = status.update if console.is_terminal else _plain_progress()
+        graph = pull_compound_graph(db, with_kg=bool(set_names))
+        drug_id = resolve_drug(graph, drug)
+        if out is None:
+            out = Path("runs") / f"expression-predict-{drug_id}.tsv"
+            out.parent.mkdir(parents=True, exist_ok=True)
+        check_output_file(out, "--out")
+        sig = _consensus(db, lincs, id_maps)
+        sig.drugs = graph.node_ids(sig.drugs)
+        pred = predict_signature(graph, sig, drug_id, model=model, sets=set_names, seed=s,
+                                 db=db, progress=say)
+        if to_graph:
+            meta = json.dumps({"model": pred.model, "seed": s, "trained_on": pred.n_train,
+                               "genes": "Dataset lincs:consensi-drugbank genes_symbol",
+                               "sets": list(set_names)})
+            db.run("expression/write_predicted_signature",
+                   {"drug": drug_id, "values": [float(v) for v in pred.values],
+                    "genes": pred.genes, "meta": meta})
+    order = np.argsort(-np.abs(pred.values))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w") as fh:
+        fh.write("gene\tpredicted_z\trank_abs" + ("\tmeasured_z" if pred.measured is not None
+                                                    else "") + "\n")
+        rank = np.empty(len(order), dtype=int)
+        rank[order] = np.arange(1, len(order) + 1)
+        for j, g in enumerate(pred.genes):
+            fh.write(f"{g}\t{pred.values[j]:.4f}\t{rank[j]}"
+                     + (f"\t{pred.measured[j]:.4f}" if pred.measured is not None else "")
+                     + "\n")
+    console.print(f"[bold]{pred.name}[/] ({pred.drug}) — predicted landmark signature, "
+                  f"model {pred.model}, trained on {pred.n_train:,} profiled compounds "
+                  "(moderated z-scores)")
+    console.print("targets in the graph: " + (", ".join(pred.targets) or "none"))
+    if pred.pathways:
+        console.print("their pathways: " + "; ".join(f"{p} ({share:.0%} of targets)"
+                                                     for p, share in pred.pathways))
+    table = Table(title=f"genes with the largest predicted |z| (of {len(pred.genes)})",
+                  title_justify="left")
+    for c in ("gene", "predicted z", *(["measured z"] if pred.measured is not None else [])):
+        table.add_column(c, justify="left" if c == "gene" else "right")
+    for j in order[:top]:
+        table.add_row(pred.genes[j], f"{pred.values[j]:+.3f}",
+                      *([f"{pred.measured[j]:+.3f}"] if pred.measured is not None else []))
+    console.print(table)
+    near = Table(title="profiled compounds it resembles most (the model's kernel)",
+                 title_justify="left")
+    for c in ("drug", "name", "similarity", "shared targets"):
+        near.add_column(c)
+    for n in pred.neighbours:
+        near.add_row(n["drug"], n["name"], f"{n['similarity']:.3f}",
+                     ", ".join(n["shared_targets"][:8]) or "-")
+    console.print(near)
+    if pred.measured is not None:
+        r = float(np.corrcoef(pred.values, pred.measured)[0, 1])
+        err_console.print(f"{pred.drug} is profiled: its own signature was left out of "
+                          f"training; Pearson r with the measured one: {r:.3f}")
+    console.print(f"written: {out}" + (f"; stored on (:Drug {{id: '{drug_id}'}})."
+                                       "predicted_signature" if to_graph else ""))

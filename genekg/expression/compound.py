@@ -64,10 +64,16 @@ class CompoundGraph:
     pathways: list[str]
     membership: sp.csr_matrix  # genes × pathways (0/1)
     kg: KG | None = None
+    by_drugbank: dict[str, str] = field(default_factory=dict)  # DrugBank id -> node id
     gene_index: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.gene_index = {g: i for i, g in enumerate(self.genes)}
+
+    def node_ids(self, drugs: list[str]) -> list[str]:
+        """Graph ids for DrugBank ids (a DrugBank drug merged onto a LINCS node by InChIKey
+        lives under that node's id); unknown ids are returned as they are."""
+        return [d if d in self.names else self.by_drugbank.get(d, d) for d in drugs]
 
 
 def pull_compound_graph(db: Database, *, taxon: int = 9606, with_kg: bool = True
@@ -107,7 +113,9 @@ def pull_compound_graph(db: Database, *, taxon: int = 9606, with_kg: bool = True
                 mem_cols.append(pj[kg.nodes[b]])
     membership = sp.csr_matrix((np.ones(len(mem_rows)), (mem_rows, mem_cols)),
                                shape=(len(genes), len(pathways)))
-    return CompoundGraph(names, inchi, targets, genes, adj, pathways, membership, kg)
+    by_drugbank = {r[4]: r[0] for r in rows if len(r) > 4 and r[4]}
+    return CompoundGraph(names, inchi, targets, genes, adj, pathways, membership, kg,
+                         by_drugbank)
 
 
 def _symmetric(edges: np.ndarray, n: int) -> sp.csr_matrix:
@@ -571,9 +579,12 @@ def _taxon_prefix(graph: CompoundGraph) -> str:
 
 
 def resolve_drug(graph: CompoundGraph, name: str) -> str:
-    """A Drug id for an id or a name (case-insensitive); GenekgError listing near misses."""
+    """A Drug id for an id, a DrugBank id or a name (case-insensitive); GenekgError listing
+    near misses."""
     if name in graph.names:
         return name
+    if name in graph.by_drugbank:
+        return graph.by_drugbank[name]
     hits = [d for d, n in graph.names.items() if n and n.lower() == name.lower()]
     if len(hits) == 1:
         return hits[0]

@@ -77,7 +77,10 @@ def _existing_nodes_query(label: str) -> str:
 
 # Nodes that one compound or gene may carry under different ids from different sources:
 # a node with the same value of this property already in the graph is the same node.
-MERGE_KEYS = {"Drug": "inchikey"}
+# Keys that identify one compound across sources, tried in order: a structure, then the
+# DrugBank id a merged node kept (a DrugBank drug merged onto a LINCS node by InChIKey is
+# found again by its DrugBank id, e.g. by the consensus signatures).
+MERGE_KEYS: dict[str, tuple[str, ...]] = {"Drug": ("inchikey", "drugbank_id")}
 
 
 def _merge_query(label: str, key: str) -> str:
@@ -91,24 +94,34 @@ def merge_known_nodes(tx: Any, bundle: Bundle) -> dict[str, list[str]]:
     (e.g. a Repurposing Hub compound by InChIKey onto its DrugBank node), so that one
     compound never becomes two nodes. Returns the renames, `old -> new`, per label."""
     merged: dict[str, list[str]] = {}
-    for label, key in MERGE_KEYS.items():
-        nodes = bundle.nodes.get(label, {})
-        by_value: dict[str, list[str]] = {}
-        for nid, props in nodes.items():
-            if props.get(key):
-                by_value.setdefault(str(props[key]), []).append(nid)
-        if not by_value:
-            continue
-        found = tx.run(_merge_query(label, key), values=sorted(by_value)).single()
-        target: dict[str, str] = {}
-        for value, graph_id in sorted(found["rows"] if found else []):
-            target.setdefault(value, graph_id)  # one of several: the first id, in order
-        renames = {nid: graph_id for value, graph_id in sorted(target.items())
-                   for nid in by_value[value] if nid != graph_id}
-        if renames:
-            bundle.rename_nodes(label, renames)
-            merged[f"{label} by {key}"] = [f"{a} -> {b}" for a, b in renames.items()]
+    for label, keys in MERGE_KEYS.items():
+        for key in keys:
+            renames = _known_ids(tx, bundle, label, key)
+            if renames:
+                bundle.rename_nodes(label, renames)
+                merged[f"{label} by {key}"] = [f"{a} -> {b}" for a, b in renames.items()]
     return merged
+
+
+def _known_ids(tx: Any, bundle: Bundle, label: str, key: str) -> dict[str, str]:
+    """`bundle id -> graph id` for the bundle's `label` nodes whose `key` value a graph node
+    of another id holds (none where a node of the bundle's own id holds it)."""
+    by_value: dict[str, list[str]] = {}
+    for nid, props in bundle.nodes.get(label, {}).items():
+        if props.get(key):
+            by_value.setdefault(str(props[key]), []).append(nid)
+    if not by_value:
+        return {}
+    found = tx.run(_merge_query(label, key), values=sorted(by_value)).single()
+    holders: dict[str, list[str]] = {}
+    for value, graph_id in sorted(found["rows"] if found else []):
+        holders.setdefault(value, []).append(graph_id)
+    renames: dict[str, str] = {}
+    for value, ids in holders.items():
+        for nid in by_value[value]:
+            if nid not in ids:  # one of several holders: the first id, in order
+                renames[nid] = ids[0]
+    return renames
 
 
 def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],

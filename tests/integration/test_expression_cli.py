@@ -106,3 +106,63 @@ def test_expression_train_saves_models(kg_db: Database, shared_data: Path,
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["command"] == "expression train" and record["seed"] == 2
     assert record["data"]["n_signatures"] == 377 and len(record["data"]["lincs_sha256"]) == 64
+
+
+def test_compound_split_and_prediction_for_an_unprofiled_compound(
+        kg_db: Database, shared_data: Path, tmp_path: Path) -> None:
+    """Issue 26 on real data: human BioGRID c2 + DrugBank + the consensus signatures (last
+    in this module: it adds drugs to the sample graph)."""
+    gm = shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz"
+    um = shared_data / "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"
+    human = (shared_data / "biogrid/GreenCUBIC_BioGRID-PPI/"
+             "Homo_sapiens-4.2.192_ID_9606_c2_positive_interactions.tsv")
+    for args in (["biogrid", str(human), "--id-map", str(um)],
+                 ["drugs", str(shared_data / "drug_targets/dhimmel_drugbank"), "--id-map",
+                  str(gm), "--id-map", str(um)],
+                 ["lincs-consensus", str(shared_data / "lincs/dhimmel_lincs/"
+                                         "consensi-drugbank.tsv.gz"), "--id-map", str(gm)]):
+        r = runner.invoke(app, ["ingest", *args])
+        assert r.exit_code == 0, r.output
+    # DrugBank's sorafenib merged onto the sample's LINCS node by InChIKey; its consensus
+    # signature found that node by DrugBank id: one node with targets and signature
+    rows = kg_db.run("MATCH (d:Drug {drugbank_id: 'DB00398'}) RETURN d.id AS id, "
+                     "size(d.consensus_signature) AS n, COUNT { (d)-[:TARGETS]->() } AS t")
+    assert len(rows) == 1 and rows[0]["id"].startswith("BRD-") and rows[0]["n"] == 978
+    assert rows[0]["t"] > 0
+    out = tmp_path / "compound"
+    r = runner.invoke(app, ["expression", "evaluate", "--split", "compound", "--sets",
+                            "cn,le", "--folds", "3", "--seed", "2", "--out", str(out)],
+                      terminal_width=250)
+    assert r.exit_code == 0, r.output
+    assert "compounds never profiled" in r.output
+    summary = pd.read_csv(out / "summary.csv").set_index("model")
+    assert list(summary.index) == ["mean", "chemistry", "graph", "graph+chem", "core+chem",
+                                   "member:cn", "member:le", "stacking"]
+    # real signal: structure predicts unseen compounds' signatures better than the mean
+    assert summary.loc["chemistry", "win_frac_vs_mean[all]"] > 0.8
+    assert summary.loc["mean", "mean_r2"] < 0.01
+    record = json.loads((out / "run.json").read_text())
+    assert record["seed"] == 2 and record["data"]["compounds"] == 1170
+    assert record["data"]["with_targets"] > 800 and record["config"]["learner"] == "ridge-mo"
+    assert len(pd.read_csv(out / "r2_per_gene.csv")) == 978
+
+    tsv = tmp_path / "rego.tsv"
+    r = runner.invoke(app, ["expression", "predict", "--drug", "regorafenib", "--model",
+                            "core+chem", "--sets", "", "--seed", "2", "--out", str(tsv),
+                            "--to-graph"], terminal_width=250)
+    assert r.exit_code == 0, r.output
+    assert "sorafenib" in r.output.lower(), r.output  # closest relative: kinases, scaffold
+    pred = pd.read_csv(tsv, sep="\t")
+    assert len(pred) == 978 and sorted(pred["rank_abs"]) == list(range(1, 979))
+    stored = kg_db.run("MATCH (d:Drug {drugbank_id: 'DB08896'}) "
+                       "RETURN size(d.predicted_signature) "
+                       "AS n, d.predicted_signature_meta AS meta")[0]
+    assert stored["n"] == 978 and json.loads(stored["meta"])["model"] == "core+chem"
+    r = runner.invoke(app, ["expression", "predict", "--drug", "DB00398", "--model",
+                            "core+chem", "--sets", "", "--seed", "2", "--out",
+                            str(tmp_path / "sorafenib.tsv")], terminal_width=250)
+    assert r.exit_code == 0, r.output
+    assert "left out of training" in r.output
+    r = runner.invoke(app, ["expression", "predict", "--drug", "nosuchdrug", "--sets", "",
+                            "--seed", "2", "--out", str(tmp_path / "x.tsv")])
+    assert r.exit_code == 1 and "no drug 'nosuchdrug'" in r.output
