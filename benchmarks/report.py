@@ -224,6 +224,42 @@ def expression_paper(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def expression_compound(name: str) -> str:
+    """Expression of compounds never profiled (benchmarks/bench_expression_compound.py)."""
+    d = json.loads((RES / f"{name}.json").read_text())
+    n = d["data"]
+    g = n["genes"]
+    feats = ", ".join(f"{k} {v:.0f}" for k, v in d["feature_seconds"].items())
+    lines = [f"## Expression of compounds never profiled — {name}", "",
+             f"`{d['command']}`: {n['compounds']:,} compounds × {g} landmark genes "
+             f"(consensus L1000 signatures), {n['with_targets']:,} with targets in the graph, "
+             f"{n['with_structure']:,} with a structure; 5 folds by compound. Total "
+             f"{d['seconds_total']} s (features, s: {feats}; fits {d['fit_seconds']} s), peak "
+             f"RSS {d['peak_rss_mib']} MiB (genekg) / {d['server_rss_mib'] or 0:.0f} MiB "
+             "(server). R² and r per gene over all compounds' out-of-fold predictions; "
+             "wins: genes where the model's R² beats the reference's.", "",
+             "| model | mean R² | median R² | mean r | r per compound | wins vs mean | wins vs "
+             "chemistry (sign p, Wilcoxon p) | R² [≥1 target] | R² [no target] | s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in d["summary"]:
+        chem = (f"{r['wins_vs_chemistry[all]']}/{g} ({r['sign_p_vs_chemistry[all]']:.2g}, "
+                f"{r['wilcoxon_p_vs_chemistry[all]']:.2g})"
+                if "wins_vs_chemistry[all]" in r else "")
+        mean = f"{r['wins_vs_mean[all]']}/{g}" if "wins_vs_mean[all]" in r else ""
+        lines.append(f"| {r['model']} | {r['mean_r2']:.4f} | {r['median_r2']:.4f} | "
+                     f"{r['mean_r']:.3f} | {r['compound_r']:.3f} | {mean} | {chem} | "
+                     f"{r.get('mean_r2[targets]', float('nan')):.4f} | "
+                     f"{r.get('mean_r2[no_targets]', float('nan')):.4f} | "
+                     f"{r['seconds']:.0f} |")
+    if d.get("explanations"):
+        lines += ["", "Genes the graph helps most over chemistry, with the graph model's "
+                  "heaviest columns:", "", "| gene | R² graph | R² chemistry | carried by |",
+                  "|---|---|---|---|"]
+        lines += [f"| {e['gene']} | {e['r2_graph']:.3f} | {e['r2_chemistry']:.3f} | "
+                  f"{e['carried_by']} |" for e in d["explanations"]]
+    return "\n".join(lines) + "\n"
+
+
 def scale(name: str) -> str:
     """The synthetic 20k-gene / 1M-edge run end to end (benchmarks/bench_scale.py)."""
     d = json.loads((RES / f"{name}.json").read_text())
@@ -367,6 +403,8 @@ def main() -> None:
         parts.append(experiment(folder.name))
     for name in sorted(p.stem for p in RES.glob("expression_paper_*.json")):
         parts.append(expression_paper(name))
+    for name in sorted(p.stem for p in RES.glob("expression_compound_*.json")):
+        parts.append(expression_compound(name))
     for name in sorted(p.stem for p in RES.glob("scale_synthetic_*.json")):
         parts.append(scale(name))
     for name in sorted(p.stem for p in RES.glob("gne_speed_*.json")):

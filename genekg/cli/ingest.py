@@ -43,6 +43,25 @@ def print_report(report: LoadReport) -> None:
         for ns, n in issues["unmapped"].items():
             t.add_row(ns, f"{n:,}", ", ".join(issues["unmapped_examples"].get(ns, [])))
         console.print(t)
+    for what, d in report.release_diff.items():
+        rel, taxon = what.split(" ", 1)
+        t = Table(title=f"{report.source}@{report.release} against "
+                  f"{', '.join(sorted(d['earlier']))} ({rel}, taxon {taxon})",
+                  title_justify="left")
+        t.add_column("change")
+        t.add_column("count", justify="right")
+        t.add_column("e.g.")
+        t.add_row("pairs new in this release", f"{d['new_pairs']:,}",
+                  ", ".join(d["new_examples"]))
+        t.add_row("pairs of earlier releases absent from it", f"{d['absent_pairs']:,}",
+                  ", ".join(d["absent_examples"]))
+        t.add_row("pairs in both", f"{d['kept_pairs']:,}", "")
+        t.add_row("genes new (first pair in this release)", f"{d['new_genes']:,}",
+                  ", ".join(d["new_gene_examples"]))
+        t.add_row("genes with no pair in this release", f"{d['absent_genes']:,}", "")
+        console.print(t)
+        console.print(f"list them: genekg query release_diff -p old=<earlier> -p "
+                      f"new={report.source}@{report.release} -p limit=100", highlight=False)
     for what, renames in report.merged.items():
         console.print(f"merged onto existing nodes ({what}): {len(renames):,}, e.g. "
                       + ", ".join(renames[:3]))

@@ -47,6 +47,9 @@ class LoadReport:
     conflicts: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     updated_existing: bool = False
     merged: dict[str, list[str]] = field(default_factory=dict)  # "Drug by inchikey": [a -> b]
+    # Against the earlier releases of the source in the graph, per "<REL> <taxon>": pairs
+    # and genes new in this release, those it no longer holds (empty on a first release).
+    release_diff: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def relationships(self) -> int:
@@ -122,6 +125,26 @@ def _known_ids(tx: Any, bundle: Bundle, label: str, key: str) -> dict[str, str]:
             if nid not in ids:  # one of several holders: the first id, in order
                 renames[nid] = ids[0]
     return renames
+
+
+def release_diff(tx: Any, bundle: Bundle, tag: str) -> dict[str, dict[str, Any]]:
+    """What this load changes against the earlier releases of its source already in the
+    graph (run after its writes, inside its transaction), for every gene-gene relationship
+    type and organism of the bundle: pairs new in this release and pairs of earlier
+    releases absent from it, with the genes that gained or lost all their pairs."""
+    out: dict[str, dict[str, Any]] = {}
+    for (rel, sl, el), table in sorted(bundle.edges.items()):
+        if (sl, el) != ("Gene", "Gene") or not table:
+            continue
+        # the type is checked against the schema before it is formatted in
+        query = load_query("ingest/release_diff").text.replace("{rel}", check_rel(rel, sl, el))
+        for taxon in sorted({s.split(":", 1)[0] for s, _ in table}):
+            if not taxon.isdigit():
+                continue
+            row = tx.run(query, tag=tag, prefix=f"{bundle.source}@", t=int(taxon)).single()
+            if row is not None and row["earlier"]:
+                out[f"{rel} {taxon}"] = row.data()
+    return out
 
 
 def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
@@ -307,9 +330,10 @@ def _ingest_once(
             done += len(table) - len(new) - len(mark)
             added[key] = len(new)
             existing[key] = len(table) - len(new)
+        diff = release_diff(tx, bundle, tag)
         seconds = time.monotonic() - t0
         tx.run(
-            load_query("ingest/source").text,
+            load_query("ingest/source").text, diff=json.dumps(diff) if diff else None,
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
             maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
@@ -335,4 +359,5 @@ def _ingest_once(
         files=[str(f) for f in bundle.files], sha256=sha, seconds=time.monotonic() - t0,
         added=added, existing=existing, issues=bundle.issues.as_dict(),
         conflicts=conflicts, updated_existing=update_existing, merged=merged,
+        release_diff=diff,
     )

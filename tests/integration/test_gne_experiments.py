@@ -54,6 +54,52 @@ def _evaluate(tmp_path: Path, *args: str) -> tuple[pd.DataFrame, dict[str, Any]]
     return pd.read_csv(out / "results.csv"), record["config"]
 
 
+def test_second_release_records_and_lists_what_changed(yeast_db: Database, shared_data: Path,
+                                                       tmp_path: Path) -> None:
+    """The 4.3.195 load diffed itself against 4.2.191 (issue 25): its counts equal the set
+    differences of the two releases as `pull_network` reads them, and `query release_diff`
+    lists exactly those pairs."""
+    def pairs(release: str) -> set[frozenset[str]]:
+        net = pull_network(yeast_db, YEAST, source="biogrid", release=release)
+        return {frozenset((net.genes[a], net.genes[b])) for a, b in net.edges}
+
+    old, new = pairs("4.2.191"), pairs("4.3.195")
+    rows = {r["release"]: r["d"] for r in yeast_db.run(
+        "MATCH (s:Source {name: 'biogrid'}) RETURN s.release AS release, "
+        "s.release_diff AS d")}
+    assert rows["4.2.191"] is None  # the first release has nothing to be diffed against
+    d = json.loads(rows["4.3.195"])["INTERACTS_WITH 559292"]
+    assert d["earlier"] == ["biogrid@4.2.191"]
+    assert (d["new_pairs"], d["absent_pairs"], d["kept_pairs"]) == (
+        len(new - old), len(old - new), len(new & old))
+    assert d["new_pairs"] > 0
+    genes = {g for p in new for g in p} - {g for p in old for g in p}
+    assert d["new_genes"] == len(genes)
+    r = runner.invoke(app, ["query", "release_diff", "-p", "old=4.2.191", "-p",
+                            "new=biogrid@4.3.195", "-p", "limit=1000000", "--format", "tsv"])
+    assert r.exit_code == 0, r.output
+    lines = [line.split("\t") for line in r.output.strip().splitlines()]
+    change = lines[0].index("change")
+    listed = [row[change] for row in lines[1:]]
+    assert listed.count("new") == len(new - old) and listed.count("absent") == len(old - new)
+    # A release that drops pairs (here: the first 301 rows of 4.2.191, released as "cut")
+    cut = tmp_path / "cut.tsv"
+    text = (shared_data / PPI.format("4.2.191")).read_text().splitlines(keepends=True)
+    cut.write_text("".join(text[:301]))
+    r = runner.invoke(app, ["ingest", "biogrid", str(cut), "-o", "yeast", "--release", "cut",
+                            "--id-map", str(shared_data / "id_mapping/"
+                                            "yeast_uniprot_orf_gene_derived.tsv")],
+                      terminal_width=200)
+    assert r.exit_code == 0, r.output
+    assert "pairs of earlier releases absent from it" in r.output
+    kept = pairs("cut")
+    d = json.loads(yeast_db.scalar("MATCH (s:Source {name: 'biogrid', release: 'cut'}) "
+                                   "RETURN s.release_diff AS d"))["INTERACTS_WITH 559292"]
+    assert sorted(d["earlier"]) == ["biogrid@4.2.191", "biogrid@4.3.195"]
+    assert (d["new_pairs"], d["absent_pairs"]) == (0, len(old | new) - len(kept))
+    assert 0 < len(kept) <= 301 and d["absent_genes"] > 0  # no header: 301 rows
+
+
 @pytest.mark.parametrize("negatives", ["uniform", "degree"])
 def test_temporal_split_tests_only_new_pairs(yeast_db: Database, negatives: str) -> None:
     old = pull_network(yeast_db, YEAST, source="biogrid", release="4.2.191")
