@@ -77,7 +77,7 @@ NODES: tuple[NodeType, ...] = (
     NodeType("Source", r"^.+@.+:[0-9a-f]{16}$", "`<source>@<release>:<sha256[:16]>`",
              {"name": "str", "release": "str", "files": "list[str]", "sha256": "str",
               "counts": "str", "issues": "str", "seconds": "float", "status": "str",
-              "id_maps": "list[str]", "load": "str"},
+              "id_maps": "list[str]", "load": "str", "release_diff": "str"},
              ("name",)),
     # Write-back state of one prediction run: which writes readers see (genekg.linkpred.predict).
     NodeType("PredictionRun", r"^\S+$", "run id", {"live": "list[str]", "retired": "list[str]",
