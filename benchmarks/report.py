@@ -260,6 +260,27 @@ def expression_compound(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ingest_release(name: str) -> str:
+    """Transactional ingest of a release by batch size (benchmarks/bench_ingest_release.py)."""
+    d = json.loads((RES / f"{name}.json").read_text())
+    lines = [f"## Ingest of a release, by batch size — SYNTHETIC, {d['genes']:,} genes, "
+             f"{d['edges']:,} pairs (not biology)", "",
+             "`benchmarks/bench_ingest_release.py`: r1 into an empty graph, then r2 (90% of "
+             "r1's pairs + 10% new) into the graph holding r1; each load one transaction in "
+             "its own process. Phases: nodes, relationship lookups + writes, the release "
+             "diff, the commit (after the last write).", "",
+             "| batch | release | s | rel/s | nodes s | rels s | diff s | commit s | new rels "
+             "| Python MiB | server RSS MiB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in d["rows"]:
+        lines.append(f"| {r['batch']:,} | {r['release']} | {r['seconds']:.1f} | "
+                     f"{r['rel_per_s']:,.0f} | {r['nodes_s']:.1f} | {r['relationships_s']:.1f} "
+                     f"| {r['diff_s']:.1f} | {r['commit_s']:.1f} | {r['new_relationships']:,} "
+                     f"| {r['python_peak_mib']:.0f} | {r['server_rss_mib']:.0f} |")
+    if d.get("note"):
+        lines += ["", d["note"]]
+    return "\n".join(lines) + "\n"
+
+
 def scale(name: str) -> str:
     """The synthetic 20k-gene / 1M-edge run end to end (benchmarks/bench_scale.py)."""
     d = json.loads((RES / f"{name}.json").read_text())
@@ -405,6 +426,8 @@ def main() -> None:
         parts.append(expression_paper(name))
     for name in sorted(p.stem for p in RES.glob("expression_compound_*.json")):
         parts.append(expression_compound(name))
+    for name in sorted(p.stem for p in RES.glob("ingest_release_*.json")):
+        parts.append(ingest_release(name))
     for name in sorted(p.stem for p in RES.glob("scale_synthetic_*.json")):
         parts.append(scale(name))
     for name in sorted(p.stem for p in RES.glob("gne_speed_*.json")):
