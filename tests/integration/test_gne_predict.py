@@ -397,7 +397,7 @@ def test_predict_for_genes(sample_db: Database, trained: dict[str, str], runs: P
 
 
 def test_every_library_query_explains_and_returns_rows(
-        sample_db: Database, trained: dict[str, str], runs: Path) -> None:
+        sample_db: Database, trained: dict[str, str], runs: Path, tmp_path: Path) -> None:
     # Every query of the library runs with parameters that must return rows: the E. coli
     # runs' predictions, plus a few predicted pairs among the sample's human genes written
     # through the real write path (a pathway's members, a drug's target, a cell line's
@@ -426,6 +426,14 @@ def test_every_library_query_explains_and_returns_rows(
         "cell": "LIBCHECK", "run": "library-check", "seed": 0,
         "rows": [{"src": pw["a"], "dst": pw["b"], "rank": 1, "importance": 0.5}]})
     target = sample_db.scalar("MATCH (g:Gene {id: $g}) RETURN g.symbol AS s", {"g": pw["b"]})
+    # A second E. coli release holding three of the sample's pairs (no new pair or gene):
+    # release_diff lists the sample's other pairs as absent from it
+    known = sample_db.run("MATCH (x:Gene {organism: 511145})-[:INTERACTS_WITH]->(y:Gene) "
+                          "RETURN x.symbol AS a, y.symbol AS b ORDER BY a, b LIMIT 3")
+    (tmp_path / "libcheck.csv").write_text("".join(f"{r['a']},{r['b']}\n" for r in known))
+    r = runner.invoke(app, ["ingest", "biogrid", str(tmp_path / "libcheck.csv"), "-o", "ecoli",
+                            "--release", "libcheck"])
+    assert r.exit_code == 0 and "pairs of earlier releases absent from it" in r.output, r.output
     params = {
         "top_partners": {"gene": top["a"], "limit": 5, "run": a},
         "confirmed_by_release": {"run": "library-check", "tag": kn["tag"], "limit": 5},
@@ -436,6 +444,7 @@ def test_every_library_query_explains_and_returns_rows(
         "score_histogram": {"run": a, "tag": kn["tag"]},
         "helps_predict": {"gene": target, "limit": 5},
         "runs": {},
+        "release_diff": {"old": "biogrid@gne-2019", "new": "libcheck", "limit": 5},
     }
     names = [n.removeprefix("queries/") for n in query_names("queries/")]
     assert sorted(names) == sorted(params)
@@ -455,6 +464,8 @@ def test_every_library_query_explains_and_returns_rows(
                 assert all(r["fraction_confirmed"] == 0 for r in rows)  # known pairs excluded
             if name == "confirmed_by_release":
                 assert {r["rank"] for r in rows} == {4}  # only the known pair
+            if name == "release_diff":
+                assert {r["change"] for r in rows} == {"absent"} and len(rows) == 5
             if name == "compare_runs":
                 assert rows[0]["found_in"] in ("both", "only a", "only b")
             if name == "helps_predict":
