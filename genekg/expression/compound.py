@@ -39,7 +39,7 @@ from sklearn.model_selection import KFold
 from genekg.db import Database
 from genekg.errors import GenekgError
 from genekg.expression import blockridge as br
-from genekg.expression.mtrs import paired
+from genekg.expression.mtrs import _r2_columns, paired
 from genekg.features.kg import FEATURE_SETS, KG, compute, pull_kg
 
 if TYPE_CHECKING:
@@ -329,12 +329,6 @@ class CompoundReport:
         return files
 
 
-def _r2_columns(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    ss_res = np.sum((y - p) ** 2, axis=0)
-    ss_tot = np.sum((y - y.mean(axis=0)) ** 2, axis=0)
-    return np.asarray(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0))
-
-
 def _pearson_columns(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     yc, pc = y - y.mean(axis=0), p - p.mean(axis=0)
     den = np.sqrt((yc ** 2).sum(axis=0) * (pc ** 2).sum(axis=0))
@@ -459,12 +453,13 @@ def explain(rep: CompoundReport, blocks: Blocks, graph_blocks: list[str],
     columns that weigh most in its model (targets' propagation, pathways, similarity);
     `weights`: columns of `graph_blocks` × genes."""
     names = [c for b in graph_blocks for c in blocks.columns[b]]
-    gain = rep.per_gene("graph")["r2"] - rep.per_gene("chemistry")["r2"]
+    r2_graph, r2_chem = rep.per_gene("graph")["r2"], rep.per_gene("chemistry")["r2"]
+    gain = r2_graph - r2_chem
     out = []
     for j in np.argsort(-gain)[:top]:
         order = np.argsort(-np.abs(weights[:, j]))[:per_gene]
-        out.append({"gene": rep.genes[j], "r2_graph": float(rep.per_gene("graph")["r2"][j]),
-                    "r2_chemistry": float(rep.per_gene("chemistry")["r2"][j]),
+        out.append({"gene": rep.genes[j], "r2_graph": float(r2_graph[j]),
+                    "r2_chemistry": float(r2_chem[j]),
                     "gain": float(gain[j]),
                     "carried_by": "; ".join(f"{names[i]} ({weights[i, j]:+.3g})"
                                             for i in order)})
