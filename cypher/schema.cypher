@@ -9,6 +9,7 @@ CREATE CONSTRAINT cell_line_id IF NOT EXISTS FOR (n:CellLine) REQUIRE n.id IS UN
 CREATE CONSTRAINT profile_id IF NOT EXISTS FOR (n:ExpressionProfile) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT dataset_id IF NOT EXISTS FOR (n:Dataset) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT ingest_lock_id IF NOT EXISTS FOR (n:IngestLock) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT prediction_run_id IF NOT EXISTS FOR (n:PredictionRun) REQUIRE n.id IS UNIQUE;
 CREATE INDEX gene_symbol IF NOT EXISTS FOR (n:Gene) ON (n.symbol);
 CREATE INDEX gene_organism IF NOT EXISTS FOR (n:Gene) ON (n.organism);

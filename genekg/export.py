@@ -271,11 +271,17 @@ def to_cx2(sub: Subgraph, path: Path, name: str) -> None:
     path.write_text(json.dumps(doc, indent=1))
 
 
+# Rows of a staged load that is not live yet are left out (genekg.ingest.writer).
+LIVE_LOADS = ("CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) "
+              "RETURN collect(s.id) AS live }")
+
+
 def _triples_query(rel: str, start: str, end: str) -> str:
     from genekg.schema import check_rel
 
     check_rel(rel, start, end)  # names come from the declared schema, never from input
-    return (f"MATCH (a:{start})-[r:{rel}]->(b:{end}) "
+    return (f"{LIVE_LOADS} MATCH (a:{start})-[r:{rel}]->(b:{end}) "
+            "WHERE r.load IS NULL OR r.load IN live "
             "RETURN a.id AS head, b.id AS tail, r.source AS source, r.release AS release")
 
 
@@ -284,7 +290,8 @@ def _nodes_query(label: str, props: list[str]) -> str:
 
     check_label(label)
     cols = ", ".join(f"n.`{p}` AS `{p}`" for p in props)
-    return f"MATCH (n:{label}) RETURN n.id AS id" + (f", {cols}" if cols else "")
+    return (f"{LIVE_LOADS} MATCH (n:{label}) WHERE n.load IS NULL OR n.load IN live "
+            "RETURN n.id AS id" + (f", {cols}" if cols else ""))
 
 
 def export_triples(db: GraphStore, out: Path, fmt: str = "parquet") -> dict[str, int]:

@@ -52,7 +52,7 @@ class RelType:
     written_by: str = "ingest"
 
 
-PROV = {"source": "str", "release": "str", "seen_in": "list[str]", "key": "str"}
+PROV = {"source": "str", "release": "str", "seen_in": "list[str]", "key": "str", "load": "str"}
 NODES: tuple[NodeType, ...] = (
     NodeType("Gene", r"^\d+:[^\s]+$", "`<taxon>:<symbol>` (human, E. coli) or `<taxon>:<ORF>` "
              "(yeast)", {"symbol": "str", "organism": "int", "entrez": "str", "uniprot": "str",
@@ -77,8 +77,12 @@ NODES: tuple[NodeType, ...] = (
     NodeType("Source", r"^.+@.+:[0-9a-f]{16}$", "`<source>@<release>:<sha256[:16]>`",
              {"name": "str", "release": "str", "files": "list[str]", "sha256": "str",
               "counts": "str", "issues": "str", "seconds": "float", "status": "str",
-              "id_maps": "list[str]", "load": "str", "release_diff": "str"},
+              "id_maps": "list[str]", "release_diff": "str", "pid": "int", "host": "str",
+              "started_at": "datetime"},
              ("name",)),
+    # The graph's ingest lock while a load runs (one node, id 'ingest').
+    NodeType("IngestLock", r"^ingest$", "`ingest`", {"writer_pid": "int", "writer_host": "str",
+                                                    "writer_tag": "str"}),
     # Write-back state of one prediction run: which writes readers see (genekg.linkpred.predict).
     NodeType("PredictionRun", r"^\S+$", "run id", {"live": "list[str]", "retired": "list[str]",
                                                     "model": "str", "updated_at": "datetime",

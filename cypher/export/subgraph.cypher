@@ -1,12 +1,17 @@
 // The genes of a set with the known and predicted interactions among them.
 // Params: $ids (gene ids), $run (run id or null), $min_ep (or null)
-MATCH (g:Gene) WHERE g.id IN $ids
-WITH collect(g) AS genes
-CALL (genes) {
+CALL () {
+  OPTIONAL MATCH (s:Source {status: 'complete'})
+  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+}
+MATCH (g:Gene) WHERE g.id IN $ids AND (g.load IS NULL OR g.load IN live)
+WITH live, tags, collect(g) AS genes
+CALL (genes, live, tags) {
   UNWIND genes AS a
-  MATCH (a)-[e:INTERACTS_WITH]->(b:Gene) WHERE b IN genes
+  MATCH (a)-[e:INTERACTS_WITH]->(b:Gene)
+  WHERE b IN genes AND (e.load IS NULL OR e.load IN live)
   RETURN collect({s: a.id, t: b.id, type: 'INTERACTS_WITH', source: e.source,
-                  release: e.release, seen_in: e.seen_in,
+                  release: e.release, seen_in: [t IN e.seen_in WHERE t IN tags],
                   experimental_system: e.experimental_system}) AS known
 }
 CALL (genes) {

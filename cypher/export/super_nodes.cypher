@@ -1,15 +1,16 @@
 // Pathways, drugs and cell lines attached to a gene set (the super nodes), on request.
 // Params: $ids (gene ids), $kinds (any of 'pathways', 'drugs', 'cell-lines')
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
 UNWIND $ids AS id
-MATCH (g:Gene {id: id})
-CALL (g) {
-  MATCH (g)-[:IN_PATHWAY]->(x:Pathway) WHERE 'pathways' IN $kinds
+MATCH (g:Gene {id: id}) WHERE (g.load IS NULL OR g.load IN live)
+CALL (g, live) {
+  MATCH (g)-[e:IN_PATHWAY]->(x:Pathway) WHERE 'pathways' IN $kinds AND (e.load IS NULL OR e.load IN live)
   RETURN x, 'IN_PATHWAY' AS type, false AS inbound
   UNION
-  MATCH (x:Drug)-[:TARGETS]->(g) WHERE 'drugs' IN $kinds
+  MATCH (x:Drug)-[e:TARGETS]->(g) WHERE 'drugs' IN $kinds AND (e.load IS NULL OR e.load IN live)
   RETURN x, 'TARGETS' AS type, true AS inbound
   UNION
-  MATCH (x:CellLine)-[:HAS_MUTATION]->(g) WHERE 'cell-lines' IN $kinds
+  MATCH (x:CellLine)-[e:HAS_MUTATION]->(g) WHERE 'cell-lines' IN $kinds AND (e.load IS NULL OR e.load IN live)
   RETURN x, 'HAS_MUTATION' AS type, true AS inbound
 }
 RETURN collect(DISTINCT {id: x.id, label: labels(x)[0], name: coalesce(x.name, x.id)})

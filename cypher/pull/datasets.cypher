@@ -1,3 +1,4 @@
 // Names of the expression datasets in the graph.
-MATCH (d:Dataset)
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+MATCH (d:Dataset) WHERE (d.load IS NULL OR d.load IN live)
 RETURN collect(d.name) AS names

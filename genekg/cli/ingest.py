@@ -26,6 +26,12 @@ def print_report(report: LoadReport) -> None:
         old = report.existing.get(key, 0)
         table.add_row(key, f"{added + old:,}", f"{added:,}", f"{old:,}")
     console.print(table)
+    if report.waited >= 1:
+        console.print(f"waited {report.waited:.0f} s for another load to finish "
+                      "(loads of one graph run one at a time)")
+    for load in report.collected:
+        console.print(f"collected the rows of {load}, a load that had been interrupted "
+                      "before it went live (no reader ever saw them)")
     issues = report.issues
     if issues.get("skipped"):
         t = Table(title="skipped rows")
@@ -103,8 +109,8 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
 def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
              batch_size: int = 20_000, allow_partial: bool = True,
              update_existing: bool = False) -> LoadReport:
-    """Read one source with its loader, refuse mostly-unmapped loads, and write it
-    transactionally."""
+    """Read one source with its loader, refuse mostly-unmapped loads, and write it as one
+    staged load (bounded batches, visible to readers all at once)."""
     from genekg.loaders import get_loader
 
     loader = get_loader(source)
@@ -154,12 +160,13 @@ def ingest(
     cell: str = typer.Option(None, help="LINCS: keep signatures of this cell line."),
     landmark: bool = typer.Option(False, "--landmark", help="LINCS: keep landmark genes."),
     chunk: int = typer.Option(10_000, min=1, help="LINCS GCTX: signatures per read."),
-    batch_size: int = typer.Option(20_000, min=100, help="Rows per UNWIND batch."),
+    batch_size: int = typer.Option(20_000, min=100, help="Rows per batch (each batch is "
+                                   "its own transaction; the load goes live at the end)."),
     bulk: bool = typer.Option(False, "--bulk", help="Build an EMPTY local database with "
                               "neo4j-admin import (offline: the server is stopped and "
-                              "restarted); same graph as the transactional path, for "
-                              "builds too large for one transaction (1M relationships: "
-                              "about a minute)."),
+                              "restarted); same graph as the staged path, several "
+                              "times faster for a first build (1M relationships: about "
+                              "a minute)."),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Load even when most "
                                        "relationships are dropped for unmapped ids, or a "
                                        "file's last line has no line end (looks cut short)."),
@@ -167,8 +174,9 @@ def ingest(
                                          "exists with another value of a property, take the "
                                          "file's (default: keep the graph's and report it)."),
 ) -> None:
-    """Load a source into Neo4j. Re-running a load changes nothing; a failed load leaves
-    the graph as it was."""
+    """Load a source into Neo4j. Readers see the whole load at once when it is done; a
+    failed or killed load leaves the graph as it was (the next load cleans up after it);
+    re-running a load changes nothing."""
     from genekg.loaders import REGISTRY
     from genekg.organisms import resolve_organism
 

@@ -1,16 +1,29 @@
-"""Write a loader's Bundle into Neo4j: batched UNWIND + MERGE, one transaction per load.
+"""Write a loader's Bundle into Neo4j: a staged load, live for every reader at once.
 
-One transaction means a failed load (bad data discovered late, a crash, Ctrl-C) leaves
-the graph exactly as it was. MERGE on ids makes a re-run of the same load change nothing.
-Every node and relationship carries `source`/`release` of the load that created it and
-`seen_in`, the list of `source@release` tags of every load that contained it, so that a
-newer release adds what is new and marks what it saw again.
+A load runs under the graph's ingest lock (loads never interleave) and writes in bounded
+batches, each its own transaction, so server memory follows the batch size and not the
+release size. Rows it creates carry `load` (the id of its `Source` record); while that
+record is `pending` no library query, feature pull or training pull sees them, nor the
+release tag it appends to `seen_in` of rows already there (readers keep rows whose `load`
+is null or a complete Source's id, and tags of complete Sources). Property updates of
+existing nodes wait for the flip. One small transaction (those updates and the Source
+record made complete) then makes the whole release visible. A failure before it (an
+error, kill -9, the server dying) leaves the graph as readers saw it; the next load
+collects the pending rows first.
+
+A re-run of the same load changes nothing. Every node and relationship carries `source`/
+`release` of the load that created it and `seen_in`, the `source@release` tags of every
+load that contained it, so a newer release adds what is new and marks what it saw again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,8 +33,8 @@ from typing import Any
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from genekg import __version__
-from genekg.db import Database, is_constraint_conflict, load_query
-from genekg.errors import ConnectionFailed
+from genekg.db import Database, load_query
+from genekg.errors import ConnectionFailed, GenekgError
 from genekg.loaders.base import Bundle, sha256_of
 from genekg.schema import check_label, check_rel
 
@@ -41,7 +54,8 @@ class LoadReport:
     added: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
     issues: dict[str, Any] = field(default_factory=dict)
-    retries: int = 0  # runs again after a concurrent load of the same rows committed first
+    waited: float = 0.0  # seconds spent waiting for another load's ingest lock
+    collected: list[str] = field(default_factory=list)  # abandoned loads cleaned first
     # Existing nodes whose stored value differs from the file's, per `Label.property`:
     # (count, examples). Kept unless --update-existing; never overwritten silently.
     conflicts: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
@@ -135,7 +149,8 @@ def release_diff(tx: Any, bundle: Bundle, tag: str) -> dict[str, dict[str, Any]]
     out: dict[str, dict[str, Any]] = {}
     # A first release has nothing to be diffed against: one look at the Source records
     # spares the scan of every relationship (2 s per 200k in the load's own transaction).
-    others = tx.run("MATCH (s:Source {name: $source}) WHERE s.release <> $release "
+    others = tx.run("MATCH (s:Source {name: $source, status: 'complete'}) "
+                    "WHERE s.release <> $release "
                     "RETURN count(s) AS n", source=bundle.source,
                     release=bundle.release).single()
     if not others or not others["n"]:
@@ -186,14 +201,21 @@ def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
 def _create_nodes_query(label: str) -> str:
     check_label(label)
     return (f"UNWIND $rows AS row CREATE (x:{label} {{id: row.id}}) "
-            "SET x += row.props, x.source = $source, x.release = $release, x.seen_in = [$tag]")
+            "SET x += row.props, x.source = $source, x.release = $release, x.seen_in = [$tag], "
+            "x.load = $load")
 
 
 def _mark_nodes_query(label: str) -> str:
     check_label(label)
+    # Only the release tag, which readers ignore until the load is live; property changes
+    # of existing nodes wait for the flip (_fill_nodes_query).
+    return f"UNWIND $ids AS id MATCH (x:{label} {{id: id}}) SET x.seen_in = {SEEN}"
+
+
+def _fill_nodes_query(label: str) -> str:
+    check_label(label)
     # row.props holds only what _reconcile allows: gaps, new list items, chosen updates.
-    return (f"UNWIND $rows AS row MATCH (x:{label} {{id: row.id}}) "
-            f"SET x += row.props, x.seen_in = {SEEN}")
+    return f"UNWIND $rows AS row MATCH (x:{label} {{id: row.id}}) SET x += row.props"
 
 
 def _existing_edges_query(rel: str, start: str, end: str) -> str:
@@ -209,7 +231,7 @@ def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True)
     return (f"UNWIND range(0, size($s) - 1) AS i "
             f"MATCH (a:{start} {{id: $s[i]}}) MATCH (b:{end} {{id: $t[i]}}) "
             f"CREATE (a)-[x:{rel} {{source: $source, release: $release, seen_in: [$tag], "
-            f"key: $s[i] + '|' + $t[i]}}]->(b) "
+            f"key: $s[i] + '|' + $t[i], load: $load}}]->(b) "
             + ("SET x += $p[i]" if with_props else ""))
 
 
@@ -225,7 +247,8 @@ def _batches(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-CONCURRENT_RETRIES = 3
+LOCK_POLL = 0.5  # seconds between looks at a busy ingest lock
+DISCARD_BATCH = 10_000
 
 
 def ingest_bundle(
@@ -235,83 +258,160 @@ def ingest_bundle(
     batch_size: int = 20_000,
     progress: ProgressFn | None = None,
     update_existing: bool = False,
+    lock_wait: float | None = None,
 ) -> LoadReport:
-    """Write `bundle` in one transaction; safe against concurrent ingests.
+    """Write `bundle` as one staged load: bounded batches, live at once (module docstring).
 
     Existing nodes gain the properties they lack; a stored value that differs from the
     file's is kept (and reported) unless `update_existing`.
 
-    The diff-then-CREATE writer reads what exists, then creates the rest. Two loads of
-    the same data at the same time would both see "nothing there": the uniqueness
-    constraints on node ids and relationship keys (genekg.schema) make the database
-    refuse the second copy, that load's transaction rolls back whole, and it is run again
-    against what the first one committed (up to CONCURRENT_RETRIES times).
+    Loads of one graph run one at a time under the ingest lock: a second load waits for the
+    first (up to `lock_wait` seconds, default GENEKG_INGEST_WAIT or one hour) and then
+    finds its rows there, so two loads of the same data never duplicate anything. A lock
+    left by a process of this machine that no longer exists is taken over, and the loads
+    it left pending are collected before this one starts.
     """
-    for attempt in range(CONCURRENT_RETRIES + 1):
-        try:
-            report = _ingest_once(db, bundle, batch_size=batch_size, progress=progress,
-                                  update_existing=update_existing)
-            report.retries = attempt
-            return report
-        except Exception as exc:
-            if not is_constraint_conflict(exc) or attempt == CONCURRENT_RETRIES:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _ingest_once(
-    db: Database,
-    bundle: Bundle,
-    *,
-    batch_size: int,
-    progress: ProgressFn | None,
-    update_existing: bool,
-) -> LoadReport:
     t0 = time.monotonic()
     ensure_schema(db)
     source_id, sha = source_fingerprint(bundle)
     tag = f"{bundle.source}@{bundle.release}"
-    params = {"source": bundle.source, "release": bundle.release, "tag": tag}
+    wait = float(os.environ.get("GENEKG_INGEST_WAIT", 3600)) if lock_wait is None else lock_wait
+    token, waited = acquire_ingest_lock(db, tag, wait, progress)
+    try:
+        collected = collect_pending_loads(db)
+        now = datetime.now(UTC).isoformat()
+        status = db.scalar("ingest/begin", {
+            "id": source_id, "source": bundle.source, "release": bundle.release,
+            "pid": os.getpid(), "host": socket.gethostname(), "now": now})
+        try:
+            report = _stage_and_flip(db, bundle, source_id, sha, tag,
+                                     batch_size=batch_size, progress=progress,
+                                     update_existing=update_existing, t0=t0)
+        except BaseException as exc:
+            # Nothing of this load is visible; take its rows out now. If the server is gone
+            # this fails too, and the next load collects them (ingest/pending_loads).
+            # A re-run of a complete Source is live already: its rows are the graph's.
+            if status == "pending" and not isinstance(exc, ConnectionFailed):
+                with contextlib.suppress(Exception):
+                    discard_load(db, source_id, tag)
+            raise
+    finally:
+        with contextlib.suppress(Exception):
+            db.run("ingest/unlock", {"token": token})
+    report.waited, report.collected = waited, collected
+    return report
+
+
+def acquire_ingest_lock(db: Database, tag: str, wait: float,
+                        progress: ProgressFn | None = None) -> tuple[str, float]:
+    """Take the graph's ingest lock (its token, seconds waited). A holder of this machine
+    whose process is gone is taken over; a live one is waited for up to `wait` seconds,
+    then a GenekgError names it."""
+    from genekg.server.manager import pid_alive
+
+    token = uuid.uuid4().hex
+    host = socket.gethostname()
+    params: dict[str, Any] = {"token": token, "pid": os.getpid(), "host": host,
+                              "tag": tag, "steal": None}
+    t0 = time.monotonic()
+    told = False
+    while True:
+        rows = db.run("ingest/lock", {**params, "now": datetime.now(UTC).isoformat()})
+        row = rows[0] if rows else {}
+        if row.get("mine"):
+            return token, time.monotonic() - t0
+        if row.get("host") == host and row.get("pid") is not None \
+                and not pid_alive(int(row["pid"])):
+            params["steal"] = row["held"]  # its writer is gone: take over
+            continue
+        if time.monotonic() - t0 >= wait:
+            raise GenekgError(
+                f"another load ({row.get('tag')}, pid {row.get('pid')} on {row.get('host')}, "
+                f"since {row.get('since')}) holds the graph's ingest lock; waited {wait:.0f} s",
+                hint="Wait for it to finish (GENEKG_INGEST_WAIT sets how long a load waits). "
+                     "If that process died on another machine, release the lock in Cypher: "
+                     "MATCH (l:IngestLock) DELETE l")
+        if progress and not told:
+            progress(f"waiting for the load of {row.get('tag')} (pid {row.get('pid')})", 0, 0)
+            told = True
+        time.sleep(LOCK_POLL)
+
+
+def discard_load(db: Database, load_id: str, tag: str, *, tag_live: bool | None = None,
+                 batch: int = DISCARD_BATCH) -> None:
+    """Delete what a pending load wrote: its relationships, its nodes, its release tag on
+    rows that were already there (kept when a live Source holds that tag), its record."""
+    params = {"load": load_id, "batch": batch}
+    db.run_autocommit("ingest/discard_rels", params)
+    db.run_autocommit("ingest/discard_nodes", params)
+    if tag_live is None:
+        tag_live = bool(db.scalar("MATCH (s:Source {status: 'complete'}) "
+                                  "WHERE s.name + '@' + s.release = $tag "
+                                  "RETURN count(s) > 0 AS n", {"tag": tag}))
+    if not tag_live:
+        db.run_autocommit("ingest/discard_tags", {"tag": tag, "batch": batch})
+    db.run("ingest/forget_load", {"load": load_id})
+
+
+def collect_pending_loads(db: Database) -> list[str]:
+    """Discard every load left pending by a load that died (called under the ingest lock,
+    so none is running); their ids."""
+    out: list[str] = []
+    for row in db.run("ingest/pending_loads"):
+        discard_load(db, row["load"], row["tag"], tag_live=bool(row["tag_live"]))
+        out.append(str(row["load"]))
+    return out
+
+
+def _stage_and_flip(
+    db: Database, bundle: Bundle, source_id: str, sha: str, tag: str, *,
+    batch_size: int, progress: ProgressFn | None, update_existing: bool, t0: float,
+) -> LoadReport:
+    params = {"source": bundle.source, "release": bundle.release, "tag": tag,
+              "load": source_id}
     added: dict[str, int] = {}
     existing: dict[str, int] = {}
     done = 0
-
     # Diff against what is there instead of MERGE: MERGE on relationships pays an
     # existence check per row (slow on hub genes); a pre-read of existing ids lets new
     # rows be CREATEd and rows already tagged with this release be skipped entirely.
-    # A concurrent writer of the same rows trips a uniqueness constraint (see above).
     conflicts: dict[str, tuple[int, list[str]]] = {}
-    with db.session() as session, session.begin_transaction() as tx:
-        merged = merge_known_nodes(tx, bundle)
+    fills: dict[str, list[dict[str, Any]]] = {}  # per label, applied in the flip
+    with db.session() as session:
+        merged = session.execute_read(lambda tx: merge_known_nodes(tx, bundle))
         expected = bundle.counts()
         total = sum(expected.values())
 
-        def write(query: str, rows: list[dict[str, Any]], task: str) -> None:
+        def read(query: str, **kw: Any) -> list[Any]:
+            row = session.run(query, **kw, **params).single()
+            return list(row["rows"]) if row else []
+
+        def send(query: str, task: str, n: int, **kw: Any) -> None:
             nonlocal done
-            for batch in _batches(rows, batch_size):
-                tx.run(query, rows=batch, **params).consume()
-                done += len(batch)
-                if progress:
-                    progress(task, done, total)
+            # each batch is its own transaction (retried on transient errors)
+            session.execute_write(lambda tx: tx.run(query, **kw, **params).consume())
+            done += n
+            if progress:
+                progress(task, done, total)
 
         for label, nodes in sorted(bundle.nodes.items()):
             key = f"(:{label})"
             seen: dict[str, bool] = {}
-            fills: dict[str, dict[str, Any]] = {}
+            fill: dict[str, dict[str, Any]] = {}
             keys = sorted({k for p in nodes.values() for k in p})
             for ids in _batches(list(nodes), batch_size):  # type: ignore[arg-type]
                 # One collected list instead of a record per row: far less driver overhead.
-                found = tx.run(_existing_nodes_query(label), ids=ids, keys=keys,
-                               **params).single()
-                rows = found["rows"] if found else []
+                rows = read(_existing_nodes_query(label), ids=ids, keys=keys)
                 for nid, was_seen, _ in rows:
                     seen[nid] = was_seen
-                fills.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts))
+                fill.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts))
             new = [{"id": i, "props": p} for i, p in nodes.items() if i not in seen]
-            mark = [{"id": i, "props": fills.get(i, {})} for i in nodes
-                    if i in seen and (seen[i] is False or fills.get(i))]
-            write(_create_nodes_query(label), new, f"nodes {label}")
-            write(_mark_nodes_query(label), mark, f"nodes {label}")
+            mark = [i for i in nodes if seen.get(i) is False]
+            for b in _batches(new, batch_size):
+                send(_create_nodes_query(label), f"nodes {label}", len(b), rows=b)
+            for ids in _batches(mark, batch_size):  # type: ignore[arg-type]
+                send(_mark_nodes_query(label), f"nodes {label}", len(ids), ids=ids)
+            fills[label] = [{"id": i, "props": p} for i, p in fill.items() if p]
             done += len(nodes) - len(new) - len(mark)
             added[key] = len(new)
             existing[key] = len(nodes) - len(new)
@@ -320,29 +420,26 @@ def _ingest_once(
             starts = sorted({s for s, _ in table})
             eseen: dict[tuple[str, str], bool] = {}
             for ids in _batches(starts, batch_size):  # type: ignore[arg-type]
-                found = tx.run(_existing_edges_query(rel, sl, el), ids=ids, **params).single()
-                for s, t, was_seen in found["rows"] if found else []:
+                for s, t, was_seen in read(_existing_edges_query(rel, sl, el), ids=ids):
                     eseen[(s, t)] = was_seen
-            new = [{"s": s, "t": t, "props": p} for (s, t), p in table.items()
-                   if (s, t) not in eseen]
-            mark = [{"s": s, "t": t} for (s, t) in table if eseen.get((s, t)) is False]
-            for batch in _batches(new, batch_size):
-                props = [r["props"] for r in batch]
+            new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
+            for i in range(0, len(new_e), batch_size):
+                chunk = new_e[i : i + batch_size]
+                props = [p for _, _, p in chunk]
                 has_props = any(props)
-                tx.run(_create_edges_query(rel, sl, el, has_props), s=[r["s"] for r in batch],
-                       t=[r["t"] for r in batch], p=props if has_props else [],
-                       **params).consume()
-                done += len(batch)
-                if progress:
-                    progress(rel, done, total)
-            write(_mark_edges_query(rel, sl, el), mark, rel)
-            done += len(table) - len(new) - len(mark)
-            added[key] = len(new)
-            existing[key] = len(table) - len(new)
-        diff = release_diff(tx, bundle, tag)
+                send(_create_edges_query(rel, sl, el, has_props), rel, len(chunk),
+                     s=[s for s, _, _ in chunk], t=[t for _, t, _ in chunk],
+                     p=props if has_props else [])
+            mark_e = [{"s": s, "t": t} for (s, t) in table if eseen.get((s, t)) is False]
+            for b in _batches(mark_e, batch_size):
+                send(_mark_edges_query(rel, sl, el), rel, len(b), rows=b)
+            done += len(table) - len(new_e) - len(mark_e)
+            added[key] = len(new_e)
+            existing[key] = len(table) - len(new_e)
+        diff = session.execute_read(lambda tx: release_diff(tx, bundle, tag))
         seconds = time.monotonic() - t0
-        tx.run(
-            load_query("ingest/source").text, diff=json.dumps(diff) if diff else None,
+        source = dict(
+            diff=json.dumps(diff) if diff else None,
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
             maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
             licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
@@ -351,18 +448,29 @@ def _ingest_once(
                                "conflicts": {k: {"count": n, "examples": ex}
                                              for k, (n, ex) in conflicts.items()},
                                "conflicts_updated": update_existing}),
-            version=__version__, **params,
-        ).consume()
-        try:
-            tx.commit()
-        except (ServiceUnavailable, SessionExpired) as exc:
-            # The server went away while committing: it may have committed or not, and
-            # only a look at the graph can tell. A re-run is safe either way.
-            raise ConnectionFailed(
-                f"the Neo4j server stopped answering while the load of {tag} was being "
-                "committed: it may or may not have been committed",
-                hint="Start the server and run the same command again: if the load was "
-                     "committed, the re-run changes nothing; if not, it loads it.") from exc
+            version=__version__, **params)
+        # The flip: one small transaction (the updates of existing nodes' properties, the
+        # Source record made complete). Readers see all of the load or none of it.
+        with session.begin_transaction() as tx:
+            still = tx.run(load_query("ingest/flip").text, load=source_id).single()
+            if not still or still["status"] is None:
+                raise GenekgError(f"the pending load {source_id} was collected before it "
+                                  "could be made live (another process took the ingest lock "
+                                  "as dead)", hint="Run the same command again.")
+            for label, rows in sorted(fills.items()):
+                for b in _batches(rows, batch_size):
+                    tx.run(_fill_nodes_query(label), rows=b).consume()
+            tx.run(load_query("ingest/source").text, **source).consume()
+            try:
+                tx.commit()
+            except (ServiceUnavailable, SessionExpired) as exc:
+                # The server went away while committing: it may have committed or not, and
+                # only a look at the graph can tell. A re-run is safe either way.
+                raise ConnectionFailed(
+                    f"the Neo4j server stopped answering while the load of {tag} was being "
+                    "committed: it may or may not have been committed",
+                    hint="Start the server and run the same command again: if the load was "
+                         "committed, the re-run changes nothing; if not, it loads it.") from exc
     return LoadReport(
         source=bundle.source, release=bundle.release, source_id=source_id,
         files=[str(f) for f in bundle.files], sha256=sha, seconds=time.monotonic() - t0,

@@ -331,13 +331,13 @@ def test_exact_counts_per_source(clean_db: Database, shared_data: Path, source: 
 
 
 def test_concurrent_ingests_never_duplicate(clean_db: Database, shared_data: Path) -> None:
-    """Two loads of the same file at the same time: the relationship-key and node-id
-    uniqueness constraints make the database refuse the second copy; that load retries
-    against the committed data. Exactly one copy of everything, both loads succeed.
+    """Two loads of the same file at the same time: the graph's ingest lock makes one wait
+    until the other is live, and it then finds every row there. Exactly one copy of
+    everything, both loads succeed.
 
-    The overlap is forced, not hoped for: each load, after its first written batch, waits
-    (up to 5 s) for the other to get as far. The other has read "nothing there" by then and
-    blocks on the first one's uncommitted rows, so it must fail once and retry."""
+    The overlap is forced, not hoped for: both start at a barrier, and each load, at its
+    first progress report, waits (up to 5 s) for the other to report too: the holder's first
+    batch, the other's "waiting for the load of …"."""
     import threading
 
     from genekg.ingest.writer import LoadReport
@@ -368,11 +368,11 @@ def test_concurrent_ingests_never_duplicate(clean_db: Database, shared_data: Pat
     for t in threads:
         t.join()
     assert not errors, errors
-    # one load wrote everything at its first attempt; the other retried and added nothing
-    by_retries = sorted(reports, key=lambda r: r.retries)
-    assert [r.retries for r in by_retries] == [0, 1]
-    assert by_retries[0].relationships == by_retries[1].relationships == 169_595
-    assert sum(by_retries[1].added.values()) == 0
+    # one load wrote everything; the other waited for it to be live and added nothing
+    first, second = sorted(reports, key=lambda r: r.waited)
+    assert first.waited < 1.0 < second.waited
+    assert first.relationships == second.relationships == 169_595
+    assert sum(first.added.values()) == 3_973 + 169_595 and sum(second.added.values()) == 0
     c = counts(clean_db)
     assert c["INTERACTS_WITH"] == 169_595 and c["Gene"] == 3_973
     assert clean_db.scalar("MATCH (a:Gene)-[r:INTERACTS_WITH]->(b:Gene) WITH a, b, count(r) "

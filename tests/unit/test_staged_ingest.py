@@ -1,0 +1,125 @@
+"""Staged ingest without a server: what readers are allowed to see of a pending load, and
+the ingest lock (genekg.ingest.writer). The server-side behaviour (an interrupted load,
+its re-run) is in tests/integration/test_staged_ingest.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from genekg.db.cypher import load_query, query_names
+from genekg.errors import GenekgError
+from genekg.ingest.writer import acquire_ingest_lock, collect_pending_loads
+from genekg.schema import REL_TYPES
+from tests.unit.fakes import RecordingStore
+
+# Every named query that reads what ingest writes: feature and training pulls, the query
+# library, exports, the KG context of predictions and their evidence.
+READERS = [n for n in query_names()
+           if n.split("/")[0] in {"pull", "queries", "export", "linkpred"}
+           or n in {"predict/evidence", "predict/known_pairs"}]
+REL = re.compile(r"-\[(\w*):(\w+)")
+END = re.compile(r"\b(RETURN|MATCH|UNION|CALL)\b|(?<!STARTS )(?<!ENDS )\bWITH\b|\}(?!\))")
+LIVE = "OPTIONAL MATCH (s:Source {status: 'complete'})"
+
+
+def _body(name: str) -> str:
+    return "\n".join(line for line in load_query(name).text.splitlines()
+                     if not line.startswith("//"))
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_every_reader_leaves_pending_rows_and_tags_out(name: str) -> None:
+    """A relationship a loader writes is read only through a variable that the reader
+    checks against the complete Sources, and `seen_in` only through the live tags: the
+    rule that keeps a pending load invisible. A new reader that forgets it fails here."""
+    body = _body(name)
+    for m in REL.finditer(body):
+        var, rel = m.groups()
+        if rel not in REL_TYPES:
+            continue  # predictions and HELPS_PREDICT: written by genekg, own flip
+        assert var, f"{name}: -[:{rel}]- is matched without a variable to check"
+        # the check belongs to this pattern's own clause: up to the next clause keyword
+        end = END.search(body, m.end())
+        clause = body[m.start() : end.start() if end else len(body)]
+        assert f"({var}.load IS NULL OR {var}.load IN live)" in clause, \
+            f"{name}: {rel} relationship `{var}` is read without the pending-load check"
+        assert LIVE in body
+    if ".seen_in" in body:
+        assert "AS tags" in body and "IN tags" in body, \
+            f"{name}: reads seen_in without dropping the tags of pending loads"
+
+
+def test_the_readers_list_is_the_library() -> None:
+    # the rule above covers the files users run (`genekg query`) and every pull
+    assert {"queries/top_partners", "pull/network", "pull/kg_edges", "export/subgraph",
+            "predict/evidence"} <= set(READERS)
+    checked = [n for n in READERS if REL.search(_body(n)) and
+               any(r in REL_TYPES for _, r in REL.findall(_body(n)))]
+    assert len(checked) >= 15
+
+
+def test_export_triples_and_nodes_leave_pending_rows_out() -> None:
+    from genekg.export import _nodes_query, _triples_query
+
+    assert "WHERE r.load IS NULL OR r.load IN live RETURN" in \
+        _triples_query("INTERACTS_WITH", "Gene", "Gene")
+    assert "n.load IS NULL OR n.load IN live" in _nodes_query("Gene", ["symbol"])
+
+
+def _dead_pid() -> int:
+    out = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout)
+
+
+def test_a_live_holder_is_waited_for_then_named_and_a_dead_one_taken_over() -> None:
+    host = socket.gethostname()
+    held = [{"mine": False, "held": "t-other", "pid": os.getpid(), "host": host,
+             "since": "2026-12-04T10:00:00Z", "tag": "biogrid@4.2.192"}]
+    db = RecordingStore(answers={"ingest/lock": held})
+    said: list[str] = []
+    with pytest.raises(GenekgError, match=r"biogrid@4\.2\.192, pid \d+ on"):
+        acquire_ingest_lock(db, "biogrid@4.3.195", wait=0.6,  # type: ignore[arg-type]
+                            progress=lambda task, *_: said.append(task))
+    assert len(db.names()) >= 2 and set(db.names()) == {"ingest/lock"}  # polled, waited
+    assert said == [f"waiting for the load of biogrid@4.2.192 (pid {os.getpid()})"]
+
+    answers = iter([[{"mine": False, "held": "t-killed", "pid": _dead_pid(), "host": host,
+                      "since": "x", "tag": "biogrid@4.2.191"}], [{"mine": True}]])
+    db = RecordingStore(answers={"ingest/lock": lambda p: next(answers)})
+    token, _waited = acquire_ingest_lock(db, "biogrid@4.3.195", wait=0)  # type: ignore[arg-type]
+    steals = [p["steal"] for q, p in db.calls]
+    assert steals == [None, "t-killed"] and token == db.calls[1][1]["token"]
+
+    other_host = [{"mine": False, "held": "t-far", "pid": _dead_pid(), "host": "elsewhere",
+                   "since": "x", "tag": "t"}]
+    db = RecordingStore(answers={"ingest/lock": other_host})
+    with pytest.raises(GenekgError, match="on elsewhere"):  # cannot tell: never stolen
+        acquire_ingest_lock(db, "t2", wait=0)  # type: ignore[arg-type]
+    assert [p["steal"] for _, p in db.calls] == [None]
+
+
+class _Store(RecordingStore):
+    def run_autocommit(self, query: str, params: dict[str, object] | None = None) -> object:
+        return self.run(query, params)
+
+
+def test_pending_loads_are_discarded_rows_first_and_a_live_tag_is_kept() -> None:
+    """Collected under the lock: relationships, then nodes, then the tag (only when no
+    complete Source holds it: a re-run of a live release keeps its tag), then the record."""
+    pending = [{"load": "biogrid@2:aaaa", "tag": "biogrid@2", "tag_live": False},
+               {"load": "biogrid@1:bbbb", "tag": "biogrid@1", "tag_live": True}]
+    db = _Store(answers={"ingest/pending_loads": pending})
+    assert collect_pending_loads(db) == ["biogrid@2:aaaa", "biogrid@1:bbbb"]  # type: ignore[arg-type]
+    assert db.names() == ["ingest/pending_loads",
+                          "ingest/discard_rels", "ingest/discard_nodes", "ingest/discard_tags",
+                          "ingest/forget_load",
+                          "ingest/discard_rels", "ingest/discard_nodes", "ingest/forget_load"]
+    assert db.calls[3][1] == {"tag": "biogrid@2", "batch": 10_000}
+    assert all(p.get("load") in (None, "biogrid@2:aaaa") for _, p in db.calls[1:5])
