@@ -1,19 +1,23 @@
-"""Transactional ingest of a release, where the time goes (issue 25), on a SYNTHETIC graph.
+"""Staged ingest of a release, where the time goes (issue 25), on a SYNTHETIC graph.
 
 Release r1 (Chung-Lu power-law pairs over SYN genes — generated, not biology) is loaded
 into an empty graph, then release r2 (90% of r1's pairs plus 10% new ones) into the graph
 holding r1, for each batch size. Every load runs in its own process (its own peak RSS);
 phases come from the writer's progress callback: node writes, relationship lookups and
-writes, the release diff, and the commit (time after the last write).
+writes, the release diff, and the flip (time after the diff). At --sample-batch a reader
+(pull/network among the hub genes, all releases and the loading one) is polled every
+second during each load: it must see the old graph, then the whole new one. --kill: r2
+killed with SIGKILL at three points, readers checked, then re-run to completion.
 
-Run: .venv/bin/python benchmarks/bench_ingest_release.py [--edges 200000] [--genes 20000]
-     [--batches 5000,20000,100000]
+Run: .venv/bin/python benchmarks/bench_ingest_release.py [--edges 1000000] [--genes 20000]
+     [--batches 5000,20000,100000] [--kill]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -76,7 +80,108 @@ def one_load(genes: int, edges: int, release: str, batch: int) -> dict[str, floa
             "new_relationships": sum(v for k, v in report.added.items() if "]->" in k),
             "rel_per_s": len(pairs) / total, "nodes_per_s": genes / max(node_end, 1e-9),
             "python_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "server_rss_mib": server_rss_mib() or 0.0}
+            "server_rss_mib": server_rss_mib() or 0.0, "collected": report.collected}
+
+
+SAMPLE_GENES = 2_000  # readers sample the pairs among the first (hub) genes
+
+
+def sample_readers(db: object, release: str) -> tuple[int, int]:
+    """What a library reader (the training pull, genekg's pull/network) returns right now:
+    pairs among the hub genes in all releases, and in `release`."""
+    genes = [f"9606:SYN{i:05d}" for i in range(SAMPLE_GENES)]
+    out = []
+    for rel in (None, release):
+        pairs = db.scalar("pull/network", {  # type: ignore[attr-defined]
+            "taxon": 9606, "source": "synthetic" if rel else None, "release": rel,
+            "pathway": None, "genes": genes})
+        out.append(len(pairs))
+    return out[0], out[1]
+
+
+def child(args: argparse.Namespace, release: str, batch: int) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, __file__, "--edges", str(args.edges),
+                             "--genes", str(args.genes), "--child", release, str(batch)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def run_child(args: argparse.Namespace, release: str, batch: int,
+              sample: bool) -> dict[str, object]:
+    """One load in its own process; with `sample`, a reader polled while it runs."""
+    db = server_db()
+    samples: list[tuple[float, int, int]] = []
+    t0 = time.perf_counter()
+    proc = child(args, release, batch)
+    while sample and proc.poll() is None:
+        samples.append((round(time.perf_counter() - t0, 1), *sample_readers(db, release)))
+        time.sleep(1.0)
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"load {release} batch {batch} failed:\n{err[-3000:]}")
+    row: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    if sample:
+        samples.append((round(time.perf_counter() - t0, 1), *sample_readers(db, release)))
+        states = [(a, b) for _, a, b in samples]
+        distinct = list(dict.fromkeys(states))
+        row["reader_samples"] = samples
+        # all at once: the reader saw the old graph, then the whole new one, nothing between
+        row["reader_states"] = distinct
+        row["readers_all_or_nothing"] = len(distinct) <= 2 and states == sorted(
+            states, key=lambda s: distinct.index(s))
+    db.close()  # type: ignore[attr-defined]
+    return row
+
+
+PENDING = ("MATCH (p:Source {status: 'pending'}) RETURN p.id AS id, "
+           "COUNT { MATCH ()-[r]->() WHERE r.load = p.id } AS rels, "
+           "COUNT { MATCH ()-[r:INTERACTS_WITH]->() WHERE $tag IN r.seen_in "
+           "AND coalesce(r.load, '') <> p.id } AS tagged")
+
+
+def kill_points(args: argparse.Namespace, batch: int) -> dict[str, object]:
+    """r1 loaded; r2 killed with SIGKILL at three points (early, among the new
+    relationships, while re-tagging r1's pairs), each followed by a look at the readers;
+    then the same command once more, to completion: counts against an uninterrupted load."""
+    db = server_db()
+    wipe(db)
+    run_child(args, "r1", batch, sample=False)
+    before = sample_readers(db, "r2")
+    points = {"early": lambda r: r["rels"] > 0,
+              "new relationships": lambda r: r["rels"] >= args.edges // 20,
+              "re-tagging": lambda r: r["tagged"] > 0}
+    out: dict[str, object] = {"before": before, "points": []}
+    for name, reached in points.items():
+        proc = child(args, "r2", batch)
+        t0 = time.perf_counter()
+        state: dict[str, int] = {}
+        while proc.poll() is None:
+            rows = db.run(PENDING, {"tag": "synthetic@r2"})  # type: ignore[attr-defined]
+            if rows and reached(rows[0]):
+                state = rows[0]
+                proc.kill()
+                break
+            time.sleep(0.2)
+        proc.communicate()
+        seen = sample_readers(db, "r2")
+        left = db.run(PENDING, {"tag": "synthetic@r2"})  # type: ignore[attr-defined]
+        point = {"point": name, "killed_after_s": round(time.perf_counter() - t0, 1),
+                 "state_at_kill": state, "pending_left": left,
+                 "readers_unchanged": seen == before}
+        print(f"killed at {name}: {point}", flush=True)
+        out["points"].append(point)  # type: ignore[attr-defined]
+    final = run_child(args, "r2", batch, sample=False)
+    counts = db.run("MATCH ()-[r:INTERACTS_WITH]->() "  # type: ignore[attr-defined]
+                    "RETURN count(r) AS all, count(DISTINCT r.key) AS keys, "
+                    "sum(CASE WHEN 'synthetic@r2' IN r.seen_in THEN 1 ELSE 0 END) AS r2, "
+                    "sum(CASE WHEN 'synthetic@r1' IN r.seen_in THEN 1 ELSE 0 END) AS r1")[0]
+    expected = {"all": args.edges + args.edges // 10, "keys": args.edges + args.edges // 10,
+                "r2": args.edges, "r1": args.edges}
+    out.update(final=final, counts=counts, expected=counts == expected,
+               pending_after=db.run(PENDING, {"tag": "synthetic@r2"}),  # type: ignore[attr-defined]
+               collected=final.get("collected"))
+    print(f"re-run: {final['seconds']:.1f} s, counts {counts} (uninterrupted: {expected})",
+          flush=True)
+    return out
 
 
 def main() -> None:
@@ -84,6 +189,9 @@ def main() -> None:
     ap.add_argument("--edges", type=int, default=200_000)
     ap.add_argument("--genes", type=int, default=20_000)
     ap.add_argument("--batches", default="5000,20000,100000")
+    ap.add_argument("--sample-batch", type=int, default=20_000,
+                    help="batch size whose loads are watched by a reader (others run alone)")
+    ap.add_argument("--kill", action="store_true", help="also the SIGKILL-and-re-run check")
     ap.add_argument("--child", nargs=2, metavar=("RELEASE", "BATCH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -93,18 +201,20 @@ def main() -> None:
     for batch in [int(b) for b in args.batches.split(",")]:
         wipe(server_db())
         for release in ("r1", "r2"):
-            out = subprocess.run([sys.executable, __file__, "--edges", str(args.edges),
-                                  "--genes", str(args.genes), "--child", release, str(batch)],
-                                 capture_output=True, text=True, cwd=REPO, check=True)
-            row = json.loads(out.stdout.strip().splitlines()[-1])
+            row = run_child(args, release, batch, sample=batch == args.sample_batch)
             print(f"batch {batch:>6} {release}: {row['seconds']:5.1f} s "
                   f"{row['rel_per_s']:8,.0f} rel/s (nodes {row['nodes_s']:.1f} s, rels "
-                  f"{row['relationships_s']:.1f} s, diff {row['diff_s']:.1f} s, commit "
+                  f"{row['relationships_s']:.1f} s, diff {row['diff_s']:.1f} s, flip "
                   f"{row['commit_s']:.1f} s), python {row['python_peak_mib']:.0f} MiB, "
-                  f"server {row['server_rss_mib']:.0f} MiB", flush=True)
+                  f"server {row['server_rss_mib']:.0f} MiB"
+                  + (f", readers saw {row['reader_states']}" if "reader_states" in row
+                     else ""), flush=True)
             rows.append(row)
-    save(f"ingest_release_{args.edges}", {"genes": args.genes, "edges": args.edges,
-                                           "rows": rows})
+    result: dict[str, object] = {"genes": args.genes, "edges": args.edges, "rows": rows,
+                                 "heap": os.environ.get("GENEKG_HEAP", "default")}
+    if args.kill:
+        result["kill"] = kill_points(args, args.sample_batch)
+    save(f"ingest_release_{args.edges}", result)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
     for b in bundles:
         t0 = time.monotonic()
         tag = f"{b.source}@{b.release}"
+        source_id, sha = source_fingerprint(b)  # rows carry it as `load`, as staged loads do
         added: dict[str, int] = {}
         for label, nodes in sorted(b.nodes.items()):
             have = g.nodes.setdefault(check_label(label), {})
@@ -71,7 +72,7 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
                 cur = have.get(nid)
                 if cur is None:
                     have[nid] = {**props, "source": b.source, "release": b.release,
-                                 "seen_in": [tag]}
+                                 "seen_in": [tag], "load": source_id}
                     n_new += 1
                 elif tag not in cur["seen_in"]:
                     cur.update(props)
@@ -84,12 +85,12 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
                 cur = have_e.get((s, t))
                 if cur is None:
                     have_e[(s, t)] = {"source": b.source, "release": b.release,
-                                      "seen_in": [tag], "key": f"{s}|{t}", **props}
+                                      "seen_in": [tag], "key": f"{s}|{t}", "load": source_id,
+                                      **props}
                     n_new += 1
                 elif tag not in cur["seen_in"]:
                     cur["seen_in"] = [*cur["seen_in"], tag]
             added[f"(:{sl})-[:{rel}]->(:{el})"] = n_new
-        source_id, sha = source_fingerprint(b)
         g.sources.append({
             "id": source_id, "name": b.source, "release": b.release,
             "files": [Path(f).name for f in b.files], "sha256": sha, "licence": b.licence,
