@@ -121,18 +121,22 @@ def run_child(args: argparse.Namespace, release: str, batch: int,
     row: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     if sample:
         samples.append((round(time.perf_counter() - t0, 1), *sample_readers(db, release)))
-        states = [(a, b) for _, a, b in samples]
-        distinct = list(dict.fromkeys(states))
         row["reader_samples"] = samples
-        # all at once: the reader saw the old graph, then the whole new one, nothing between
-        row["reader_states"] = distinct
-        row["readers_all_or_nothing"] = len(distinct) <= 2 and states == sorted(
-            states, key=lambda s: distinct.index(s))
+        # all at once: each reader (one query each) saw the old graph, then the whole new
+        # one, nothing between (the two queries of one sample may straddle the flip)
+        ok = True
+        for k in (1, 2):
+            seen = [s[k] for s in samples]
+            values = list(dict.fromkeys(seen))
+            ok = ok and len(values) <= 2 and seen == sorted(seen, key=values.index)
+        row["reader_states"] = [list(dict.fromkeys(s[k] for s in samples)) for k in (1, 2)]
+        row["readers_all_or_nothing"] = ok
     db.close()  # type: ignore[attr-defined]
     return row
 
 
 PENDING = ("MATCH (p:Source {status: 'pending'}) RETURN p.id AS id, "
+           "toString(p.started_at) AS started, "
            "COUNT { MATCH ()-[r]->() WHERE r.load = p.id } AS rels, "
            "COUNT { MATCH ()-[r:INTERACTS_WITH]->() WHERE $tag IN r.seen_in "
            "AND coalesce(r.load, '') <> p.id } AS tagged")
@@ -150,13 +154,14 @@ def kill_points(args: argparse.Namespace, batch: int) -> dict[str, object]:
               "new relationships": lambda r: r["rels"] >= args.edges // 20,
               "re-tagging": lambda r: r["tagged"] > 0}
     out: dict[str, object] = {"before": before, "points": []}
+    previous = None  # the killed load's record, until the next load has collected it
     for name, reached in points.items():
         proc = child(args, "r2", batch)
         t0 = time.perf_counter()
         state: dict[str, int] = {}
         while proc.poll() is None:
             rows = db.run(PENDING, {"tag": "synthetic@r2"})  # type: ignore[attr-defined]
-            if rows and reached(rows[0]):
+            if rows and rows[0]["started"] != previous and reached(rows[0]):
                 state = rows[0]
                 proc.kill()
                 break
@@ -164,6 +169,7 @@ def kill_points(args: argparse.Namespace, batch: int) -> dict[str, object]:
         proc.communicate()
         seen = sample_readers(db, "r2")
         left = db.run(PENDING, {"tag": "synthetic@r2"})  # type: ignore[attr-defined]
+        previous = left[0]["started"] if left else None
         point = {"point": name, "killed_after_s": round(time.perf_counter() - t0, 1),
                  "state_at_kill": state, "pending_left": left,
                  "readers_unchanged": seen == before}
@@ -192,10 +198,14 @@ def main() -> None:
     ap.add_argument("--sample-batch", type=int, default=20_000,
                     help="batch size whose loads are watched by a reader (others run alone)")
     ap.add_argument("--kill", action="store_true", help="also the SIGKILL-and-re-run check")
+    ap.add_argument("--only-kill", action="store_true", help="only that check")
     ap.add_argument("--child", nargs=2, metavar=("RELEASE", "BATCH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(one_load(args.genes, args.edges, args.child[0], int(args.child[1]))))
+        return
+    if args.only_kill:
+        save(f"ingest_release_kill_{args.edges}", kill_points(args, args.sample_batch))
         return
     rows = []
     for batch in [int(b) for b in args.batches.split(",")]:

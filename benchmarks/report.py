@@ -261,21 +261,58 @@ def expression_compound(name: str) -> str:
 
 
 def ingest_release(name: str) -> str:
-    """Transactional ingest of a release by batch size (benchmarks/bench_ingest_release.py)."""
+    """Ingest of a release by batch size (benchmarks/bench_ingest_release.py)."""
     d = json.loads((RES / f"{name}.json").read_text())
+    if "rows" not in d:
+        return ""  # the SIGKILL check: rendered with its release table
+    staged = "heap" in d  # written by the staged writer (before: one transaction per load)
     lines = [f"## Ingest of a release, by batch size — SYNTHETIC, {d['genes']:,} genes, "
              f"{d['edges']:,} pairs (not biology)", "",
              "`benchmarks/bench_ingest_release.py`: r1 into an empty graph, then r2 (90% of "
-             "r1's pairs + 10% new) into the graph holding r1; each load one transaction in "
-             "its own process. Phases: nodes, relationship lookups + writes, the release "
-             "diff, the commit (after the last write).", "",
-             "| batch | release | s | rel/s | nodes s | rels s | diff s | commit s | new rels "
-             "| Python MiB | server RSS MiB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "r1's pairs + 10% new) into the graph holding r1; each load in its own process"
+             + (f", staged (each batch its own transaction), server heap {d['heap']}. "
+                "Phases: nodes, relationship lookups + writes (new pairs, then re-tagging), "
+                "the release diff, the flip (one small transaction)."
+                if staged else "; each load one transaction. Phases: nodes, relationship "
+                "lookups + writes, the release diff, the commit (after the last write)."), "",
+             f"| batch | release | s | rel/s | nodes s | rels s | diff s | "
+             f"{'flip' if staged else 'commit'} s | new rels | Python MiB | server RSS MiB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in d["rows"]:
         lines.append(f"| {r['batch']:,} | {r['release']} | {r['seconds']:.1f} | "
                      f"{r['rel_per_s']:,.0f} | {r['nodes_s']:.1f} | {r['relationships_s']:.1f} "
                      f"| {r['diff_s']:.1f} | {r['commit_s']:.1f} | {r['new_relationships']:,} "
                      f"| {r['python_peak_mib']:.0f} | {r['server_rss_mib']:.0f} |")
+    for r in d["rows"]:
+        samples = r.get("reader_samples")
+        if not samples:
+            continue
+        seen = [list(dict.fromkeys(s[k] for s in samples)) for k in (1, 2)]
+        ok = all(len(v) <= 2 and [s[k] for s in samples] ==
+                 sorted((s[k] for s in samples), key=v.index)
+                 for k, v in zip((1, 2), seen, strict=True))
+        lines += ["", f"Readers during {r['release']} (batch {r['batch']:,}; pull/network "
+                  f"among the 2,000 hub genes, {len(samples)} samples over {samples[-1][0]} s): "
+                  f"all releases {' → '.join(f'{x:,}' for x in seen[0])} pairs, release "
+                  f"{r['release']} {' → '.join(f'{x:,}' for x in seen[1])}: "
+                  + ("the old graph, then the whole new one, nothing between."
+                     if ok else "**a state between old and new was seen.**")]
+    kill = RES / f"ingest_release_kill_{d['edges']}.json"
+    if kill.exists():
+        k = json.loads(kill.read_text())
+        lines += ["", "SIGKILL of `ingest` (r2, batch 20,000) into the graph holding r1, at "
+                  "three points, then the same command once more:", "",
+                  "| killed at | after s | pending rels then | r1 pairs re-tagged then | "
+                  "readers unchanged |", "|---|---|---|---|---|"]
+        for pt in k["points"]:
+            st = pt["state_at_kill"]
+            same = "yes" if pt["readers_unchanged"] else "NO"
+            lines.append(f"| {pt['point']} | {pt['killed_after_s']} | {st.get('rels', 0):,} | "
+                         f"{st.get('tagged', 0):,} | {same} |")
+        lines += ["", f"Re-run: {k['final']['seconds']:.1f} s, collected "
+                  f"{', '.join(k.get('collected') or []) or 'nothing'}; counts {k['counts']} — "
+                  + ("equal to an uninterrupted load" if k["expected"] else "**NOT equal**")
+                  + f"; pending rows left: {len(k['pending_after'])}."]
     if d.get("note"):
         lines += ["", d["note"]]
     return "\n".join(lines) + "\n"
