@@ -99,19 +99,22 @@ def sample_readers(db: object, release: str) -> tuple[int, int]:
     return out[0], out[1]
 
 
-def child(args: argparse.Namespace, release: str, batch: int) -> subprocess.Popen[str]:
+def child(args: argparse.Namespace, release: str, batch: int,
+          writers: int = 2) -> subprocess.Popen[str]:
+    env = {**os.environ, "GENEKG_INGEST_WRITERS": str(writers)}
     return subprocess.Popen([sys.executable, __file__, "--edges", str(args.edges),
                              "--genes", str(args.genes), "--child", release, str(batch)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                            env=env)
 
 
 def run_child(args: argparse.Namespace, release: str, batch: int,
-              sample: bool) -> dict[str, object]:
+              sample: bool, writers: int = 2) -> dict[str, object]:
     """One load in its own process; with `sample`, a reader polled while it runs."""
     db = server_db()
     samples: list[tuple[float, int, int]] = []
     t0 = time.perf_counter()
-    proc = child(args, release, batch)
+    proc = child(args, release, batch, writers)
     while sample and proc.poll() is None:
         samples.append((round(time.perf_counter() - t0, 1), *sample_readers(db, release)))
         time.sleep(1.0)
@@ -119,6 +122,7 @@ def run_child(args: argparse.Namespace, release: str, batch: int,
     if proc.returncode:
         raise SystemExit(f"load {release} batch {batch} failed:\n{err[-3000:]}")
     row: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    row["writers"] = writers
     if sample:
         samples.append((round(time.perf_counter() - t0, 1), *sample_readers(db, release)))
         row["reader_samples"] = samples
@@ -199,6 +203,7 @@ def main() -> None:
                     help="batch size whose loads are watched by a reader (others run alone)")
     ap.add_argument("--kill", action="store_true", help="also the SIGKILL-and-re-run check")
     ap.add_argument("--only-kill", action="store_true", help="only that check")
+    ap.add_argument("--writers", default="2", help="batches written at once, e.g. 1,2")
     ap.add_argument("--child", nargs=2, metavar=("RELEASE", "BATCH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -208,11 +213,13 @@ def main() -> None:
         save(f"ingest_release_kill_{args.edges}", kill_points(args, args.sample_batch))
         return
     rows = []
-    for batch in [int(b) for b in args.batches.split(",")]:
+    for writers, batch in [(int(w), int(b)) for w in args.writers.split(",")
+                           for b in args.batches.split(",")]:
         wipe(server_db())
         for release in ("r1", "r2"):
-            row = run_child(args, release, batch, sample=batch == args.sample_batch)
-            print(f"batch {batch:>6} {release}: {row['seconds']:5.1f} s "
+            row = run_child(args, release, batch, writers=writers,
+                            sample=batch == args.sample_batch and writers == 2)
+            print(f"writers {writers} batch {batch:>6} {release}: {row['seconds']:5.1f} s "
                   f"{row['rel_per_s']:8,.0f} rel/s (nodes {row['nodes_s']:.1f} s, rels "
                   f"{row['relationships_s']:.1f} s, diff {row['diff_s']:.1f} s, flip "
                   f"{row['commit_s']:.1f} s), python {row['python_peak_mib']:.0f} MiB, "

@@ -275,11 +275,12 @@ def ingest_release(name: str) -> str:
                 "the release diff, the flip (one small transaction)."
                 if staged else "; each load one transaction. Phases: nodes, relationship "
                 "lookups + writes, the release diff, the commit (after the last write)."), "",
-             f"| batch | release | s | rel/s | nodes s | rels s | diff s | "
+             f"| writers | batch | release | s | rel/s | nodes s | rels s | diff s | "
              f"{'flip' if staged else 'commit'} s | new rels | Python MiB | server RSS MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in d["rows"]:
-        lines.append(f"| {r['batch']:,} | {r['release']} | {r['seconds']:.1f} | "
+        lines.append(f"| {r.get('writers', 1)} | {r['batch']:,} | {r['release']} | "
+                     f"{r['seconds']:.1f} | "
                      f"{r['rel_per_s']:,.0f} | {r['nodes_s']:.1f} | {r['relationships_s']:.1f} "
                      f"| {r['diff_s']:.1f} | {r['commit_s']:.1f} | {r['new_relationships']:,} "
                      f"| {r['python_peak_mib']:.0f} | {r['server_rss_mib']:.0f} |")

@@ -108,7 +108,7 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
 
 def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
              batch_size: int = 20_000, allow_partial: bool = True,
-             update_existing: bool = False) -> LoadReport:
+             update_existing: bool = False, writers: int | None = None) -> LoadReport:
     """Read one source with its loader, refuse mostly-unmapped loads, and write it as one
     staged load (bounded batches, visible to readers all at once)."""
     from genekg.loaders import get_loader
@@ -130,7 +130,7 @@ def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
             progress.update(task, description=f"writing {what}", completed=done, total=total)
 
         report = ingest_bundle(db, bundle, batch_size=batch_size, progress=cb,
-                               update_existing=update_existing)
+                               update_existing=update_existing, writers=writers)
     report.seconds += parse_s
     return report
 
@@ -162,6 +162,9 @@ def ingest(
     chunk: int = typer.Option(10_000, min=1, help="LINCS GCTX: signatures per read."),
     batch_size: int = typer.Option(20_000, min=100, help="Rows per batch (each batch is "
                                    "its own transaction; the load goes live at the end)."),
+    writers: int = typer.Option(None, "--writers", min=1, help="Batches written at once "
+                                "(default GENEKG_INGEST_WRITERS or 2: both cores of the "
+                                "server busy)."),
     bulk: bool = typer.Option(False, "--bulk", help="Build an EMPTY local database with "
                               "neo4j-admin import (offline: the server is stopped and "
                               "restarted); same graph as the staged path, several "
@@ -200,7 +203,8 @@ def ingest(
     if source == "sample":
         from genekg.sample import load_sample
 
-        for report in load_sample(lambda s, p, o: run_load(ctx, s, p, o, batch_size)):
+        for report in load_sample(lambda s, p, o: run_load(ctx, s, p, o, batch_size,
+                                                           writers=writers)):
             print_report(report)
         return
     if path is None and not online:
@@ -218,7 +222,7 @@ def ingest(
         bulk_load(ctx, [(source, path or Path("."), options)], allow_partial)
         return
     report = run_load(ctx, source, path or Path("."), options, batch_size, allow_partial,
-                      update_existing)
+                      update_existing, writers)
     print_report(report)
 
 
