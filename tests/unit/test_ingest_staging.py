@@ -11,12 +11,12 @@ import subprocess
 import sys
 
 import pytest
+from fakes import RecordingStore
 
 from genekg.db.cypher import load_query, query_names
 from genekg.errors import GenekgError
 from genekg.ingest.writer import acquire_ingest_lock, collect_pending_loads
 from genekg.schema import REL_TYPES
-from tests.unit.fakes import RecordingStore
 
 # Every named query that reads what ingest writes: feature and training pulls, the query
 # library, exports, the KG context of predictions and their evidence.
