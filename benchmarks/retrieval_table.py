@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/retrieval_table.py ecoli|yeast|human [--seeds 2]
        [--methods auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa]
 
-The same code as `genekg evaluate --experiment retrieval` (`retrieval.run_retrieval`: every
+The same code as `genekg evaluate --experiment retrieval` (`protocol.run_retrieval`: every
 method through `stage_scores`, the path `genekg predict` takes), in memory on the real
 files of ../shared/data read through genekg's loaders (human: with the knowledge-graph
 context of linkpred_table.py). Split per seed: 80% training, 10% validation, 10% held out.
@@ -31,10 +31,10 @@ from genekg.linkpred import scores as S
 from genekg.linkpred.base import SplitCache, SplitInputs
 from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import METHODS
+from genekg.linkpred.protocol import run_retrieval
 from genekg.linkpred.retrieval import (
     expected_precision_curve,
     read_expected_precision,
-    run_retrieval,
     stage_scores,
 )
 from genekg.linkpred.split import EdgeSplit, split_edges

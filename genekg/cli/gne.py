@@ -88,8 +88,9 @@ def train(
     pathway: str = typer.Option(None, help="Restrict to genes of a pathway (path:hsa04010)."),
     genes: str = typer.Option(None, help="Restrict to a comma-separated gene list."),
     method: str = typer.Option(DEFAULT_METHOD, help="One of " + ", ".join(TRAINABLE) + ". "
-                               "auto (default) fits the candidates and keeps the best by "
-                               "validation AUROC (`genekg methods` lists them all)."),
+                               "auto (default) fits the candidates and keeps the one that "
+                               "ranks validation edges best among all candidate pairs "
+                               "(`genekg methods` lists them all)."),
     seed: int = typer.Option(None, min=0, max=SEED_MAX,
                               help="Seed (default: global --seed, else drawn and printed)."),
     all_edges: bool = typer.Option(False, "--all-edges", help="Train on every edge except "
@@ -134,8 +135,13 @@ def train(
     table.add_row("run id", run.id)
     table.add_row("directory", str(run.path))
     if isinstance(report, AutoReport):
-        cands = ", ".join(f"{k} {v:.4f}" for k, v in report.candidates.items())
-        table.add_row("auto chose", f"{report.chosen} (validation AUROC: {cands})")
+        if report.retrieval:
+            cands = "; ".join(f"{k} {v:.4f} (MRR {report.retrieval[k]['mrr']:.3f}, "
+                              f"R@1000 {report.retrieval[k]['recall@1000']:.3f})"
+                              for k, v in report.candidates.items())
+        else:
+            cands = ", ".join(f"{k} {v:.4f}" for k, v in report.candidates.items())
+        table.add_row("auto chose", f"{report.chosen} ({report.criterion}: {cands})")
     for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
               "seconds_per_epoch"):
         if k in metrics:

@@ -1,10 +1,16 @@
-"""`auto`: per network, the candidate with the best validation AUROC.
+"""`auto`: per network, the candidate that ranks held-out validation edges best.
 
-The candidates are given (the method table passes spectral-reg and the stack); each is
-fitted on the same split through the split's cache and judged on the validation pairs
-only (the stack by its out-of-fold AUROC, which is honest; spectral-reg also used those
-pairs to pick τ and C, a small optimistic bias in its favour). The choice and every
-candidate's validation AUROC are in its report, saved with the run and printed.
+The candidates are given (the method table passes spectral-reg, stack-rank and L3, and
+spectral+kg where the knowledge graph has data); each is fitted on the same split through
+the split's cache and judged on the validation edges only, the way a curator reads the
+result: each validation edge ranked among all candidate pairs (every pair that is not a
+training edge) through predict's own path with honest scores
+(`retrieval.validation_retrieval`: the stack's pairs it learned from by their out-of-fold
+scores). The criterion is the geometric mean of the filtered MRR of each gene's list and
+the recall@1000 of the global list: a candidate must do well on both ways predictions are
+read. spectral-reg also used the validation pairs to pick τ and C, a small optimistic bias
+in its favour. Every candidate's numbers and the choice are in its report, saved with the
+run and printed.
 """
 
 from __future__ import annotations
@@ -27,40 +33,63 @@ from genekg.linkpred.base import (
     load_predictor,
     save_predictor,
 )
+from genekg.linkpred.retrieval import validation_retrieval
 from genekg.linkpred.split import EdgeSplit
+
+CRITERION = "sqrt(MRR x recall@1000) of validation edges among all candidates"
 
 
 @dataclass
 class AutoReport(Report):
-    """Which candidate `auto` kept, every candidate's validation AUROC, and the kept
-    candidate's own report."""
+    """Which candidate `auto` kept, every candidate's criterion and the numbers behind it
+    (validation MRR, recall@1000, balanced AUROC), and the kept candidate's own report."""
 
     chosen: str = ""
-    candidates: dict[str, float] = field(default_factory=dict)
+    candidates: dict[str, float] = field(default_factory=dict)  # criterion by candidate
     chosen_report: dict[str, Any] = field(default_factory=dict)
+    criterion: str = "validation AUROC"  # runs trained before the retrieval criterion
+    retrieval: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def criterion(mrr: float, recall_1000: float) -> float:
+    """`auto`'s criterion: the geometric mean of MRR and recall@1000."""
+    return float(np.sqrt(max(mrr, 0.0) * max(recall_1000, 0.0)))
 
 
 class Auto(LinkPredictor):
-    """The best of `candidates` by validation AUROC (ties: the earlier candidate)."""
+    """The best of `candidates` (and of `kg_candidates` where the knowledge graph has data
+    for the genes) by validation retrieval (ties: the earlier candidate)."""
 
     kind = "auto"
 
-    def __init__(self, name: str = "auto", candidates: tuple[LinkPredictor, ...] = ()) -> None:
+    def __init__(self, name: str = "auto", candidates: tuple[LinkPredictor, ...] = (),
+                 kg_candidates: tuple[LinkPredictor, ...] = ()) -> None:
         super().__init__(name)
-        self.candidates_given = candidates
+        self.candidates_given, self.kg_candidates = candidates, kg_candidates
 
     def fit(self, inputs: SplitInputs, cache: SplitCache) -> Self:
         """Fit every candidate (shared with the split's other methods); keep the best."""
         if not self.candidates_given:
             raise GenekgError("auto needs at least one candidate method")
-        fitted = [cache.fit(c, inputs) for c in self.candidates_given]
-        scored = {c.name: c.val_auroc(inputs.split) for c in fitted}
+        given = [*self.candidates_given, *(() if inputs.kg.empty else self.kg_candidates)]
+        fitted = [cache.fit(c, inputs) for c in given]
+        numbers: dict[str, dict[str, float]] = {}
+        for c in fitted:
+            cache.step(f"auto: ranking the validation edges by {c.name}")
+            r = validation_retrieval(c, inputs.split)
+            numbers[c.name] = {"mrr": r.mrr, "recall@1000": r.recall[1000],
+                               "hits@10": r.hits10, "val_auroc": c.val_auroc(inputs.split)}
+        scored = {c.name: criterion(numbers[c.name]["mrr"], numbers[c.name]["recall@1000"])
+                  for c in fitted}
         best = max(range(len(fitted)), key=lambda i: (scored[fitted[i].name], -i))
         self.chosen_ = fitted[best]
         self.val_scores_ = self.chosen_.validation(inputs.split)[0]
-        self.report_ = AutoReport(self.name, scored[self.chosen_.name], self.chosen_.name,
+        self.report_ = AutoReport(self.name, numbers[self.chosen_.name]["val_auroc"],
+                                  self.chosen_.name,
                                   {k: round(v, 5) for k, v in scored.items()},
-                                  self.chosen_.report().to_dict())
+                                  self.chosen_.report().to_dict(), CRITERION,
+                                  {k: {m: round(v, 5) for m, v in d.items()}
+                                   for k, d in numbers.items()})
         return self
 
     @property
@@ -93,6 +122,10 @@ class Auto(LinkPredictor):
     def gene_embedding(self) -> np.ndarray | None:
         """The chosen candidate's."""
         return self.chosen_.gene_embedding()
+
+    def oof_pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The chosen candidate's."""
+        return self.chosen_.oof_pairs()
 
     def validation(self, split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
         """The chosen candidate's (honest) validation scores."""

@@ -152,6 +152,9 @@ class LinkPredictor(ABC):
 
     kind: ClassVar[str] = ""  # registry key of the class (saved in predictor.json)
     val_scores_: np.ndarray | None = None  # honest validation scores (e.g. out-of-fold)
+    # pairs the predictor was fitted on as labelled examples (the stack's validation pairs
+    # and hard negatives) with their out-of-fold scores: what honest ranking reads for them
+    fitted_pairs_: tuple[np.ndarray, np.ndarray] | None = None
     notes_: tuple[str, ...] = ()  # what `load` wants the user told (e.g. a changed graph)
 
     def __init__(self, name: str) -> None:
@@ -221,6 +224,11 @@ class LinkPredictor(ABC):
         read with. The same as `score` unless the method's validation scores are
         out-of-fold (the stack: one fold model per pair, not the average of all)."""
         return self.score(pairs)
+
+    def oof_pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(pairs, out-of-fold scores) of the labelled pairs the fit learned from, or None
+        (nothing learned from pairs, or not known after loading a run)."""
+        return self.fitted_pairs_
 
     def validation(self, split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
         """(scores, labels) on the validation pairs; out-of-fold where the method has them."""

@@ -202,7 +202,7 @@ def _retrieval(db: Database, spec: ExperimentSpec, step: StepFn,
     import pandas as pd
 
     from genekg.linkpred.pipeline import temporal_split
-    from genekg.linkpred.retrieval import run_retrieval
+    from genekg.linkpred.protocol import run_retrieval
     from genekg.linkpred.split import split_edges
 
     sel = spec.selection

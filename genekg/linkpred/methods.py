@@ -89,8 +89,13 @@ def _stack(name: str = "stack", **kw: object) -> Callable[[], LinkPredictor]:
     return make
 
 
+# The stack trained for ranking: hard negatives from stage 1, relative features.
+STACK_RANK: dict[str, object] = {"hard_negatives": 2, "relative": True}
+
+
 def _auto() -> LinkPredictor:
-    return Auto("auto", (Spectral("spectral-reg"), _stack()()))
+    return Auto("auto", (Spectral("spectral-reg"), _stack("stack-rank", **STACK_RANK)(),
+                         PairScorePredictor("l3")), kg_candidates=(SpectralKG(),))
 
 
 def _heuristic(name: str, label: str) -> Method:
@@ -98,13 +103,14 @@ def _heuristic(name: str, label: str) -> Method:
 
 
 _TABLE = (
-    Method("auto", "auto (best validation AUROC of spectral-reg and the stack)", _auto,
+    Method("auto", "auto (of spectral-reg, spectral+kg, L3 and stack-rank, the one that "
+           "ranks validation edges best among all candidates)", _auto,
            uses_kg=True, trainable=True),
     Method("stack", "stack: GBM over path, embedding and knowledge-graph features", _stack(),
            uses_kg=True, trainable=True),
     Method("stack-rank", "stack for ranking: its booster also learns from hard negatives "
            "(stage-1 candidates, 2 per validation edge) and sees each pair against both "
-           "genes' best candidates", _stack("stack-rank", hard_negatives=2, relative=True),
+           "genes' best candidates", _stack("stack-rank", **STACK_RANK),
            uses_kg=True, trainable=True),
     Method("stack-nokegg", "stack without the KEGG-relation feature",
            _stack("stack-nokegg", drop=("kegg_relation",)), uses_kg=True, trainable=True),

@@ -16,14 +16,18 @@ from typing import Any
 import numpy as np
 
 from genekg.db.store import GraphStore
+from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.graphdata import Network, Profiles
+from genekg.linkpred import scores as S
 from genekg.linkpred.base import Report, SplitCache, SplitInputs
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.evaluate import held_out_pairs, score
 from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import resolve
+from genekg.linkpred.retrieval import KS, RetrievalResult, retrieval_metrics, stage_scores
 from genekg.linkpred.split import EdgeSplit, encode
+from genekg.linkpred.stack import STACK_CANDIDATES
 
 
 @dataclass
@@ -134,4 +138,42 @@ def top_k_recall(scorer: Callable[[np.ndarray], np.ndarray], n: int, split: Edge
     for k in ks:
         hits = len(positives.intersection(ranked[:k].tolist()))
         out[k] = hits / len(positives) if positives else float("nan")
+    return out
+
+
+def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
+                  profiles: Profiles | None = None, cfg: GNEConfig | None = None,
+                  db: GraphStore | None = None, device: str = "auto",
+                  gene_context: GeneContext | None = None, k: int = STACK_CANDIDATES,
+                  ks: tuple[int, ...] = KS,
+                  on_method: Callable[[str], None] | None = None) -> list[RetrievalResult]:
+    """Fit `methods` on the split (one shared cache) and rank `split.test_pos` among all
+    pairs that are not training or validation edges, each through `stage_scores` — the
+    path `genekg predict` takes. Methods that need knowledge-graph data the genes do not
+    have are skipped (a GenekgError from their fit)."""
+    entries = resolve(methods, profiles=profiles, db=db)
+    inputs = SplitInputs(network, split, seed, cfg or GNEConfig(), profiles, db, device,
+                         gene_context)
+    cache = SplitCache()
+    n = len(network.genes)
+    exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
+    degree = S.degrees(inputs.a_train)
+    out: list[RetrievalResult] = []
+    try:
+        for entry in entries:
+            if on_method:
+                on_method(entry.name)
+            t0 = time.monotonic()
+            try:
+                p = cache.fit(entry.make(), inputs)
+            except GenekgError:
+                if entry.uses_kg and inputs.kg.empty:
+                    continue  # e.g. spectral+kg on a network without pathways/drugs
+                raise
+            res = retrieval_metrics(entry.name, stage_scores(p, n, exclude, k), n, exclude,
+                                    split.test_pos, degree, ks)
+            res.seconds = time.monotonic() - t0
+            out.append(res)
+    finally:
+        cache.close(db)
     return out

@@ -29,13 +29,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from genekg.db.store import GraphStore
-from genekg.errors import GenekgError
-from genekg.gne.config import GNEConfig
-from genekg.graphdata import Network, Profiles
 from genekg.linkpred import scores as S
-from genekg.linkpred.base import LinkPredictor, SplitCache, SplitInputs
-from genekg.linkpred.kgcontext import GeneContext
+from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.split import EdgeSplit
 from genekg.linkpred.stack import STACK_CANDIDATES
 
@@ -45,13 +40,37 @@ DEGREE_BINS = ((0, 0, "0"), (1, 5, "1-5"), (6, 20, "6-20"), (21, 1 << 62, ">20")
 STEP = 256  # genes per block: block memory 256 · n doubles (13 MB for 6,362 genes)
 
 
+def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> BlockFn:
+    """`block` with the out-of-fold scores of the pairs the predictor learned from: a pair
+    that was a labelled example of the fit keeps the score of the fold that did not see it
+    (a stage-1 candidate only where stage 1 admits it)."""
+    pairs = np.sort(np.asarray(oof[0], dtype=np.int64).reshape(-1, 2), axis=1)
+    _, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+    pairs, vals = pairs[first], np.asarray(oof[1], dtype=np.float64)[first]
+    r, c = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+    val = sp.csr_matrix((np.r_[vals, vals].astype(np.float64), (r, c)), shape=(n, n))
+    hit = sp.csr_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=(n, n))
+
+    def wrapped(blk: np.ndarray) -> np.ndarray:
+        out = np.array(block(blk), dtype=np.float64)
+        h = hit[blk].tocoo()
+        v = np.asarray(val[blk][h.row, h.col]).ravel()
+        out[h.row, h.col] = np.where(np.isfinite(out[h.row, h.col]), v, -np.inf)
+        return out
+
+    return wrapped
+
+
 def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix, k: int,
                  rows: np.ndarray | None = None, honest: bool = False) -> BlockFn:
     """Scores of (row gene, every gene) as predict ranks them: all pairs for an
     exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf). `honest`:
-    scored by `honest_score` (what expected precision is estimated with)."""
+    scored by `honest_score`, and the pairs the fit learned from by their out-of-fold
+    scores (what expected precision and `auto`'s choice are estimated with)."""
+    oof = predictor.oof_pairs() if honest else None
     if predictor.exhaustive:
-        return predictor.block_scores
+        return predictor.block_scores if oof is None else _out_of_fold(
+            predictor.block_scores, oof, n)
     pairs = predictor.candidates(k, rows, exclude)
     fn = predictor.honest_score if honest else predictor.score
     s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
@@ -66,7 +85,7 @@ def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix, k: in
         out[h.row, h.col] = np.asarray(m[blk][h.row, h.col]).ravel()
         return out
 
-    return block
+    return block if oof is None else _out_of_fold(block, oof, n)
 
 
 def degree_bin(d: np.ndarray) -> np.ndarray:
@@ -275,41 +294,14 @@ def read_expected_precision(curve: dict[str, list[float]], scores: np.ndarray) -
     return np.where(idx >= 0, prec[np.clip(idx, 0, len(prec) - 1)], prec[0])
 
 
-def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
-                  profiles: Profiles | None = None, cfg: GNEConfig | None = None,
-                  db: GraphStore | None = None, device: str = "auto",
-                  gene_context: GeneContext | None = None, k: int = STACK_CANDIDATES,
-                  ks: tuple[int, ...] = KS,
-                  on_method: Callable[[str], None] | None = None) -> list[RetrievalResult]:
-    """Fit `methods` on the split (one shared cache) and rank `split.test_pos` among all
-    pairs that are not training or validation edges, each through `stage_scores` — the
-    path `genekg predict` takes. Methods that need knowledge-graph data the genes do not
-    have are skipped (a GenekgError from their fit)."""
-    from genekg.linkpred.methods import resolve
-
-    entries = resolve(methods, profiles=profiles, db=db)
-    inputs = SplitInputs(network, split, seed, cfg or GNEConfig(), profiles, db, device,
-                         gene_context)
-    cache = SplitCache()
-    n = len(network.genes)
-    exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
-    degree = S.degrees(inputs.a_train)
-    out: list[RetrievalResult] = []
-    try:
-        for entry in entries:
-            if on_method:
-                on_method(entry.name)
-            t0 = time.monotonic()
-            try:
-                p = cache.fit(entry.make(), inputs)
-            except GenekgError:
-                if entry.uses_kg and inputs.kg.empty:
-                    continue  # e.g. spectral+kg on a network without pathways/drugs
-                raise
-            res = retrieval_metrics(entry.name, stage_scores(p, n, exclude, k), n, exclude,
-                                    split.test_pos, degree, ks)
-            res.seconds = time.monotonic() - t0
-            out.append(res)
-    finally:
-        cache.close(db)
-    return out
+def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int = STACK_CANDIDATES,
+                         ks: tuple[int, ...] = (1_000,)) -> RetrievalResult:
+    """The validation edges ranked among all candidates (every pair that is not a training
+    or test edge) through predict's path with honest scores: what `auto` chooses by.
+    Nothing of the test split is read but its pairs, which are left out of the ranking."""
+    n = predictor.n_genes
+    exclude = S.adjacency(np.vstack([split.train, split.test_pos]), n)
+    degree = S.degrees(S.adjacency(split.train, n))
+    return retrieval_metrics(predictor.name, stage_scores(predictor, n, exclude, k,
+                                                          honest=True),
+                             n, exclude, split.val_pos, degree, ks)

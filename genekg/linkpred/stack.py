@@ -489,18 +489,22 @@ class Stack(LinkPredictor):
             xv = self.feats_(pairs)
             with booster_threads():
                 model, oof = fit_on_masked(x, yt, xv, y, self.feats_.names, inputs.seed)
+            self.fitted_pairs_ = (pairs, oof)
         else:
             x = self.feats_(pairs)
             ya = y
+            learned = pairs
             if self.hard_negatives:
                 hard = self.hard_negative_pairs(inputs, rng)
                 x = np.vstack([x, self.feats_(hard)])
                 ya = np.r_[y, np.zeros(len(hard))]
+                learned = np.vstack([pairs, hard])
             if self.shuffle_labels:
                 ya = rng.permutation(ya)
             with booster_threads():
                 model, oof = fit_boosters(x, ya, self.feats_.names, inputs.seed,
                                           step=cache.step)
+            self.fitted_pairs_ = (learned, oof)
             oof = oof[: len(y)]  # the validation pairs' own (calibration, auto, reports)
         self.model_ = model
         self.val_scores_ = oof

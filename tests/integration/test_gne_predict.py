@@ -87,7 +87,7 @@ def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -
 
 
 def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path) -> None:
-    # The whole E. coli network, the default method (auto: spectral-reg vs the stack);
+    # The whole E. coli network, the default method (auto: spectral-reg, stack-rank, L3…);
     # 4% validation keeps the stack's cross-fitting quick (6,800 pairs still).
     r = runner.invoke(app, ["--seed", "5", "train", "-o", "ecoli", "--source", "biogrid",
                             "--dim", "16", "--val-frac", "0.04"],
@@ -97,10 +97,12 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     assert "-auto-ecoli-s5" in run.name
     metrics = json.loads((run / "run.json").read_text())["metrics"]
     assert 0.9 < metrics["test_auroc"] <= 1.0  # real E. coli network: far above chance
-    # auto recorded why: each candidate's validation AUROC, the best one chosen
+    # auto recorded why: each candidate's validation ranking among all candidates, the
+    # best one chosen
     vals = metrics["candidates"]
-    assert set(vals) == {"spectral-reg", "stack"}
+    assert {"spectral-reg", "stack-rank", "l3"} <= set(vals)
     assert metrics["chosen"] == max(vals, key=lambda k: vals[k])
+    assert all(0 < metrics["retrieval"][k]["mrr"] <= 1 for k in vals)
     assert "chose" in r.output and metrics["chosen"] in r.output
     r = runner.invoke(app, ["predict", "--run", str(run), "--top-k", "20", "--dry-run"])
     assert r.exit_code == 0, r.output

@@ -3,12 +3,16 @@ and expected precision on a planted graph (synthetic, not biology)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_predictors import N, inputs_for, planted
 
+from genekg.db.store import GraphStore
 from genekg.linkpred import scores as S
-from genekg.linkpred.base import SplitCache, SplitInputs
+from genekg.linkpred.auto import Auto
+from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
 from genekg.linkpred.methods import METHODS
 from genekg.linkpred.retrieval import (
     expected_precision_curve,
@@ -111,3 +115,103 @@ def test_expected_precision_matches_what_another_held_out_split_observes(method:
     n_cand = est["candidates"][0]
     assert e[0] == pytest.approx(len(split.val_pos) / n_cand, rel=0.5)
     assert (np.diff(est["precision"]) >= 0).all()
+
+
+def test_honest_ranking_reads_each_pair_the_stack_learned_from_out_of_fold() -> None:
+    # stack-rank learns from validation pairs and from hard negatives drawn from stage 1;
+    # ranked honestly, each of those scores as the fold booster that did not see it did.
+    p = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
+    learned, oof = p.oof_pairs()  # type: ignore[misc]  # fitted: not None
+    split = planted()[3]
+    assert len(learned) > len(split.val_pos) + len(split.val_neg)  # hard negatives too
+    exclude = S.adjacency(split.train, N)
+    honest = stage_scores(p, N, exclude, 50, honest=True)
+    plain = stage_scores(p, N, exclude, 50)
+    got, seen = np.vstack([honest(np.array([i])) for i in learned[:, 0]]), np.vstack(
+        [plain(np.array([i])) for i in learned[:, 0]])
+    admitted = np.isfinite(got[np.arange(len(learned)), learned[:, 1]])
+    assert 0 < admitted.sum() < len(learned)  # stage 1 admits some of them, not all
+    at = got[np.arange(len(learned)), learned[:, 1]]
+    assert at[admitted] == pytest.approx(oof[admitted])
+    # the averaged boosters score the hard negatives (seen in training) lower than honest
+    hard = np.arange(len(learned)) >= len(split.val_pos) + len(split.val_neg)
+    both = admitted & hard
+    assert both.sum() >= 10
+    assert seen[np.arange(len(learned)), learned[:, 1]][both].mean() < at[both].mean()
+    # every other candidate keeps its honest score (one fold booster per pair)
+    lo, hi = np.minimum(learned[:, 0], learned[:, 1]), np.maximum(learned[:, 0], learned[:, 1])
+    g, c = learned[:, 0][:, None], np.arange(N)[None, :]
+    was_learned = np.isin(np.minimum(g, c) * N + np.maximum(g, c), lo * N + hi)
+    other = np.isfinite(seen) & ~was_learned
+    assert np.array_equal(np.isfinite(got), np.isfinite(seen))
+    r, col = np.nonzero(other)
+    pairs = np.sort(np.column_stack([learned[r, 0], col]), axis=1)  # stage 1's form: i < j
+    assert got[r, col] == pytest.approx(p.honest_score(pairs))
+
+
+class _Fixed(LinkPredictor):
+    """A predictor that scores from a fixed symmetric matrix (test double, not a method)."""
+
+    def __init__(self, name: str, m: np.ndarray) -> None:
+        super().__init__(name)
+        self.m = m
+
+    def fit(self, inputs: SplitInputs, cache: SplitCache) -> _Fixed:
+        return self
+
+    @property
+    def n_genes(self) -> int:
+        return len(self.m)
+
+    @property
+    def exhaustive(self) -> bool:
+        return True
+
+    def block_scores(self, rows: np.ndarray) -> np.ndarray:
+        return self.m[rows]
+
+    def score(self, pairs: np.ndarray) -> np.ndarray:
+        return self.m[pairs[:, 0], pairs[:, 1]]
+
+    def report(self) -> Report:
+        return Report(self.name, float("nan"))
+
+    def save(self, folder: Path) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, folder: Path, store: GraphStore | None, *,
+             allow_changed_graph: bool = False) -> _Fixed:
+        raise NotImplementedError
+
+
+def _symmetric(rng: np.random.Generator, lo: float, hi: float) -> np.ndarray:
+    m = rng.uniform(lo, hi, (N, N))
+    return np.triu(m, 1) + np.triu(m, 1).T
+
+
+def _put(m: np.ndarray, pairs: np.ndarray, v: float) -> None:
+    m[pairs[:, 0], pairs[:, 1]] = m[pairs[:, 1], pairs[:, 0]] = v
+
+
+def test_auto_chooses_the_candidate_that_ranks_validation_edges_not_the_best_auroc() -> None:
+    net, _, _, split = planted()
+    rng = np.random.default_rng(0)
+    # "balanced": every validation edge above every sampled non-edge (AUROC 1), yet below
+    # all the other candidate pairs — what a curator would read first
+    balanced = _symmetric(rng, 0.7, 1.0)
+    _put(balanced, split.val_pos, 0.6)
+    _put(balanced, split.val_neg, 0.1)
+    # "ranker": half the sampled non-edges above the validation edges (AUROC about 0.5),
+    # but each validation edge near the top of its genes' lists among all candidates
+    ranker = _symmetric(rng, 0.0, 0.5)
+    _put(ranker, split.val_pos, 0.9)
+    _put(ranker, split.val_neg[::2], 0.95)
+    auto = Auto("auto", (_Fixed("balanced", balanced), _Fixed("ranker", ranker)))
+    auto.fit(SplitInputs(net, split, 0), SplitCache())
+    rep = auto.report()
+    assert rep.retrieval["balanced"]["val_auroc"] == 1.0
+    assert rep.retrieval["ranker"]["val_auroc"] < 0.8
+    assert rep.retrieval["ranker"]["mrr"] > 0.5 > 0.05 > rep.retrieval["balanced"]["mrr"]
+    assert rep.chosen == "ranker" and auto.chosen_.name == "ranker"
+    assert rep.candidates["ranker"] > rep.candidates["balanced"]
