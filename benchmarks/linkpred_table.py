@@ -55,14 +55,26 @@ def network_from_bundle(b: Bundle, taxon: int) -> Network:
     return Network(taxon, genes, np.unique(np.sort(e, axis=1), axis=0))
 
 
-def load_network(organism: str) -> Network:
-    """The organism's benchmark network (eval_table.NETWORKS) through genekg's loader."""
+def load_network(organism: str, c2_release: str | None = None) -> Network:
+    """The organism's benchmark network (eval_table.NETWORKS) through genekg's loader, or
+    with `c2_release` its GreenCUBIC c2 file of that BioGRID release (yeast, human)."""
     data = require_shared()
     org = resolve_organism(organism)
     path, maps, release = NETWORKS[organism]
+    if c2_release is not None:
+        path, release = C2_FILES[organism].format(r=c2_release), c2_release
+        if not (data / path).exists():
+            raise SystemExit(f"{data / path} not found")
     b = get_loader("biogrid").load(data / path, LoadOptions(
         organism=org, release=release, id_maps=[data / m for m in maps]))
     return network_from_bundle(b, org.taxon)
+
+
+C2_FILES = {
+    "yeast": "biogrid/GreenCUBIC_BioGRID-PPI/"
+             "Saccharomyces_cerevisiae_S288c-{r}_ID_559292_c2_positive_interactions.tsv",
+    "human": "biogrid/GreenCUBIC_BioGRID-PPI/Homo_sapiens-{r}_ID_9606_c2_positive_interactions.tsv",
+}
 
 
 def context_from_bundles(genes: list[str], bundles: list[Bundle]) -> GeneContext:

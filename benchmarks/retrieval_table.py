@@ -2,11 +2,16 @@
 
 Usage: .venv/bin/python benchmarks/retrieval_table.py ecoli|yeast|human [--seeds 2]
        [--methods auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa]
+       [--temporal OLD NEW]   (yeast 4.2.191 4.3.195, human 4.2.191 4.2.192)
 
 The same code as `genekg evaluate --experiment retrieval` (`protocol.run_retrieval`: every
 method through `stage_scores`, the path `genekg predict` takes), in memory on the real
 files of ../shared/data read through genekg's loaders (human: with the knowledge-graph
-context of linkpred_table.py). Split per seed: 80% training, 10% validation, 10% held out.
+context of linkpred_table.py). Split per seed: 80% training, 10% validation, 10% held out;
+with --temporal, the older release's edges (90% training, 10% validation) and, held out,
+every pair the newer release adds between the older release's genes
+(`pipeline.temporal_split_of`, what `evaluate --old-release/--new-release` uses); the seed
+then changes only the validation draw.
 Writes benchmarks/results/retrieval_<organism>_rows.csv and prints the mean table with
 the wall time of each method (fit + ranking of every pair).
 """
@@ -31,6 +36,7 @@ from genekg.linkpred import scores as S
 from genekg.linkpred.base import SplitCache, SplitInputs
 from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import METHODS
+from genekg.linkpred.pipeline import temporal_split_of
 from genekg.linkpred.protocol import run_retrieval
 from genekg.linkpred.retrieval import (
     expected_precision_curve,
@@ -78,12 +84,16 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--methods", default=DEFAULT)
     ap.add_argument("--tag", default="")
+    ap.add_argument("--temporal", nargs=2, metavar=("OLD", "NEW"), default=None,
+                    help="Releases of the organism's c2 file in ../shared: hold out the pairs "
+                    "NEW adds.")
     ap.add_argument("--ep", default="", help="Methods whose expected precision is checked "
                     "against the test edges (seed 1), e.g. spectral-reg,stack-rank,l3.")
     args = ap.parse_args()
     data = require_shared()
     t0 = time.time()
-    net = load_network(args.organism)
+    net = load_network(args.organism, args.temporal[0] if args.temporal else None)
+    new_net = load_network(args.organism, args.temporal[1]) if args.temporal else None
     ctx = None
     if args.organism == "human":
         kg = [get_loader(name).load(data / p, LoadOptions(id_maps=[data / m for m in ms]))
@@ -107,8 +117,13 @@ def main() -> None:
         return
     rows = []
     for seed in range(1, args.seeds + 1):
-        split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=0.1, test_frac=0.1,
-                            train_frac=0.8)
+        if new_net is not None:
+            split = temporal_split_of(net, new_net, seed=seed)
+            print(f"seed {seed}: {len(split.test_pos)} pairs new in {args.temporal[1]} "
+                  f"between genes of {args.temporal[0]}", flush=True)
+        else:
+            split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=0.1,
+                                test_frac=0.1, train_frac=0.8)
         for r in run_retrieval(net, split, args.methods.split(","), seed=seed,
                                cfg=GNEConfig(), gene_context=ctx, device="cpu"):
             row = {**r.row(), "seed": seed}

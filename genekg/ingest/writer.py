@@ -23,7 +23,6 @@ import json
 import os
 import socket
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from genekg import __version__
 from genekg.db import Database, load_query
+from genekg.db.locks import take_lock
 from genekg.errors import ConnectionFailed, GenekgError
 from genekg.loaders.base import Bundle, sha256_of
 from genekg.schema import check_label, check_rel
@@ -317,34 +317,21 @@ def acquire_ingest_lock(db: Database, tag: str, wait: float,
     """Take the graph's ingest lock (its token, seconds waited). A holder of this machine
     whose process is gone is taken over; a live one is waited for up to `wait` seconds,
     then a GenekgError names it."""
-    from genekg.server.manager import pid_alive
 
-    token = uuid.uuid4().hex
-    host = socket.gethostname()
-    params: dict[str, Any] = {"token": token, "pid": os.getpid(), "host": host,
-                              "tag": tag, "steal": None}
-    t0 = time.monotonic()
-    told = False
-    while True:
-        rows = db.run("ingest/lock", {**params, "now": datetime.now(UTC).isoformat()})
-        row = rows[0] if rows else {}
-        if row.get("mine"):
-            return token, time.monotonic() - t0
-        if row.get("host") == host and row.get("pid") is not None \
-                and not pid_alive(int(row["pid"])):
-            params["steal"] = row["held"]  # its writer is gone: take over
-            continue
-        if time.monotonic() - t0 >= wait:
-            raise GenekgError(
-                f"another load ({row.get('tag')}, pid {row.get('pid')} on {row.get('host')}, "
-                f"since {row.get('since')}) holds the graph's ingest lock; waited {wait:.0f} s",
-                hint="Wait for it to finish (GENEKG_INGEST_WAIT sets how long a load waits). "
-                     "If that process died on another machine, release the lock in Cypher: "
-                     "MATCH (l:IngestLock) DELETE l")
-        if progress and not told:
+    def told(row: dict[str, Any]) -> None:
+        if progress:
             progress(f"waiting for the load of {row.get('tag')} (pid {row.get('pid')})", 0, 0)
-            told = True
-        time.sleep(LOCK_POLL)
+
+    token, waited, row = take_lock(db, "ingest/lock", {"tag": tag}, wait=wait,
+                                   poll=LOCK_POLL, on_wait=told)
+    if token is None:
+        raise GenekgError(
+            f"another load ({row.get('tag')}, pid {row.get('pid')} on {row.get('host')}, "
+            f"since {row.get('since')}) holds the graph's ingest lock; waited {wait:.0f} s",
+            hint="Wait for it to finish (GENEKG_INGEST_WAIT sets how long a load waits). "
+                 "If that process died on another machine, release the lock in Cypher: "
+                 "MATCH (l:IngestLock) DELETE l")
+    return token, waited
 
 
 def discard_load(db: Database, load_id: str, tag: str, *, tag_live: bool | None = None,

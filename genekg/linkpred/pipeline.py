@@ -239,6 +239,16 @@ def temporal_split(
     test positives = pairs between its genes present only in the newer release."""
     old_net = pull_network(db, organism, source=source, release=old)
     new_net = pull_network(db, organism, source=source, release=new)
+    return old_net, temporal_split_of(old_net, new_net, seed=seed, negatives=negatives,
+                                      val_frac=val_frac, old=old)
+
+
+def temporal_split_of(old_net: Network, new_net: Network, *, seed: int,
+                      negatives: str = "uniform", val_frac: float = 0.1, old: str = "old"
+                      ) -> EdgeSplit:
+    """The temporal split of two networks of one organism (`temporal_split` pulls them):
+    training and validation edges from `old_net`, test positives the pairs of `new_net`
+    between genes of `old_net` that `old_net` does not hold."""
     n = len(old_net.genes)
     idx = old_net.index
     new_pairs = np.array([(idx[new_net.genes[a]], idx[new_net.genes[b]])
@@ -260,7 +270,7 @@ def temporal_split(
     split.test_pos = added
     split.test_neg = sample_non_edges(n, len(added), forbidden, rng, mode=negatives,
                                       degree=degree)
-    return old_net, split
+    return split
 
 
 def temporal_holdout(

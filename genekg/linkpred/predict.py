@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from genekg.db import GraphStore
+from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
 from genekg.linkpred.calibrate import Calibrator
@@ -359,7 +360,7 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat()
     write = f"{result.run_id}/{uuid.uuid4().hex[:12]}"
-    token = acquire_write_lock(db, result.run_id, now)
+    token = acquire_write_lock(db, result.run_id)
     try:
         _repeat(db, "predict/gc", {"run": result.run_id, "write": write, "batch": batch})
         try:
@@ -384,38 +385,23 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
     return written
 
 
-def acquire_write_lock(db: GraphStore, run_id: str, now: str) -> str:
+def acquire_write_lock(db: GraphStore, run_id: str) -> str:
     """Take the write lock of `run_id`'s predictions; its token.
 
     A lock held by a process of this machine that no longer exists (a `kill -9`, a
     crash) is taken over; one held by a live process, or by another machine, is a
     GenekgError naming the holder.
     """
-    import os
-    import socket
-
-    from genekg.server.manager import pid_alive
-
-    token = uuid.uuid4().hex
-    host = socket.gethostname()
-    params = {"run": run_id, "token": token, "pid": os.getpid(), "host": host, "now": now,
-              "steal": None}
-    for _ in range(2):
-        rows = db.run("predict/lock", params)
-        row = rows[0] if rows else {}
-        if row.get("mine"):
-            return token
-        if row.get("host") == host and row.get("pid") is not None \
-                and not pid_alive(int(row["pid"])):
-            params["steal"] = row["held"]  # its writer is gone: take over
-            continue
-        break
-    raise GenekgError(
-        f"another `genekg predict` is writing predictions of run {run_id} (pid "
-        f"{row.get('pid')} on {row.get('host')}, since {row.get('since')}); two writes "
-        "of one run never interleave",
-        hint="Wait for it to finish. If that process died on another machine, release the "
-             "lock in Cypher: MATCH (r:PredictionRun {id: $run}) REMOVE r.writer_token")
+    token, _, row = take_lock(db, "predict/lock", {"run": run_id})
+    if token is None:
+        raise GenekgError(
+            f"another `genekg predict` is writing predictions of run {run_id} (pid "
+            f"{row.get('pid')} on {row.get('host')}, since {row.get('since')}); two writes "
+            "of one run never interleave",
+            hint="Wait for it to finish. If that process died on another machine, release "
+                 "the lock in Cypher: MATCH (r:PredictionRun {id: $run}) REMOVE "
+                 "r.writer_token")
+    return token
 
 
 def _write_pending(db: GraphStore, result: PredictResult, write: str, now: str,
