@@ -44,7 +44,6 @@ from genekg.linkpred.retrieval import (
     stage_scores,
 )
 from genekg.linkpred.split import EdgeSplit, split_edges
-from genekg.linkpred.stack import STACK_CANDIDATES
 from genekg.loaders import LoadOptions, get_loader
 
 DEFAULT = "auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa"
@@ -66,7 +65,7 @@ def ep_check(net: Network, split: EdgeSplit, method: str, seed: int,
     def curve(held: np.ndarray, other: np.ndarray, honest: np.ndarray | None
               ) -> dict[str, list[float]]:
         ex = S.adjacency(np.vstack([split.train, other]), n)
-        return expected_precision_curve(stage_scores(p, n, ex, STACK_CANDIDATES,
+        return expected_precision_curve(stage_scores(p, n, ex, None,
                                                      honest=True), n, ex, held,
                                         lambda s: s, honest)
 

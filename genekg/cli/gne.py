@@ -142,6 +142,12 @@ def train(
         else:
             cands = ", ".join(f"{k} {v:.4f}" for k, v in report.candidates.items())
         table.add_row("auto chose", f"{report.chosen} ({report.criterion}: {cands})")
+    chosen_rep = report.chosen_report if isinstance(report, AutoReport) else report.to_dict()
+    if chosen_rep.get("stage1"):  # a stack that chose its stage-1 depth on validation
+        ks = ", ".join(f"K={k}: MRR {v['mrr']:.3f}, R@1000 {v['recall@1000']:.3f}, "
+                       f"ceiling {v['ceiling']:.2f}" for k, v in chosen_rep["stage1"].items())
+        table.add_row("stage 1", f"K={chosen_rep['stage1_k']} partners per gene and "
+                      f"generator ({ks})")
     for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
               "seconds_per_epoch"):
         if k in metrics:

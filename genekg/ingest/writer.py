@@ -342,9 +342,7 @@ def discard_load(db: Database, load_id: str, tag: str, *, tag_live: bool | None 
     db.run_autocommit("ingest/discard_rels", params)
     db.run_autocommit("ingest/discard_nodes", params)
     if tag_live is None:
-        tag_live = bool(db.scalar("MATCH (s:Source {status: 'complete'}) "
-                                  "WHERE s.name + '@' + s.release = $tag "
-                                  "RETURN count(s) > 0 AS n", {"tag": tag}))
+        tag_live = bool(db.scalar("ingest/tag_live", {"tag": tag}))
     if not tag_live:
         db.run_autocommit("ingest/discard_tags", {"tag": tag, "batch": batch})
     db.run("ingest/forget_load", {"load": load_id})

@@ -33,7 +33,7 @@ from genekg.linkpred.base import (
     load_predictor,
     save_predictor,
 )
-from genekg.linkpred.retrieval import validation_retrieval
+from genekg.linkpred.retrieval import ranking_criterion, validation_retrieval
 from genekg.linkpred.split import EdgeSplit
 
 CRITERION = "sqrt(MRR x recall@1000) of validation edges among all candidates"
@@ -49,11 +49,6 @@ class AutoReport(Report):
     chosen_report: dict[str, Any] = field(default_factory=dict)
     criterion: str = "validation AUROC"  # runs trained before the retrieval criterion
     retrieval: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def criterion(mrr: float, recall_1000: float) -> float:
-    """`auto`'s criterion: the geometric mean of MRR and recall@1000."""
-    return float(np.sqrt(max(mrr, 0.0) * max(recall_1000, 0.0)))
 
 
 class Auto(LinkPredictor):
@@ -74,13 +69,15 @@ class Auto(LinkPredictor):
         given = [*self.candidates_given, *(() if inputs.kg.empty else self.kg_candidates)]
         fitted = [cache.fit(c, inputs) for c in given]
         numbers: dict[str, dict[str, float]] = {}
+        scored: dict[str, float] = {}
         for c in fitted:
-            cache.step(f"auto: ranking the validation edges by {c.name}")
-            r = validation_retrieval(c, inputs.split)
+            r = c.val_retrieval_  # measured in its fit at its own stage-1 K
+            if r is None:
+                cache.step(f"auto: ranking the validation edges by {c.name}")
+                r = validation_retrieval(c, inputs.split)
             numbers[c.name] = {"mrr": r.mrr, "recall@1000": r.recall[1000],
                                "hits@10": r.hits10, "val_auroc": c.val_auroc(inputs.split)}
-        scored = {c.name: criterion(numbers[c.name]["mrr"], numbers[c.name]["recall@1000"])
-                  for c in fitted}
+            scored[c.name] = ranking_criterion(r)
         best = max(range(len(fitted)), key=lambda i: (scored[fitted[i].name], -i))
         self.chosen_ = fitted[best]
         self.val_scores_ = self.chosen_.validation(inputs.split)[0]
@@ -126,6 +123,11 @@ class Auto(LinkPredictor):
     def oof_pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The chosen candidate's."""
         return self.chosen_.oof_pairs()
+
+    @property
+    def stage1_k(self) -> int:
+        """The chosen candidate's."""
+        return self.chosen_.stage1_k
 
     def validation(self, split: EdgeSplit) -> tuple[np.ndarray, np.ndarray]:
         """The chosen candidate's (honest) validation scores."""

@@ -45,6 +45,9 @@ from genekg.linkpred.split import EdgeSplit
 
 EpochFn = Callable[[int, float, float], None]
 PREDICTOR_FILE = "predictor.json"
+# Stage 1 of predict for a predictor that cannot score every pair (a stack): the union of
+# each gene's top-K partners by each of its generators; K is this unless its fit chose one.
+STAGE1_K = 50
 
 logger = logging.getLogger("genekg.linkpred")
 
@@ -155,6 +158,9 @@ class LinkPredictor(ABC):
     # pairs the predictor was fitted on as labelled examples (the stack's validation pairs
     # and hard negatives) with their out-of-fold scores: what honest ranking reads for them
     fitted_pairs_: tuple[np.ndarray, np.ndarray] | None = None
+    # the validation ranking (retrieval.RetrievalResult) measured during fit, if any:
+    # `auto` reads it instead of ranking the validation edges again
+    val_retrieval_: Any = None
     notes_: tuple[str, ...] = ()  # what `load` wants the user told (e.g. a changed graph)
 
     def __init__(self, name: str) -> None:
@@ -200,6 +206,11 @@ class LinkPredictor(ABC):
         """True when every pair can be scored cheaply (`block_scores`): predict then ranks
         all candidate pairs; otherwise it re-ranks `candidates`."""
         return False
+
+    @property
+    def stage1_k(self) -> int:
+        """Partners per gene and generator that stage 1 admits (non-exhaustive predictors)."""
+        return STAGE1_K
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """Scores of (row gene, every gene), shape (len(rows), n_genes)."""

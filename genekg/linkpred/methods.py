@@ -24,7 +24,7 @@ from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
 from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor
-from genekg.linkpred.stack import Stack
+from genekg.linkpred.stack import STAGE1_LADDER, Stack
 
 
 class ExprCorr(LinkPredictor):
@@ -90,7 +90,8 @@ def _stack(name: str = "stack", **kw: object) -> Callable[[], LinkPredictor]:
 
 
 # The stack trained for ranking: hard negatives from stage 1, relative features.
-STACK_RANK: dict[str, object] = {"hard_negatives": 2, "relative": True}
+STACK_RANK: dict[str, object] = {"hard_negatives": 2, "relative": True,
+                                 "stage1_ks": STAGE1_LADDER}
 
 
 def _auto() -> LinkPredictor:
@@ -109,8 +110,9 @@ _TABLE = (
     Method("stack", "stack: GBM over path, embedding and knowledge-graph features", _stack(),
            uses_kg=True, trainable=True),
     Method("stack-rank", "stack for ranking: its booster also learns from hard negatives "
-           "(stage-1 candidates, 2 per validation edge) and sees each pair against both "
-           "genes' best candidates", _stack("stack-rank", **STACK_RANK),
+           "(stage-1 candidates, 2 per validation edge), sees each pair against both "
+           "genes' best candidates, and its stage-1 depth K (5, 10, 25, 50) is chosen by how "
+           "it ranks the validation edges", _stack("stack-rank", **STACK_RANK),
            uses_kg=True, trainable=True),
     Method("stack-nokegg", "stack without the KEGG-relation feature",
            _stack("stack-nokegg", drop=("kegg_relation",)), uses_kg=True, trainable=True),

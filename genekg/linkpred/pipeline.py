@@ -25,7 +25,6 @@ from genekg.linkpred.protocol import MethodResult, run_methods
 from genekg.linkpred.retrieval import expected_precision_curve, stage_scores
 from genekg.linkpred.runs import RUN_FORMAT, Run, new_run_id
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
-from genekg.linkpred.stack import STACK_CANDIDATES
 from genekg.organisms import Organism
 from genekg.record import RunRecord
 
@@ -135,7 +134,7 @@ def train_run(
     # own path among every pair that is not a training (or test) edge.
     n, known = len(net.genes), np.vstack([split.train, split.test_pos])
     exclude = S.adjacency(known, n)
-    ep = expected_precision_curve(stage_scores(predictor, n, exclude, STACK_CANDIDATES,
+    ep = expected_precision_curve(stage_scores(predictor, n, exclude, None,
                                                honest=True), n, exclude, split.val_pos, cal,
                                   val_s[val_y == 1])
     with Run.staged(new_run_id(method, sel.organism.short, seed), base) as run:

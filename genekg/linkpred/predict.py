@@ -41,7 +41,6 @@ from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.retrieval import read_expected_precision, stage_scores
 from genekg.linkpred.runs import Run
 from genekg.linkpred.split import canonical_pairs, encode
-from genekg.linkpred.stack import STACK_CANDIDATES
 
 ProgressFn = Callable[[int, int], None]
 
@@ -246,7 +245,8 @@ def predict(
     # predictor's generators, scored by the predictor (retrieval.stage_scores, the path the
     # retrieval experiment measures).
     a = F.adjacency(known, len(genes))
-    k = max(STACK_CANDIDATES, 5 * (opts.per_gene or 0))
+    # a gene's own list holds at least stage1_k candidates; more only when asked for more
+    k = max(predictor.stage1_k, opts.per_gene or 0)
     block = stage_scores(predictor, len(genes), a, k, rows)
     selected, scored = score_candidates(block, len(genes), known, opts, rows, progress,
                                         calibrate=cal)
@@ -573,7 +573,7 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     ep = read_expected_precision(cfg.get("expected_precision", {}),
                                  cal(predictor.honest_score(ij)))
     rows = np.unique(ij.ravel())
-    block = stage_scores(predictor, len(genes), known_adj, STACK_CANDIDATES, rows)
+    block = stage_scores(predictor, len(genes), known_adj, None, rows)
     row_of = {int(g): r for r, g in enumerate(rows)}
     scores = np.asarray(block(rows), dtype=np.float64)
     for q, g in enumerate(rows):  # a gene's own list: not itself, not its known partners

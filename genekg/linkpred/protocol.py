@@ -27,7 +27,6 @@ from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import resolve
 from genekg.linkpred.retrieval import KS, RetrievalResult, retrieval_metrics, stage_scores
 from genekg.linkpred.split import EdgeSplit, encode
-from genekg.linkpred.stack import STACK_CANDIDATES
 
 
 @dataclass
@@ -144,7 +143,7 @@ def top_k_recall(scorer: Callable[[np.ndarray], np.ndarray], n: int, split: Edge
 def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
                   profiles: Profiles | None = None, cfg: GNEConfig | None = None,
                   db: GraphStore | None = None, device: str = "auto",
-                  gene_context: GeneContext | None = None, k: int = STACK_CANDIDATES,
+                  gene_context: GeneContext | None = None, k: int | None = None,
                   ks: tuple[int, ...] = KS,
                   on_method: Callable[[str], None] | None = None) -> list[RetrievalResult]:
     """Fit `methods` on the split (one shared cache) and rank `split.test_pos` among all

@@ -32,7 +32,6 @@ import scipy.sparse as sp
 from genekg.linkpred import scores as S
 from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.split import EdgeSplit
-from genekg.linkpred.stack import STACK_CANDIDATES
 
 BlockFn = Callable[[np.ndarray], np.ndarray]
 KS = (100, 1_000, 10_000, 100_000)
@@ -61,17 +60,19 @@ def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> 
     return wrapped
 
 
-def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix, k: int,
-                 rows: np.ndarray | None = None, honest: bool = False) -> BlockFn:
+def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix,
+                 k: int | None = None, rows: np.ndarray | None = None,
+                 honest: bool = False) -> BlockFn:
     """Scores of (row gene, every gene) as predict ranks them: all pairs for an
-    exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf). `honest`:
+    exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf; k default: the
+    predictor's `stage1_k`). `honest`:
     scored by `honest_score`, and the pairs the fit learned from by their out-of-fold
     scores (what expected precision and `auto`'s choice are estimated with)."""
     oof = predictor.oof_pairs() if honest else None
     if predictor.exhaustive:
         return predictor.block_scores if oof is None else _out_of_fold(
             predictor.block_scores, oof, n)
-    pairs = predictor.candidates(k, rows, exclude)
+    pairs = predictor.candidates(predictor.stage1_k if k is None else k, rows, exclude)
     fn = predictor.honest_score if honest else predictor.score
     s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
     r = np.r_[pairs[:, 0], pairs[:, 1]]
@@ -294,7 +295,13 @@ def read_expected_precision(curve: dict[str, list[float]], scores: np.ndarray) -
     return np.where(idx >= 0, prec[np.clip(idx, 0, len(prec) - 1)], prec[0])
 
 
-def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int = STACK_CANDIDATES,
+def ranking_criterion(res: RetrievalResult) -> float:
+    """What `auto` and the stack's stage-1 K are chosen by: the geometric mean of the
+    filtered MRR of each gene's list and the recall@1000 of the global list."""
+    return float(np.sqrt(max(res.mrr, 0.0) * max(res.recall.get(1000, 0.0), 0.0)))
+
+
+def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int | None = None,
                          ks: tuple[int, ...] = (1_000,)) -> RetrievalResult:
     """The validation edges ranked among all candidates (every pair that is not a training
     or test edge) through predict's path with honest scores: what `auto` chooses by.

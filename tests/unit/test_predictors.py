@@ -110,6 +110,7 @@ def test_contract(name: str, tmp_path: Path) -> None:
     assert np.allclose(loaded.score(pairs), s, rtol=0, atol=1e-9), name
     assert json.dumps(loaded.report().to_dict(), default=float) == json.dumps(
         fitted.report().to_dict(), default=float)
+    assert loaded.stage1_k == fitted.stage1_k  # predict's stage 1 is the fitted one
     # candidates: pairs i < j, never a self-pair nor an excluded one, same after loading
     exclude = S.adjacency(split.train, N)
     c = loaded.candidates(5, exclude=exclude)
@@ -282,3 +283,28 @@ def test_a_saved_predictor_loads_without_the_method_table_imported(tmp_path: Pat
                          check=False)
     assert out.returncode == 0, out.stderr[-1500:]
     assert out.stdout.strip() == type(pred).__name__
+
+
+def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges() -> None:
+    from genekg.linkpred.retrieval import stage_scores
+    from genekg.linkpred.stack import STAGE1_LADDER, StackReport
+
+    fitted = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
+    rep = fitted.report()
+    assert isinstance(rep, StackReport)
+    assert set(rep.stage1) == {str(k) for k in STAGE1_LADDER}
+    crit = {int(k): v["criterion"] for k, v in rep.stage1.items()}
+    best = max(sorted(crit), key=lambda k: crit[k])  # ties: the shallower stage 1
+    assert rep.stage1_k == fitted.stage1_k == best
+    # a deeper stage 1 admits more validation edges; the choice is not simply the deepest
+    ceil = [rep.stage1[str(k)]["ceiling"] for k in sorted(crit)]
+    assert ceil == sorted(ceil) and ceil[0] < ceil[-1]
+    assert fitted.val_retrieval_.mrr == pytest.approx(rep.stage1[str(best)]["mrr"])
+    # predict's path ranks exactly the chosen stage 1
+    split = planted()[3]
+    exclude = S.adjacency(split.train, N)
+    got = stage_scores(fitted, N, exclude)(np.arange(N))
+    fin = np.argwhere(np.isfinite(got))
+    fin = fin[fin[:, 0] < fin[:, 1]]
+    assert np.array_equal(fin, fitted.candidates(best, None, exclude))
+
