@@ -47,9 +47,9 @@ from genekg.linkpred.split import EdgeSplit, split_edges
 from genekg.loaders import LoadOptions, get_loader
 
 DEFAULT = "auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa"
-SHOW = ["method", "ceiling", "recall@100", "recall@1000", "recall@10000", "recall@100000",
-        "precision@100", "mrr", "hits@10", "mrr[0]", "hits@10[0]", "orphan_recall@10000",
-        "seconds"]
+SHOW = ["method", "ceiling", "recall@100", "recall@1000", "recall@10000", "recall@20000",
+        "recall@100000", "precision@100", "mrr", "hits@10", "mrr[0]", "hits@10[0]",
+        "orphan_recall@10000", "seconds"]
 
 
 def ep_check(net: Network, split: EdgeSplit, method: str, seed: int,

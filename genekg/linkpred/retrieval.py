@@ -34,7 +34,7 @@ from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.split import EdgeSplit
 
 BlockFn = Callable[[np.ndarray], np.ndarray]
-KS = (100, 1_000, 10_000, 100_000)
+KS = (100, 1_000, 10_000, 20_000, 100_000)
 DEGREE_BINS = ((0, 0, "0"), (1, 5, "1-5"), (6, 20, "6-20"), (21, 1 << 62, ">20"))
 STEP = 256  # genes per block: block memory 256 · n doubles (13 MB for 6,362 genes)
 
