@@ -146,8 +146,9 @@ def train(
     if chosen_rep.get("stage1"):  # a stack that chose its stage-1 depth on validation
         ks = ", ".join(f"K={k}: MRR {v['mrr']:.3f}, R@1000 {v['recall@1000']:.3f}, "
                        f"ceiling {v['ceiling']:.2f}" for k, v in chosen_rep["stage1"].items())
+        glob = " + each generator's global top" if chosen_rep.get("stage1_global") else ""
         table.add_row("stage 1", f"K={chosen_rep['stage1_k']} partners per gene and "
-                      f"generator ({ks})")
+                      f"generator{glob} ({ks})")
     for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
               "seconds_per_epoch"):
         if k in metrics:

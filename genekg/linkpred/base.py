@@ -279,6 +279,31 @@ def top_k_per_gene(block: Callable[[np.ndarray], np.ndarray], n: int, k: int,
     return np.unique(np.vstack(out), axis=0).astype(np.int64)
 
 
+def top_pairs_global(block: Callable[[np.ndarray], np.ndarray], n: int, m: int,
+                     exclude: sp.csr_matrix | None = None, step: int = 256) -> np.ndarray:
+    """Unique pairs (i < j): the `m` best pairs of the whole list by `block`, excluding
+    `exclude` and self-pairs. Memory O(step · n + m)."""
+    best_s, best_c = np.empty(0), np.empty(0, dtype=np.int64)
+    cols = np.arange(n)
+    for lo in range(0, n, step):
+        blk = np.arange(lo, min(lo + step, n))
+        s = np.asarray(block(blk), dtype=np.float64).copy()
+        s[cols[None, :] <= blk[:, None]] = -np.inf  # each pair once, never a self-pair
+        if exclude is not None:
+            ex = exclude[blk].tocoo()
+            s[ex.row, ex.col] = -np.inf
+        flat = s.ravel()
+        ok = np.flatnonzero(np.isfinite(flat))
+        if len(ok) > m:
+            ok = ok[np.argpartition(-flat[ok], m - 1)[:m]]
+        best_s = np.concatenate([best_s, flat[ok]])
+        best_c = np.concatenate([best_c, blk[ok // n] * n + ok % n])
+        if len(best_s) > m:
+            keep = np.argpartition(-best_s, m - 1)[:m]
+            best_s, best_c = best_s[keep], best_c[keep]
+    return np.column_stack([best_c // n, best_c % n]).astype(np.int64)
+
+
 # -------------------------------------------------------------- the stored embedding form
 @dataclass
 class EmbeddingReport(Report):

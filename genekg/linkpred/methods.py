@@ -91,7 +91,7 @@ def _stack(name: str = "stack", **kw: object) -> Callable[[], LinkPredictor]:
 
 # The stack trained for ranking: hard negatives from stage 1, relative features.
 STACK_RANK: dict[str, object] = {"hard_negatives": 2, "relative": True,
-                                 "stage1_ks": STAGE1_LADDER}
+                                 "stage1_ks": STAGE1_LADDER, "stage1_global": (False, True)}
 
 
 def _auto() -> LinkPredictor:
@@ -111,8 +111,9 @@ _TABLE = (
            uses_kg=True, trainable=True),
     Method("stack-rank", "stack for ranking: its booster also learns from hard negatives "
            "(stage-1 candidates, 2 per validation edge), sees each pair against both "
-           "genes' best candidates, and its stage-1 depth K (5, 10, 25, 50) is chosen by how "
-           "it ranks the validation edges", _stack("stack-rank", **STACK_RANK),
+           "genes' best candidates, and its stage 1 (K = 5, 10, 25 per gene, with or "
+           "without each generator's global top) is chosen by how it ranks the validation "
+           "edges", _stack("stack-rank", **STACK_RANK),
            uses_kg=True, trainable=True),
     Method("stack-nokegg", "stack without the KEGG-relation feature",
            _stack("stack-nokegg", drop=("kegg_relation",)), uses_kg=True, trainable=True),

@@ -57,6 +57,7 @@ from genekg.linkpred.base import (
     save_adjacency,
     save_predictor,
     top_k_per_gene,
+    top_pairs_global,
     val_pairs,
 )
 from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
@@ -424,6 +425,7 @@ class StackReport(Report):
     members: list[str] = field(default_factory=list)
     kg: dict[str, int] = field(default_factory=dict)  # sizes of the KG context it saw
     stage1_k: int = STAGE1_K  # partners per gene and generator that stage 1 admits
+    stage1_global: bool = False  # and each generator's k·n/2 best pairs of the whole list
     # validation ranking by K where K was chosen (K -> ceiling, MRR, recall@1000, criterion)
     stage1: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -431,13 +433,15 @@ class StackReport(Report):
 # Stage 1 of predict for a stack run: the union of each gene's top-K partners by every
 # embedding member (spectral-reg, spectral+kg, …) and by these heuristics on the training
 # graph, so a pair that L3 ranks high but spectral does not still reaches the booster.
-# K is base.STAGE1_K, or (`stage1_ks`) the rung of a ladder whose stage 1 ranks the
-# validation edges best. A deeper stage 1 is not always better: on human c2 (seed 1) the
-# stack-rank booster over-rates pairs that only a deep K admits — test MRR 0.194 at K=10,
-# 0.187 at 25, 0.174 at 50, 0.161 at 100, while the ceiling grows 0.48 -> 0.57 -> 0.63 ->
-# 0.68 (validation MRR ranks the four Ks the same way).
+# K is base.STAGE1_K, or (`stage1_ks`, `stage1_global`) the rung of a ladder whose stage 1
+# ranks the validation edges best, each generator's k·n/2 best pairs of the whole list
+# joining it or not (they hold the many partners of a hub that its own top-k cannot). A
+# deeper stage 1 is not always better: on human c2 (seed 1) the stack-rank booster
+# over-rates pairs that only a deep K admits — test MRR 0.194 at K=10, 0.187 at 25, 0.174
+# at 50, 0.161 at 100, while the ceiling grows 0.48 -> 0.57 -> 0.63 -> 0.68 (validation
+# MRR ranks the four Ks the same way).
 STACK_GENERATORS = ("l3", "ra")
-STAGE1_LADDER = (5, 10, 25, 50)
+STAGE1_LADDER = (5, 10, 25)
 # Hard negatives of `stack-rank` come from each gene's top HARD_POOL_K of stage 1.
 HARD_POOL_K = 10
 
@@ -458,8 +462,10 @@ class Stack(LinkPredictor):
                  shuffle_labels: bool = False,
                  generators: tuple[str, ...] = STACK_GENERATORS,
                  hard_negatives: int = 0, relative: bool = False,
-                 stage1_ks: tuple[int, ...] = ()) -> None:
+                 stage1_ks: tuple[int, ...] = (), global_top: bool = False,
+                 stage1_global: tuple[bool, ...] = ()) -> None:
         super().__init__(name)
+        self.global_top, self.stage1_global = global_top, stage1_global
         self.hard_negatives, self.relative, self.stage1_ks = hard_negatives, relative, stage1_ks
         if fit_on not in ("validation", "masked-train"):
             raise ValueError(fit_on)
@@ -530,22 +536,27 @@ class Stack(LinkPredictor):
         return self
 
     def _choose_stage1(self, inputs: SplitInputs, cache: SplitCache) -> None:
-        """Stage 1's K: the rung of `stage1_ks` whose stage 1, scored by this stack, ranks
-        the validation edges best among all candidates (retrieval.ranking_criterion, honest
+        """Stage 1's K (and whether each generator's global top joins it): the rung of
+        `stage1_ks` × `stage1_global` whose stage 1, scored by this stack, ranks the
+        validation edges best among all candidates (retrieval.ranking_criterion, honest
         scores: the pairs the booster learned from by their out-of-fold ones)."""
-        best: tuple[float, int, Any] | None = None
-        for k in self.stage1_ks:
-            cache.step(f"{self.name}: stage 1 of {k} partners per gene and generator: "
-                       "ranking the validation edges")
-            r = validation_retrieval(self, inputs.split, k)
-            c = ranking_criterion(r)
-            self.report_.stage1[str(k)] = {"ceiling": r.ceiling, "mrr": r.mrr,
-                                           "recall@1000": r.recall[1000], "criterion": c}
-            if best is None or c > best[0]:
-                best = (c, k, r)
+        best: tuple[float, int, bool, Any] | None = None
+        for glob in self.stage1_global or (self.global_top,):
+            self.global_top = glob
+            for k in self.stage1_ks:
+                name = f"{k}+global" if glob else str(k)
+                cache.step(f"{self.name}: stage 1 of {name} partners per gene and generator: "
+                           "ranking the validation edges")
+                r = validation_retrieval(self, inputs.split, k)
+                c = ranking_criterion(r)
+                self.report_.stage1[name] = {"ceiling": r.ceiling, "mrr": r.mrr,
+                                             "recall@1000": r.recall[1000], "criterion": c}
+                if best is None or c > best[0]:
+                    best = (c, k, glob, r)
         assert best is not None
-        self.stage1_k_, self.val_retrieval_ = best[1], best[2]
+        _, self.stage1_k_, self.global_top, self.val_retrieval_ = best
         self.report_.stage1_k = best[1]
+        self.report_.stage1_global = best[2]
 
     def _features(self, kg: GeneContext | None, profiles: np.ndarray | None) -> PairFeatures:
         """The feature builder of this stack's members and training graph (fit and load
@@ -594,12 +605,17 @@ class Stack(LinkPredictor):
 
     def candidates(self, k: int, rows: np.ndarray | None = None,
                    exclude: sp.csr_matrix | None = None) -> np.ndarray:
-        """The union of each gene's top-k by every embedding member and generator."""
-        parts = [self.members_[n].candidates(k, rows, exclude)
-                 for n in self.generator_members_]
-        for h in self.generators:
-            parts.append(top_k_per_gene(partial(S.block_scores, h, self.a_), self.n_genes, k,
-                                        rows, exclude))
+        """The union of each gene's top-k by every embedding member and generator (and,
+        with `global_top`, of each one's best k·n/2 pairs of the whole list, which holds
+        many partners of a hub that its own top-k cannot)."""
+        n = self.n_genes
+        blocks = [self.members_[g].block_scores for g in self.generator_members_] + [
+            partial(S.block_scores, h, self.a_) for h in self.generators]
+        parts = [top_k_per_gene(b, n, k, rows, exclude) for b in blocks]
+        if self.global_top:
+            for b in blocks:
+                g = top_pairs_global(b, n, k * n // 2, exclude)
+                parts.append(g if rows is None else g[np.isin(g, rows).any(axis=1)])
         return np.unique(np.vstack(parts), axis=0)
 
     @property
@@ -630,7 +646,7 @@ class Stack(LinkPredictor):
                 "node_features": self.feats_.node_features,
                 "relative": self.feats_.relative, "drop": list(self.drop),
                 "kg_digest": self.kg_digest_, "profiles": self.profiles_dataset_,
-                "stage1_k": self.stage1_k}
+                "stage1_k": self.stage1_k, "global_top": self.global_top}
         (folder / "features.json").write_text(json.dumps(spec, indent=1))
         (folder / "genes.json").write_text(json.dumps(self.genes_))
         (folder / "report.json").write_text(json.dumps(self.report_.to_dict(), default=float))
@@ -647,7 +663,8 @@ class Stack(LinkPredictor):
         self = cls(rep.method, members=(), drop=tuple(spec["drop"]),
                    richer=bool(spec["node_features"]),
                    relative=bool(spec.get("relative", False)),
-                   generators=tuple(spec["generators"]))
+                   generators=tuple(spec["generators"]),
+                   global_top=bool(spec.get("global_top", False)))
         self.report_ = rep
         self.stage1_k_ = int(spec.get("stage1_k", STAGE1_K))  # runs saved before K was chosen
         self.model_ = joblib.load(folder / "stack.joblib")

@@ -292,19 +292,54 @@ def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges
     fitted = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
     rep = fitted.report()
     assert isinstance(rep, StackReport)
-    assert set(rep.stage1) == {str(k) for k in STAGE1_LADDER}
-    crit = {int(k): v["criterion"] for k, v in rep.stage1.items()}
-    best = max(sorted(crit), key=lambda k: crit[k])  # ties: the shallower stage 1
-    assert rep.stage1_k == fitted.stage1_k == best
-    # a deeper stage 1 admits more validation edges; the choice is not simply the deepest
-    ceil = [rep.stage1[str(k)]["ceiling"] for k in sorted(crit)]
-    assert ceil == sorted(ceil) and ceil[0] < ceil[-1]
-    assert fitted.val_retrieval_.mrr == pytest.approx(rep.stage1[str(best)]["mrr"])
+    rungs = [(k, g) for g in (False, True) for k in STAGE1_LADDER]  # tried in this order
+    name = {(k, g): f"{k}+global" if g else str(k) for k, g in rungs}
+    assert set(rep.stage1) == set(name.values())
+    crit = {r: rep.stage1[name[r]]["criterion"] for r in rungs}
+    best = max(rungs, key=lambda r: crit[r])  # ties: the first tried
+    assert (rep.stage1_k, rep.stage1_global) == (fitted.stage1_k, fitted.global_top) == best
+    # a deeper stage 1, or one joined by the global tops, admits more validation edges
+    for g in (False, True):
+        ceil = [rep.stage1[name[(k, g)]]["ceiling"] for k in STAGE1_LADDER]
+        assert ceil == sorted(ceil) and ceil[0] < ceil[-1]
+    for k in STAGE1_LADDER:
+        assert rep.stage1[name[(k, True)]]["ceiling"] >= rep.stage1[name[(k, False)]]["ceiling"]
+    assert fitted.val_retrieval_.mrr == pytest.approx(rep.stage1[name[best]]["mrr"])
     # predict's path ranks exactly the chosen stage 1
     split = planted()[3]
     exclude = S.adjacency(split.train, N)
     got = stage_scores(fitted, N, exclude)(np.arange(N))
     fin = np.argwhere(np.isfinite(got))
     fin = fin[fin[:, 0] < fin[:, 1]]
-    assert np.array_equal(fin, fitted.candidates(best, None, exclude))
+    assert np.array_equal(fin, fitted.candidates(best[0], None, exclude))
+
+
+def test_global_tops_join_stage_one_with_the_many_partners_of_a_hub() -> None:
+    from genekg.linkpred.stack import Stack
+
+    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    assert isinstance(fitted, Stack) and not fitted.global_top
+    exclude = S.adjacency(planted()[3].train, N)
+    per_gene = fitted.candidates(2, None, exclude)
+    fitted.global_top = True
+    both = fitted.candidates(2, None, exclude)
+    codes = set((both[:, 0] * N + both[:, 1]).tolist())
+    assert codes >= set((per_gene[:, 0] * N + per_gene[:, 1]).tolist())
+    extra = both[~np.isin(both[:, 0] * N + both[:, 1], per_gene[:, 0] * N + per_gene[:, 1])]
+    assert len(extra) > 0
+    # every pair above the 2·N/2-th best L3 score of the whole list (not a training pair)
+    # is in: the global top of a generator, whatever each gene's own top 2
+    l3 = S.block_scores("l3", fitted.a_, np.arange(N))
+    iu = np.triu_indices(N, 1)
+    v = np.where(np.asarray(exclude[iu[0], iu[1]]).ravel(), -np.inf, l3[iu])
+    cut = np.sort(v)[::-1][2 * N // 2 - 1]
+    above = np.flatnonzero(v > cut)
+    assert len(above) > 10
+    assert set((iu[0][above] * N + iu[1][above]).tolist()) <= codes
+    # with rows given (predict --genes), only pairs touching those rows, the global ones
+    # among them
+    rows = np.array([0, 5])
+    mine = fitted.candidates(2, rows, exclude)
+    assert np.isin(mine, rows).any(axis=1).all()
+    assert {tuple(p) for p in extra if set(p) & {0, 5}} <= {tuple(p) for p in mine}
 
