@@ -540,6 +540,20 @@ class Stack(LinkPredictor):
         `stage1_ks` × `stage1_global` whose stage 1, scored by this stack, ranks the
         validation edges best among all candidates (retrieval.ranking_criterion, honest
         scores: the pairs the booster learned from by their out-of-fold ones)."""
+        # nested rungs share most pairs: featurise and score each pair once
+        self._memo: dict[str, np.ndarray] | None = {
+            "codes": np.empty(0, dtype=np.int64), "scores": np.empty(0)}
+        try:
+            best = self._ladder(inputs, cache)
+        finally:
+            self._memo = None
+        _, self.stage1_k_, self.global_top, self.val_retrieval_ = best
+        self.report_.stage1_k = best[1]
+        self.report_.stage1_global = best[2]
+
+    def _ladder(self, inputs: SplitInputs, cache: SplitCache
+                ) -> tuple[float, int, bool, Any]:
+        """Every rung ranked on validation; the best (criterion, K, global, result)."""
         best: tuple[float, int, bool, Any] | None = None
         for glob in self.stage1_global or (self.global_top,):
             self.global_top = glob
@@ -554,9 +568,7 @@ class Stack(LinkPredictor):
                 if best is None or c > best[0]:
                     best = (c, k, glob, r)
         assert best is not None
-        _, self.stage1_k_, self.global_top, self.val_retrieval_ = best
-        self.report_.stage1_k = best[1]
-        self.report_.stage1_global = best[2]
+        return best
 
     def _features(self, kg: GeneContext | None, profiles: np.ndarray | None) -> PairFeatures:
         """The feature builder of this stack's members and training graph (fit and load
@@ -593,6 +605,9 @@ class Stack(LinkPredictor):
         """One fold booster per pair (fold = a fixed hash of the pair), on the footing of
         the out-of-fold validation scores: an average of K boosters is smoother than any
         one, so reading a single-model threshold off it would overstate its precision."""
+        memo = getattr(self, "_memo", None)
+        if memo is not None:  # the stage-1 ladder: each rung's pairs mostly scored before
+            return self._memo_scores(memo, pairs)
         x = self.feats_(pairs)
         models = self.model_.models
         fold = (pairs[:, 0] * 1_000_003 + pairs[:, 1]) % len(models)
@@ -601,6 +616,29 @@ class Stack(LinkPredictor):
             sel = fold == k
             if sel.any():
                 out[sel] = m.predict_proba(x[sel])[:, 1]
+        return out
+
+    def _memo_scores(self, memo: dict[str, np.ndarray], pairs: np.ndarray) -> np.ndarray:
+        """Honest scores of `pairs` (i < j), each pair featurised once across calls."""
+        codes = pairs[:, 0].astype(np.int64) * self.n_genes + pairs[:, 1]
+        have = memo["codes"]
+        pos = np.searchsorted(have, codes)
+        known = np.zeros(len(codes), dtype=bool)
+        if len(have):
+            known = (pos < len(have)) & (have[np.minimum(pos, len(have) - 1)] == codes)
+        out = np.empty(len(pairs))
+        out[known] = memo["scores"][pos[known]]
+        new = ~known
+        if new.any():
+            self._memo = None
+            try:
+                out[new] = self.honest_score(pairs[new])
+            finally:
+                self._memo = memo
+            c = np.r_[memo["codes"], codes[new]]
+            v = np.r_[memo["scores"], out[new]]
+            order = np.argsort(c, kind="stable")
+            memo["codes"], memo["scores"] = c[order], v[order]
         return out
 
     def candidates(self, k: int, rows: np.ndarray | None = None,
