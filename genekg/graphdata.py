@@ -32,8 +32,11 @@ class Network:
         return {g: i for i, g in enumerate(self.genes)}
 
     def fingerprint(self) -> str:
-        """sha256 of the sorted genes and edges (recorded with each run)."""
+        """sha256 of the edges, and of the genes without one (recorded with each run)."""
         h = hashlib.sha256()
+        degree = np.bincount(self.edges.ravel(), minlength=len(self.genes))
+        for i in np.flatnonzero(degree == 0):  # genes a run ranks without an interaction
+            h.update(f"{self.genes[i]}\n".encode())
         for a, b in self.edges:
             h.update(f"{self.genes[a]}\t{self.genes[b]}\n".encode())
         return h.hexdigest()
@@ -60,8 +63,15 @@ def pull_network(
     release: str | None = None,
     pathway: str | None = None,
     genes: list[str] | None = None,
+    kg_genes: bool = False,
 ) -> Network:
-    """The INTERACTS_WITH network of one organism (optionally one source/release) from the graph."""
+    """The INTERACTS_WITH network of one organism (optionally one source/release) from the graph.
+
+    `kg_genes`: the genes also include every gene of the selection that the knowledge graph
+    places (a KEGG pathway or relation, a drug target, a cell-line mutation) but that has no
+    interaction in it; they join as genes without edges, so a run ranks their partners
+    through what the graph knows (`selection["kg_genes"]` counts them).
+    """
     ids = [g if ":" in g else organism.gene_id(g) for g in genes] if genes else None
     pairs = db.scalar("pull/network", {"taxon": organism.taxon, "source": source,
                                        "release": release, "pathway": pathway,
@@ -71,14 +81,20 @@ def pull_network(
             f"no INTERACTS_WITH edges for {organism.short} with source={source!r} "
             f"release={release!r}", hint="Load a network first (genekg ingest biogrid …) "
             "or check the selection (MATCH (s:Source) RETURN s.name, s.release).")
-    genes_sorted = sorted({g for p in pairs for g in p})
+    in_net = {g for p in pairs for g in p}
+    extra: set[str] = set()
+    if kg_genes:
+        extra = set(db.scalar("pull/kg_genes", {"taxon": organism.taxon, "pathway": pathway,
+                                                "genes": ids}) or []) - in_net
+    genes_sorted = sorted(in_net | extra)
     idx = {g: i for i, g in enumerate(genes_sorted)}
     edges = np.array([[idx[a], idx[b]] for a, b in pairs], dtype=np.int64)
     edges = np.sort(edges, axis=1)
     edges = np.unique(edges, axis=0)
     return Network(organism.taxon, genes_sorted, edges,
                    {"organism": organism.short, "source": source, "release": release,
-                    "pathway": pathway, "genes": len(genes) if genes else None})
+                    "pathway": pathway, "genes": len(genes) if genes else None,
+                    "kg_genes": len(extra) if kg_genes else None})
 
 
 def pull_profiles(db: GraphStore, dataset: str, genes: list[str]) -> Profiles:

@@ -173,7 +173,7 @@ def _temporal(db: Database, spec: ExperimentSpec, step: StepFn,
             res = temporal_holdout(db, sel.organism, sel.source, spec.old_release,
                                    spec.new_release, spec.methods, seed=seed,
                                    negatives=mode, cfg=spec.cfg, val_frac=spec.val_frac,
-                                   device=spec.device)
+                                   device=spec.device, kg_genes=sel.kg_genes)
             rows += [{"method": r.method, "negatives": mode, "seed": seed,
                       "auroc": r.auroc, "aupr": r.aupr,
                       "recall@1000": r.extra.get("recall_at_1000"),
@@ -216,7 +216,8 @@ def _retrieval(db: Database, spec: ExperimentSpec, step: StepFn,
             assert sel.source and spec.old_release and spec.new_release
             net, split = temporal_split(db, sel.organism, sel.source, spec.old_release,
                                         spec.new_release, seed=seed,
-                                        negatives=spec.negatives[0], val_frac=spec.val_frac)
+                                        negatives=spec.negatives[0], val_frac=spec.val_frac,
+                                        kg_genes=sel.kg_genes)
         else:
             assert net is not None
             split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=spec.val_frac,

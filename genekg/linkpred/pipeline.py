@@ -43,11 +43,12 @@ class Selection:
     dataset: str | None = None
     pathway: str | None = None
     genes: list[str] | None = None
+    kg_genes: bool = False  # also genes the KG places but with no interaction (see pull_network)
 
     def pull(self, db: GraphStore) -> tuple[Network, Profiles | None]:
         """Pull the network (and profiles, when a dataset is named) from the database."""
         net = pull_network(db, self.organism, source=self.source, release=self.release,
-                           pathway=self.pathway, genes=self.genes)
+                           pathway=self.pathway, genes=self.genes, kg_genes=self.kg_genes)
         prof = pull_profiles(db, self.dataset, net.genes) if self.dataset else None
         return net, prof
 
@@ -55,7 +56,7 @@ class Selection:
         """The selection as a JSON-ready dict (recorded in each run)."""
         return {"organism": self.organism.short, "taxon": self.organism.taxon,
                 "source": self.source, "release": self.release, "dataset": self.dataset,
-                "pathway": self.pathway, "genes": self.genes}
+                "pathway": self.pathway, "genes": self.genes, "kg_genes": self.kg_genes}
 
 
 def server_metadata(db: GraphStore) -> dict[str, Any]:
@@ -125,6 +126,8 @@ def train_run(
     chosen = report.chosen if isinstance(report, AutoReport) else method
     metrics: dict[str, Any] = {**report.to_dict(), "method": method, "chosen": chosen,
                                "val_auroc": predictor.val_auroc(split)}
+    if sel.kg_genes:  # genes ranked without any interaction of their own
+        metrics["kg_only_genes"] = net.selection.get("kg_genes")
     if len(split.test_pos):
         pairs, y = E.held_out_pairs(split)
         s = predictor.score(pairs)
@@ -159,7 +162,8 @@ def _data_record(net: Network, prof: Profiles | None) -> dict[str, Any]:
     """Fingerprints and sizes of the pulled network (and profiles) for a run record."""
     return {"network_sha256": net.fingerprint(), "genes": len(net.genes),
             "edges": len(net.edges), "profiles_sha256": prof.fingerprint() if prof else None,
-            "genes_with_profile": int(prof.has_profile.sum()) if prof else None}
+            "genes_with_profile": int(prof.has_profile.sum()) if prof else None,
+            "kg_genes": net.selection.get("kg_genes")}
 
 
 def _symbols(db: GraphStore, genes: list[str]) -> list[str | None]:
@@ -232,11 +236,13 @@ def evaluate_protocol(
 
 def temporal_split(
     db: GraphStore, organism: Organism, source: str, old: str, new: str, *, seed: int,
-    negatives: str = "uniform", val_frac: float = 0.1,
+    negatives: str = "uniform", val_frac: float = 0.1, kg_genes: bool = False,
 ) -> tuple[Network, EdgeSplit]:
     """Split for the temporal hold-out: train/validation edges from the older release;
-    test positives = pairs between its genes present only in the newer release."""
-    old_net = pull_network(db, organism, source=source, release=old)
+    test positives = pairs between its genes present only in the newer release (with
+    `kg_genes`, its genes include those the knowledge graph places without an interaction
+    in it, so pairs the newer release adds to such a gene are held out too)."""
+    old_net = pull_network(db, organism, source=source, release=old, kg_genes=kg_genes)
     new_net = pull_network(db, organism, source=source, release=new)
     return old_net, temporal_split_of(old_net, new_net, seed=seed, negatives=negatives,
                                       val_frac=val_frac, old=old)
@@ -275,12 +281,12 @@ def temporal_split_of(old_net: Network, new_net: Network, *, seed: int,
 def temporal_holdout(
     db: GraphStore, organism: Organism, source: str, old: str, new: str, methods: list[str], *,
     seed: int, negatives: str = "uniform", cfg: GNEConfig | None = None, val_frac: float = 0.1,
-    device: str = "auto", recall_ks: tuple[int, ...] = (1_000, 20_000),
+    device: str = "auto", recall_ks: tuple[int, ...] = (1_000, 20_000), kg_genes: bool = False,
 ) -> list[MethodResult]:
     """Train on the older release, test on pairs present only in the newer one; with
     `recall_ks`, also the recall of those new pairs among each method's top-k of all
     candidate pairs (the number a curator acts on)."""
     old_net, split = temporal_split(db, organism, source, old, new, seed=seed,
-                                    negatives=negatives, val_frac=val_frac)
+                                    negatives=negatives, val_frac=val_frac, kg_genes=kg_genes)
     return run_methods(old_net, split, methods, seed=seed, gne_config=cfg, db=db,
                        device=device, recall_ks=recall_ks)

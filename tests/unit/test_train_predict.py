@@ -139,3 +139,43 @@ def test_score_reports_every_pair_a_user_brings(tmp_path: Path) -> None:
     bad.write_text("g1\tg2\ng3\n")
     with pytest.raises(GenekgError, match=r"bad.tsv:2: expected two genes"):
         read_pairs(bad)
+
+
+@pytest.mark.parametrize("method", ["spectral+kg", "stack-rank"])
+def test_a_gene_the_kg_places_without_an_interaction_gets_partners_from_its_pathway(
+        method: str, tmp_path: Path) -> None:
+    """`--kg-genes`: genes with pathway/drug/cell-line context but no interaction join the
+    run without edges, and predict ranks partners for them — of their own planted pathway,
+    far above the 1-in-5 a blind pick would give."""
+    net = planted()[0]
+    comm = np.arange(len(net.genes)) % 5  # planted(): pathway p{k % 5}
+    lonely = [net.genes[k] for k in (10, 21, 32, 43, 54)]
+    store = _store()
+    store.answers["pull/network"] = [{"pairs": [
+        [net.genes[a], net.genes[b]] for a, b in net.edges
+        if net.genes[a] not in lonely and net.genes[b] not in lonely]}]
+    store.answers["pull/kg_genes"] = [{"genes": list(net.genes)}]
+    plain = train_run(store, Selection(ORG), method="l3", seed=5, base=tmp_path)
+    assert not set(lonely) & set(plain.run.load_genes()["gene_id"])
+    assert not any(q == "pull/kg_genes" for q, _ in store.calls)  # only when asked
+
+    out = train_run(store, Selection(ORG, kg_genes=True), method=method, seed=5,
+                    base=tmp_path, all_edges=True)
+    assert [p for q, p in store.calls if q == "pull/kg_genes"][-1] == {
+        "taxon": 0, "pathway": None, "genes": None}
+    assert out.metrics["kg_only_genes"] == len(lonely)
+    assert set(lonely) <= set(out.run.load_genes()["gene_id"])
+    record = json.loads((out.run.path / "run.json").read_text())
+    assert record["data"]["kg_genes"] == len(lonely)
+    assert record["config"]["selection"]["kg_genes"] is True
+    result = predict(store, Run.open(str(out.run.path)),
+                     PredictOptions(top_k=None, per_gene=5,
+                                    genes=[g.split(":")[1] for g in lonely]))
+    idx = net.index
+    same = []
+    for g in lonely:
+        mine = [p for p in result.predictions if g in (p.a, p.b)]
+        assert len(mine) >= 5, f"{g} got {len(mine)} partners"
+        top = sorted(mine, key=lambda p: -p.score)[:5]
+        same += [comm[idx[p.a]] == comm[idx[p.b]] for p in top]
+    assert np.mean(same) >= 0.6
