@@ -39,22 +39,35 @@ DEGREE_BINS = ((0, 0, "0"), (1, 5, "1-5"), (6, 20, "6-20"), (21, 1 << 62, ">20")
 STEP = 256  # genes per block: block memory 256 · n doubles (13 MB for 6,362 genes)
 
 
+Lookup = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _pair_lookup(pairs: np.ndarray, values: np.ndarray, n: int) -> Lookup:
+    """For a block of row genes: (block row, column, value) of every given pair that
+    touches it, in either order (pairs i < j; a value may be 0, so hits are kept apart)."""
+    r, c = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+    val = sp.csr_matrix((np.r_[values, values].astype(np.float64), (r, c)), shape=(n, n))
+    hit = sp.csr_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=(n, n))
+
+    def look(blk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        h = hit[blk].tocoo()
+        return h.row, h.col, np.asarray(val[blk][h.row, h.col]).ravel()
+
+    return look
+
+
 def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> BlockFn:
     """`block` with the out-of-fold scores of the pairs the predictor learned from: a pair
     that was a labelled example of the fit keeps the score of the fold that did not see it
     (a stage-1 candidate only where stage 1 admits it)."""
     pairs = np.sort(np.asarray(oof[0], dtype=np.int64).reshape(-1, 2), axis=1)
     _, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
-    pairs, vals = pairs[first], np.asarray(oof[1], dtype=np.float64)[first]
-    r, c = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
-    val = sp.csr_matrix((np.r_[vals, vals].astype(np.float64), (r, c)), shape=(n, n))
-    hit = sp.csr_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=(n, n))
+    look = _pair_lookup(pairs[first], np.asarray(oof[1], dtype=np.float64)[first], n)
 
     def wrapped(blk: np.ndarray) -> np.ndarray:
         out = np.array(block(blk), dtype=np.float64)
-        h = hit[blk].tocoo()
-        v = np.asarray(val[blk][h.row, h.col]).ravel()
-        out[h.row, h.col] = np.where(np.isfinite(out[h.row, h.col]), v, -np.inf)
+        r, c, v = look(blk)
+        out[r, c] = np.where(np.isfinite(out[r, c]), v, -np.inf)
         return out
 
     return wrapped
@@ -62,28 +75,26 @@ def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> 
 
 def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix,
                  k: int | None = None, rows: np.ndarray | None = None,
-                 honest: bool = False) -> BlockFn:
+                 honest: bool = False, scorer: BlockFn | None = None) -> BlockFn:
     """Scores of (row gene, every gene) as predict ranks them: all pairs for an
     exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf; k default: the
-    predictor's `stage1_k`). `honest`:
-    scored by `honest_score`, and the pairs the fit learned from by their out-of-fold
-    scores (what expected precision and `auto`'s choice are estimated with)."""
+    predictor's `stage1_k`). `honest`: scored by `honest_score`, and the pairs the fit
+    learned from by their out-of-fold scores (what expected precision and `auto`'s
+    choice are estimated with). `scorer`: scores the candidate pairs in place of the
+    predictor's own (the stack's stage-1 ladder passes a memo of its honest scores)."""
     oof = predictor.oof_pairs() if honest else None
     if predictor.exhaustive:
         return predictor.block_scores if oof is None else _out_of_fold(
             predictor.block_scores, oof, n)
     pairs = predictor.candidates(predictor.stage1_k if k is None else k, rows, exclude)
-    fn = predictor.honest_score if honest else predictor.score
+    fn = scorer or (predictor.honest_score if honest else predictor.score)
     s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
-    r = np.r_[pairs[:, 0], pairs[:, 1]]
-    c = np.r_[pairs[:, 1], pairs[:, 0]]
-    m = sp.csr_matrix((np.r_[s, s], (r, c)), shape=(n, n))
-    hit = sp.csr_matrix((np.ones(len(r), dtype=bool), (r, c)), shape=(n, n))
+    look = _pair_lookup(pairs, s, n)
 
     def block(blk: np.ndarray) -> np.ndarray:
         out = np.full((len(blk), n), -np.inf)
-        h = hit[blk].tocoo()
-        out[h.row, h.col] = np.asarray(m[blk][h.row, h.col]).ravel()
+        r, c, v = look(blk)
+        out[r, c] = v
         return out
 
     return block if oof is None else _out_of_fold(block, oof, n)
@@ -302,7 +313,8 @@ def ranking_criterion(res: RetrievalResult) -> float:
 
 
 def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int | None = None,
-                         ks: tuple[int, ...] = (1_000,)) -> RetrievalResult:
+                         ks: tuple[int, ...] = (1_000,), scorer: BlockFn | None = None
+                         ) -> RetrievalResult:
     """The validation edges ranked among all candidates (every pair that is not a training
     or test edge) through predict's path with honest scores: what `auto` chooses by.
     Nothing of the test split is read but its pairs, which are left out of the ranking."""
@@ -310,5 +322,5 @@ def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int | No
     exclude = S.adjacency(np.vstack([split.train, split.test_pos]), n)
     degree = S.degrees(S.adjacency(split.train, n))
     return retrieval_metrics(predictor.name, stage_scores(predictor, n, exclude, k,
-                                                          honest=True),
+                                                          honest=True, scorer=scorer),
                              n, exclude, split.val_pos, degree, ks)

@@ -446,6 +446,31 @@ STAGE1_LADDER = (5, 10, 25)
 HARD_POOL_K = 10
 
 
+class PairMemo:
+    """Scores of pairs (i < j) by `fn`, each pair computed once across calls: the rungs of
+    the stage-1 ladder are nested, so most of a rung's pairs were scored by the one before."""
+
+    def __init__(self, fn: Scorer, n: int) -> None:
+        self.fn, self.n = fn, n
+        self.codes, self.scores = np.empty(0, dtype=np.int64), np.empty(0)
+
+    def __call__(self, pairs: np.ndarray) -> np.ndarray:
+        """`fn(pairs)`, read from the memo for every pair scored before."""
+        codes = pairs[:, 0].astype(np.int64) * self.n + pairs[:, 1]
+        pos = np.searchsorted(self.codes, codes)
+        known = np.zeros(len(codes), dtype=bool)
+        if len(self.codes):
+            known = self.codes[np.minimum(pos, len(self.codes) - 1)] == codes
+        out = np.empty(len(pairs))
+        out[known] = self.scores[pos[known]]
+        if (~known).any():
+            out[~known] = self.fn(pairs[~known])
+            c, v = np.r_[self.codes, codes[~known]], np.r_[self.scores, out[~known]]
+            order = np.argsort(c, kind="stable")
+            self.codes, self.scores = c[order], v[order]
+        return out
+
+
 class Stack(LinkPredictor):
     """Gradient boosting over path, embedding and knowledge-graph features of a pair (see
     the module docstring). Its members are given, fitted through the split's cache (so a
@@ -541,17 +566,12 @@ class Stack(LinkPredictor):
         validation edges best among all candidates (retrieval.ranking_criterion, honest
         scores: the pairs the booster learned from by their out-of-fold ones)."""
         # nested rungs share most pairs: featurise and score each pair once
-        self._memo: dict[str, np.ndarray] | None = {
-            "codes": np.empty(0, dtype=np.int64), "scores": np.empty(0)}
-        try:
-            best = self._ladder(inputs, cache)
-        finally:
-            self._memo = None
+        best = self._ladder(inputs, cache, PairMemo(self.honest_score, self.n_genes))
         _, self.stage1_k_, self.global_top, self.val_retrieval_ = best
         self.report_.stage1_k = best[1]
         self.report_.stage1_global = best[2]
 
-    def _ladder(self, inputs: SplitInputs, cache: SplitCache
+    def _ladder(self, inputs: SplitInputs, cache: SplitCache, memo: PairMemo
                 ) -> tuple[float, int, bool, Any]:
         """Every rung ranked on validation; the best (criterion, K, global, result)."""
         best: tuple[float, int, bool, Any] | None = None
@@ -561,7 +581,7 @@ class Stack(LinkPredictor):
                 name = f"{k}+global" if glob else str(k)
                 cache.step(f"{self.name}: stage 1 of {name} partners per gene and generator: "
                            "ranking the validation edges")
-                r = validation_retrieval(self, inputs.split, k)
+                r = validation_retrieval(self, inputs.split, k, scorer=memo)
                 c = ranking_criterion(r)
                 self.report_.stage1[name] = {"ceiling": r.ceiling, "mrr": r.mrr,
                                              "recall@1000": r.recall[1000], "criterion": c}
@@ -605,9 +625,6 @@ class Stack(LinkPredictor):
         """One fold booster per pair (fold = a fixed hash of the pair), on the footing of
         the out-of-fold validation scores: an average of K boosters is smoother than any
         one, so reading a single-model threshold off it would overstate its precision."""
-        memo = getattr(self, "_memo", None)
-        if memo is not None:  # the stage-1 ladder: each rung's pairs mostly scored before
-            return self._memo_scores(memo, pairs)
         x = self.feats_(pairs)
         models = self.model_.models
         fold = (pairs[:, 0] * 1_000_003 + pairs[:, 1]) % len(models)
@@ -616,29 +633,6 @@ class Stack(LinkPredictor):
             sel = fold == k
             if sel.any():
                 out[sel] = m.predict_proba(x[sel])[:, 1]
-        return out
-
-    def _memo_scores(self, memo: dict[str, np.ndarray], pairs: np.ndarray) -> np.ndarray:
-        """Honest scores of `pairs` (i < j), each pair featurised once across calls."""
-        codes = pairs[:, 0].astype(np.int64) * self.n_genes + pairs[:, 1]
-        have = memo["codes"]
-        pos = np.searchsorted(have, codes)
-        known = np.zeros(len(codes), dtype=bool)
-        if len(have):
-            known = (pos < len(have)) & (have[np.minimum(pos, len(have) - 1)] == codes)
-        out = np.empty(len(pairs))
-        out[known] = memo["scores"][pos[known]]
-        new = ~known
-        if new.any():
-            self._memo = None
-            try:
-                out[new] = self.honest_score(pairs[new])
-            finally:
-                self._memo = memo
-            c = np.r_[memo["codes"], codes[new]]
-            v = np.r_[memo["scores"], out[new]]
-            order = np.argsort(c, kind="stable")
-            memo["codes"], memo["scores"] = c[order], v[order]
         return out
 
     def candidates(self, k: int, rows: np.ndarray | None = None,
