@@ -393,7 +393,7 @@ def gne_speed(name: str) -> str:
 
 RETRIEVAL_COLS = ["ceiling", "recall@100", "recall@1000", "recall@10000", "recall@20000",
                   "recall@100000", "precision@100", "mrr", "hits@10", "mrr[0]",
-                  "orphan_recall@10000", "seconds"]
+                  "hits@10[0]", "orphan_positives", "orphan_recall@20000", "seconds"]
 
 
 def wilson(hits: float, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -418,23 +418,31 @@ def retrieval(name: str) -> str:
     mean = df.groupby("method", sort=False)[cols].mean()
     pos = int(df["positives"].iloc[0])
     temporal = "temporal" in name
+    kg = name.endswith("_kg")  # --kg-genes: genes the KG places without an interaction
+    flags = (" --temporal OLD NEW" if temporal else "") + (" --kg-genes" if kg else "")
     held = (f"{pos:,} pairs that the newer release adds between genes of the older one "
             "(trained on the older: 90% training, 10% validation edges; recall cells: mean "
             "[95% Wilson interval of the mean hits]) ranked among") if temporal else (
             f"{pos:,} held-out pairs (10% of edges; 80% train, 10% validation) ranked among")
     lines = [f"## Retrieval — {name.removeprefix('retrieval_')} "
-             f"(`benchmarks/retrieval_table.py {org}{' --temporal OLD NEW' if temporal else ''}`"
+             f"(`benchmarks/retrieval_table.py {org}{flags}`"
              f"), seeds {seeds}", "",
              f"{held} "
              "ALL candidate pairs (every pair not a training or validation edge) through "
              "predict's own path (`retrieval.stage_scores`). ceiling: share of held-out "
              "pairs stage 1 admits; recall/precision@k: the global list; MRR, Hits@10: each "
              "query gene's own list (filtered), [0]: query genes without training edges; "
-             "orphan_recall: pairs touching such a gene; seconds: fit + ranking.", "",
+             "orphan_recall: pairs touching such a gene; seconds: fit + ranking." + (
+                 " With --kg-genes the run's genes include every gene the KG places (KEGG "
+                 "pathway or relation, drug target, cell-line mutation) without an "
+                 "interaction in the older release; the held-out pairs include those the "
+                 "newer release adds to such genes (the orphan pairs)." if kg else ""), "",
              "| method | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     def cell(r: pd.Series, c: str) -> str:
         if c == "seconds":
             return f"{r[c]:.0f}"
+        if c == "orphan_positives":
+            return f"{r[c]:.1f}"
         if temporal and c.startswith("recall@"):
             lo, hi = wilson(r[c] * pos, pos)
             return f"{r[c]:.3f} [{lo:.2f}–{hi:.2f}]"

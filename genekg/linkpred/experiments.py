@@ -191,7 +191,7 @@ RETRIEVAL_METHODS = ["auto", "stack", "stack-cheap", "spectral-reg", "spectral+k
                      "fastrp", "l3", "a3", "aa", "ra", "cn", "pa"]
 RETRIEVAL_COLUMNS = ["method", "ceiling", "recall@100", "recall@1000", "recall@10000",
                      "recall@20000", "recall@100000", "precision@100", "mrr", "hits@10",
-                     "orphan_recall@10000", "seconds"]
+                     "orphan_recall@20000", "seconds"]
 
 
 def _retrieval(db: Database, spec: ExperimentSpec, step: StepFn,

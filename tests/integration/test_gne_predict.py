@@ -594,3 +594,33 @@ def test_the_notebook_example_runs(sample_db: Database, trained: dict[str, str],
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "top partners of" in proc.stdout and "1-hop neighbourhood" in proc.stdout
     assert "unknown gene: no-such-gene" in proc.stdout
+
+
+def test_kg_genes_are_every_human_gene_the_sample_kg_places(sample_db: Database) -> None:
+    """`pull/kg_genes` (what `--kg-genes` adds to a run) on the real server: every human
+    gene the sample's KGML, drug targets and cell-line mutations place, once; narrowed by
+    a pathway or a gene list; E. coli genes (no KG in the sample) never."""
+    from genekg.loaders import get_loader
+    from genekg.sample import sample_plan
+
+    placed: set[str] = set()
+    members: dict[str, set[str]] = {}
+    for source, path, opts in sample_plan():
+        if source not in ("kegg", "drugs", "cell-lines"):
+            continue
+        for (rel, sl, el), table in get_loader(source).load(path, opts).edges.items():
+            for s, e in table:
+                placed |= {x for x, lab in ((s, sl), (e, el)) if lab == "Gene"}
+                if rel == "IN_PATHWAY":
+                    members.setdefault(e, set()).add(s)
+    human = {g for g in placed if g.startswith("9606:")}
+    got = sample_db.scalar("pull/kg_genes", {"taxon": 9606, "pathway": None, "genes": None})
+    assert len(got) == len(set(got)) and set(got) == human and len(human) > 100
+    assert sample_db.scalar("pull/kg_genes", {"taxon": 511145, "pathway": None,
+                                              "genes": None}) == []
+    pid, genes = max(members.items(), key=lambda kv: len(kv[1]))
+    assert set(sample_db.scalar("pull/kg_genes", {"taxon": 9606, "pathway": pid,
+                                                  "genes": None})) == genes
+    two = [*sorted(genes)[:2], "9606:NOT_A_GENE"]
+    assert sorted(sample_db.scalar("pull/kg_genes", {"taxon": 9606, "pathway": None,
+                                                     "genes": two})) == two[:2]
