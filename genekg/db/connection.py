@@ -167,10 +167,9 @@ def as_genekg_error(exc: BaseException) -> GenekgError | None:
     if isinstance(exc, neo4j.exceptions.TransientError) and "MemoryPoolOutOfMemory" in str(
             exc.code):
         return GenekgError(f"Neo4j could not hold the transaction in memory: {exc.message}",
-                           hint="Nothing was committed. A load is one transaction: build an "
-                                "empty database with `genekg ingest … --bulk`, or give the "
-                                "server more memory (genekg server stop; GENEKG_HEAP=4g "
-                                "genekg server start).")
+                           hint="Nothing was committed. Give the server more memory "
+                                "(genekg server stop; GENEKG_HEAP=4g genekg server start) or "
+                                "send less at once (ingest: --batch-size).")
     if isinstance(exc, neo4j.exceptions.TransientError):
         return GenekgError(f"Neo4j could not finish the transaction: {exc.code}: "
                            f"{exc.message}", hint="Run the command again; nothing was committed.")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from genekg.db import GraphStore
+from genekg.db.connection import as_genekg_error
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
@@ -43,6 +45,8 @@ from genekg.linkpred.runs import Run
 from genekg.linkpred.split import canonical_pairs, encode
 
 ProgressFn = Callable[[int, int], None]
+
+logger = logging.getLogger("genekg.predict")
 
 
 @dataclass
@@ -365,11 +369,7 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
         _repeat(db, "predict/gc", {"run": result.run_id, "write": write, "batch": batch})
         try:
             written = _write_pending(db, result, write, now, batch)
-            flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
-            if result.scope is None:
-                db.run("predict/flip_full", flip)
-            else:
-                db.run("predict/flip_scope", {**flip, "genes": result.scope})
+            _flip(db, result, write, now, written)
         except BaseException:
             # The old set is still the visible one; drop what this write left behind. If
             # the server is gone this fails too, and the next write's gc collects them.
@@ -377,12 +377,39 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
                 _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
                                                 "batch": batch})
             raise
+        # the flip copied them: the pending edges are leftovers now (invisible; if this
+        # fails, the next write's gc collects them)
+        try:
+            _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
+                                            "batch": batch})
+        except Exception as exc:  # the predictions are live already
+            logger.warning("pending edges of write %s left for the next gc: %s", write, exc)
     finally:
         with contextlib.suppress(Exception):
             db.run("predict/unlock", {"run": result.run_id, "token": token})
     result.written = written
     result.seconds_writing = time.monotonic() - t0
     return written
+
+
+def _flip(db: GraphStore, result: PredictResult, write: str, now: str, written: int) -> None:
+    """The one transaction that makes `write`'s pending edges the run's visible set."""
+    flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
+    try:
+        if result.scope is None:
+            db.run("predict/flip_full", flip)
+        else:
+            db.run("predict/flip_scope", {**flip, "genes": result.scope})
+    except Exception as exc:
+        err = exc if isinstance(exc, GenekgError) else as_genekg_error(exc)
+        if err is None or "could not hold the transaction in memory" not in str(err):
+            raise
+        raise GenekgError(
+            f"the {written:,} predictions of run {result.run_id} did not fit in the one "
+            "transaction that makes them visible at once (so no query sees half a set): "
+            f"{err}", hint="The old set is unchanged. Select fewer pairs (--top-k, "
+            "--per-gene, --min-score) or give the server more memory (genekg server stop; "
+            "GENEKG_HEAP=4g genekg server start).") from exc
 
 
 def acquire_write_lock(db: GraphStore, run_id: str) -> str:

@@ -50,15 +50,18 @@ def test_full_write_locks_collects_batches_then_one_flip_then_unlocks() -> None:
     n = write_predictions(db, _result(5), batch=2)
     assert n == 5
     assert db.names() == ["predict/lock"] + ["predict/gc"] * 4 + \
-        ["predict/write_edges"] * 3 + ["predict/flip_full", "predict/unlock"]
+        ["predict/write_edges"] * 3 + ["predict/flip_full", "predict/discard",
+                                        "predict/unlock"]
     writes = [p for q, p in db.calls if q == "predict/write_edges"]
     assert [len(p["rows"]) for p in writes] == [2, 2, 1]
     token = writes[0]["write"]
     assert token.startswith("run-1/") and all(p["write"] == token for p in writes)
     gc = [p for q, p in db.calls if q == "predict/gc"]
     assert all(p["write"] == token for p in gc)  # leftovers of other writes, never this one
-    flip = db.calls[-2][1]
+    flip = db.calls[-3][1]
     assert flip == {"run": "run-1", "write": token, "model": "stack", "now": writes[0]["now"]}
+    # the flip copies the pending edges; this write's own are discarded after it
+    assert db.calls[-2][1] == {"run": "run-1", "write": token, "batch": 2}
     lock, unlock = db.calls[0][1], db.calls[-1][1]
     assert unlock == {"run": "run-1", "token": lock["token"]} and lock["steal"] is None
     assert writes[0]["rows"][0]["cap"] == "#1 0.90"  # no expected precision: the score
@@ -88,7 +91,7 @@ def test_scoped_write_flips_only_its_genes() -> None:
     db = RecordingStore(answers={"predict/lock": _lock_free})
     write_predictions(db, _result(2, scope=["9606:G0"]), batch=10)
     assert db.names() == ["predict/lock", "predict/gc", "predict/write_edges",
-                          "predict/flip_scope", "predict/unlock"]
+                          "predict/flip_scope", "predict/discard", "predict/unlock"]
     assert db.calls[3][1]["genes"] == ["9606:G0"]
 
 
@@ -104,6 +107,29 @@ def test_a_dead_server_mid_write_never_flips() -> None:
     assert db.names() == ["predict/lock", "predict/gc", "predict/write_edges",
                           "predict/discard", "predict/unlock"]
     assert db.calls[3][1]["write"] == db.calls[2][1]["write"]
+
+
+def test_a_flip_too_large_for_the_server_says_what_to_do_and_leaves_the_old_set() -> None:
+    from neo4j.exceptions import Neo4jError
+
+    from genekg.errors import GenekgError
+
+    def oom(query: str, params: dict[str, Any], i: int) -> BaseException | None:
+        # what the driver raises once its retries give up (the server's own code and text)
+        return Neo4jError._hydrate_neo4j(
+            code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+            message="The allocation of an extra 2.0 MiB would use more than the limit 1.4 "
+            "GiB.") if query == "predict/flip_full" else None
+    db = RecordingStore(answers={"predict/lock": _lock_free, "predict/write_edges": _created},
+                        fail_on=oom)
+    with pytest.raises(GenekgError, match=r"the 5 predictions of run run-1 did not fit .*"
+                       r"limit 1\.4 GiB") as e:
+        write_predictions(db, _result(5), batch=2)
+    assert "--per-gene" in (e.value.hint or "") and "GENEKG_HEAP" in (e.value.hint or "")
+    # the failed flip changed nothing (the fake records only what ran); this write's
+    # pending edges are discarded and the lock released
+    assert db.names()[-2:] == ["predict/discard", "predict/unlock"]
+    assert "predict/flip_full" not in db.names()
 
 
 def test_a_lock_held_by_a_live_writer_is_refused_and_a_dead_ones_taken_over() -> None:
@@ -129,7 +155,7 @@ def test_a_lock_held_by_a_live_writer_is_refused_and_a_dead_ones_taken_over() ->
     write_predictions(db, _result(2), batch=10)
     locks = [p for q, p in db.calls if q == "predict/lock"]
     assert [p["steal"] for p in locks] == [None, "t-killed"]
-    assert db.names()[-2:] == ["predict/flip_full", "predict/unlock"]
+    assert db.names()[-3:] == ["predict/flip_full", "predict/discard", "predict/unlock"]
 
 
 def test_delete_hides_first_then_removes_in_batches() -> None:
