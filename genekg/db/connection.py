@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -150,6 +150,12 @@ def is_constraint_conflict(exc: BaseException) -> bool:
         and (exc.code or "").endswith("Schema.ConstraintValidationFailed"))
 
 
+def is_out_of_memory(exc: BaseException) -> TypeGuard[neo4j.exceptions.TransientError]:
+    """True when the server refused a transaction that outgrew its memory pool."""
+    return isinstance(exc, neo4j.exceptions.TransientError) and "MemoryPoolOutOfMemory" in str(
+        exc.code)
+
+
 def as_genekg_error(exc: BaseException) -> GenekgError | None:
     """A one-line error for driver failures that reach the CLI (None: not the driver's).
 
@@ -164,8 +170,7 @@ def as_genekg_error(exc: BaseException) -> GenekgError | None:
             hint="genekg server status / genekg server logs; then run the command again.")
     if isinstance(exc, neo4j.exceptions.ClientError):
         return GenekgError(f"Neo4j refused the statement: {exc.code}: {exc.message}")
-    if isinstance(exc, neo4j.exceptions.TransientError) and "MemoryPoolOutOfMemory" in str(
-            exc.code):
+    if is_out_of_memory(exc):
         return GenekgError(f"Neo4j could not hold the transaction in memory: {exc.message}",
                            hint="Nothing was committed. Give the server more memory "
                                 "(genekg server stop; GENEKG_HEAP=4g genekg server start) or "

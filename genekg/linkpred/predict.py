@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from genekg.db import GraphStore
-from genekg.db.connection import as_genekg_error
+from genekg.db.connection import as_genekg_error, is_out_of_memory
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
@@ -370,20 +370,16 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
         try:
             written = _write_pending(db, result, write, now, batch)
             _flip(db, result, write, now, written)
-        except BaseException:
-            # The old set is still the visible one; drop what this write left behind. If
+        finally:
+            # This write's pending edges are leftovers either way: copied by the flip, or
+            # (a failure) never flipped, the old set still the visible one. Invisible; if
             # the server is gone this fails too, and the next write's gc collects them.
-            with contextlib.suppress(Exception):
+            try:
                 _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
                                                 "batch": batch})
-            raise
-        # the flip copied them: the pending edges are leftovers now (invisible; if this
-        # fails, the next write's gc collects them)
-        try:
-            _repeat(db, "predict/discard", {"run": result.run_id, "write": write,
-                                            "batch": batch})
-        except Exception as exc:  # the predictions are live already
-            logger.warning("pending edges of write %s left for the next gc: %s", write, exc)
+            except Exception as exc:
+                logger.warning("pending edges of write %s left for the next gc: %s",
+                               write, exc)
     finally:
         with contextlib.suppress(Exception):
             db.run("predict/unlock", {"run": result.run_id, "token": token})
@@ -401,15 +397,14 @@ def _flip(db: GraphStore, result: PredictResult, write: str, now: str, written: 
         else:
             db.run("predict/flip_scope", {**flip, "genes": result.scope})
     except Exception as exc:
-        err = exc if isinstance(exc, GenekgError) else as_genekg_error(exc)
-        if err is None or "could not hold the transaction in memory" not in str(err):
+        if not is_out_of_memory(exc):
             raise
         raise GenekgError(
             f"the {written:,} predictions of run {result.run_id} did not fit in the one "
             "transaction that makes them visible at once (so no query sees half a set): "
-            f"{err}", hint="The old set is unchanged. Select fewer pairs (--top-k, "
-            "--per-gene, --min-score) or give the server more memory (genekg server stop; "
-            "GENEKG_HEAP=4g genekg server start).") from exc
+            f"{as_genekg_error(exc)}", hint="The old set is unchanged. Select fewer pairs "
+            "(--top-k, --per-gene, --min-score) or give the server more memory (genekg "
+            "server stop; GENEKG_HEAP=4g genekg server start).") from exc
 
 
 def acquire_write_lock(db: GraphStore, run_id: str) -> str:

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from genekg.linkpred import scores as S
 from genekg.linkpred.base import LinkPredictor
-from genekg.linkpred.split import EdgeSplit
+from genekg.linkpred.split import EdgeSplit, encode
 
 BlockFn = Callable[[np.ndarray], np.ndarray]
 KS = (100, 1_000, 10_000, 20_000, 100_000)
@@ -61,7 +61,7 @@ def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> 
     that was a labelled example of the fit keeps the score of the fold that did not see it
     (a stage-1 candidate only where stage 1 admits it)."""
     pairs = np.sort(np.asarray(oof[0], dtype=np.int64).reshape(-1, 2), axis=1)
-    _, first = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+    _, first = np.unique(encode(pairs, n), return_index=True)
     look = _pair_lookup(pairs[first], np.asarray(oof[1], dtype=np.float64)[first], n)
 
     def wrapped(blk: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ from genekg.linkpred.base import (
 from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
 from genekg.linkpred.kgcontext import GeneContext, pair_features, pull_context
 from genekg.linkpred.retrieval import ranking_criterion, validation_retrieval
-from genekg.linkpred.split import EdgeSplit
+from genekg.linkpred.split import EdgeSplit, encode
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 
@@ -456,7 +456,7 @@ class PairMemo:
 
     def __call__(self, pairs: np.ndarray) -> np.ndarray:
         """`fn(pairs)`, read from the memo for every pair scored before."""
-        codes = pairs[:, 0].astype(np.int64) * self.n + pairs[:, 1]
+        codes = encode(pairs, self.n)
         pos = np.searchsorted(self.codes, codes)
         known = np.zeros(len(codes), dtype=bool)
         if len(self.codes):
