@@ -13,8 +13,10 @@ on the same split share (fitted members by name, the spectral ladder, the GDS pr
 as named attributes.
 
 Every concrete predictor class registers itself under its `kind` (`__init_subclass__`,
-the PyKEEN pattern), so `load_predictor` reads any saved predictor without importing the
-method table (no import cycle: `stack` and `auto` import this module only).
+the PyKEEN pattern). This module imports nothing above it: `genekg.linkpred.methods`
+imports every predictor class (so every kind is registered) and is where callers load a
+saved predictor from; `stack` and `auto` load their members through this module's
+`load_predictor`, by which time the method table has registered every kind.
 """
 
 from __future__ import annotations
@@ -416,15 +418,9 @@ def load_predictor(folder: Path, store: GraphStore | None, *,
         raise GenekgError(f"{folder} holds no saved predictor ({PREDICTOR_FILE})") from None
     cls = _KINDS.get(meta.get("kind", ""))
     if cls is None:
-        # A kind registers when its module is imported; a caller that never imported the
-        # method table (a notebook through genekg.api) gets every module imported now.
-        import importlib
-
-        importlib.import_module("genekg.linkpred.methods")
-        cls = _KINDS.get(meta.get("kind", ""))
-    if cls is None:
         raise GenekgError(f"{folder}: unknown predictor kind {meta.get('kind')!r}",
-                          hint="Known: " + ", ".join(sorted(_KINDS)))
+                          hint="Known: " + ", ".join(sorted(_KINDS)) + " (load runs through "
+                          "genekg.linkpred.methods.load_predictor, which registers every kind)")
     pred = cls.load(folder, store, allow_changed_graph=allow_changed_graph)
     pred.name = meta["name"]
     return pred

@@ -5,6 +5,9 @@ unfitted predictor whose `fit(inputs, cache)` learns from one split. The impleme
 live in their own modules (`pairscore`, `embedding`, `stack`, `auto`), imported here at
 the top; this module only names them. Adding a method is one class (or one
 parametrisation of an existing one) plus one line in `_TABLE` (README, "Adding a method").
+
+Importing this module registers every predictor class, so `load_predictor` (re-exported
+here) finds the class of any saved kind: load runs through this module, not `base`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from genekg.errors import GenekgError
 from genekg.graphdata import Profiles
 from genekg.linkpred.auto import Auto
 from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
+# Re-exported: this module registers every kind, so saved predictors load through it.
+from genekg.linkpred.base import load_predictor, registered_kinds, save_predictor  # noqa: F401
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
 from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor

@@ -31,7 +31,8 @@ import pandas as pd
 from genekg.config import runs_dir
 from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
-from genekg.linkpred.base import LinkPredictor, load_predictor, save_predictor
+from genekg.linkpred.base import LinkPredictor
+from genekg.linkpred.methods import load_predictor, save_predictor
 from genekg.linkpred.split import EdgeSplit
 from genekg.record import RECORD_FILE, RunRecord
 

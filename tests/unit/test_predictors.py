@@ -166,8 +166,8 @@ def test_a_stack_stage_one_admits_what_only_a_heuristic_ranks_high() -> None:
 
 
 def _imports(path: Path) -> set[str]:
-    """Every genekg module `path` imports, at the top, in functions or under
-    TYPE_CHECKING."""
+    """Every genekg module `path` imports, at the top, in functions, under TYPE_CHECKING,
+    or at run time by name (`importlib.import_module("genekg...")`, `__import__`)."""
     out: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("genekg"):
@@ -175,34 +175,76 @@ def _imports(path: Path) -> set[str]:
             out.update(f"{node.module}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.startswith("genekg"))
+        elif isinstance(node, ast.Call) and node.args:
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            arg = node.args[0]
+            if name in ("import_module", "__import__") and isinstance(arg, ast.Constant) \
+                    and str(arg.value).startswith("genekg"):
+                out.add(str(arg.value))
     return out
 
 
-def test_no_import_cycle_in_linkpred_and_stack_auto_import_no_method() -> None:
-    root = Path(__file__).resolve().parents[2] / "genekg" / "linkpred"
-    mods = {f"genekg.linkpred.{p.stem}": p for p in root.glob("*.py") if p.stem != "__init__"}
-    graph = {m: {i for i in _imports(p) if i in mods and i != m} for m, p in mods.items()}
+def _module_graph() -> dict[str, set[str]]:
+    """genekg's modules (package, loaders and cypher as installed) and what each imports."""
+    root = Path(__file__).resolve().parents[2]
+    mods: dict[str, Path] = {}
+    for pkg, folder in (("genekg", "genekg"), ("genekg.loaders", "loaders")):
+        for p in (root / folder).rglob("*.py"):
+            parts = [*p.relative_to(root / folder).with_suffix("").parts]
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            mods[".".join([pkg, *parts])] = p
+    return {m: {i for i in _imports(p) if i in mods and i != m} for m, p in mods.items()}
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     state: dict[str, int] = {}
+    stack: list[str] = []
 
-    def visit(m: str, path: list[str]) -> None:
+    def visit(m: str) -> list[str] | None:
         state[m] = 1
-        for nxt in graph[m]:
-            assert state.get(nxt) != 1, "import cycle: " + " -> ".join([*path, m, nxt])
-            if nxt not in state:
-                visit(nxt, [*path, m])
+        stack.append(m)
+        for nxt in sorted(graph[m]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
         state[m] = 2
+        return None
 
-    for m in graph:
-        if m not in state:
-            visit(m, [])
+    for m in sorted(graph):
+        if m not in state and (found := visit(m)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_sees_run_time_imports(tmp_path: Path) -> None:
+    mod = tmp_path / "m.py"
+    mod.write_text("import importlib\n\ndef f():\n    importlib.import_module('genekg.x')\n")
+    assert _imports(mod) == {"genekg.x"}
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle_in_genekg_counting_run_time_imports() -> None:
+    graph = _module_graph()
+    assert "genekg.linkpred.base" in graph and "genekg.cli.main" in graph
+    cycle = _find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+    base = graph["genekg.linkpred.base"]
+    above = {"genekg.linkpred.methods", "genekg.linkpred.stack", "genekg.linkpred.auto",
+             "genekg.linkpred.runs", "genekg.linkpred.pipeline"}
+    assert not base & above  # the contract module imports nothing built on it
     assert "genekg.linkpred.stack" in graph["genekg.linkpred.methods"]
     methods = {f"genekg.linkpred.{m}" for m in ("methods", "embedding", "pairscore",
                                                 "pipeline", "protocol", "predict")}
     for m in ("stack", "auto"):
         assert not graph[f"genekg.linkpred.{m}"] & methods, m
-    gne = Path(__file__).resolve().parents[2] / "genekg" / "gne"
-    for p in gne.glob("*.py"):  # gne/ keeps only GNE: it reads no data layer of its own
-        assert not {i for i in _imports(p) if i.startswith("genekg.graphdata")}
+    for m, deps in graph.items():  # gne/ keeps only GNE: it reads no data layer of its own
+        if m.startswith("genekg.gne"):
+            assert "genekg.graphdata" not in deps, m
 
 
 def test_predictor_kinds_are_unique_and_a_bad_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -266,23 +308,30 @@ def test_the_stack_reports_each_booster_grid_point_with_its_time() -> None:
     assert all(" s" in m and "AUROC" in m for m in said)
 
 
-def test_a_saved_predictor_loads_without_the_method_table_imported(tmp_path: Path) -> None:
-    """A notebook imports genekg.api, never the method table: loading must still find the
-    class of any saved kind."""
+def test_a_saved_run_loads_through_the_run_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """A notebook opens a run (genekg.api, Run.load_predictor): loading finds the class of
+    the saved kind because the run module imports the method table at its top, with no
+    run-time import; `base` alone knows only what was imported and says so."""
     import subprocess
     import sys
 
-
     pred = METHODS["spectral-reg"].make().fit(inputs_for(), SplitCache())
     save_predictor(pred, tmp_path / "p")
-    code = ("import sys; from pathlib import Path; "
-            "from genekg.linkpred.base import load_predictor; "
-            "assert 'genekg.linkpred.methods' not in sys.modules; "
-            f"p = load_predictor(Path({str(tmp_path / 'p')!r}), None); print(type(p).__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    folder = str(tmp_path / "p")
+    via_runs = ("from pathlib import Path; import genekg.linkpred.runs as R; "
+                f"p = R.load_predictor(Path({folder!r}), None); print(type(p).__name__)")
+    out = subprocess.run([sys.executable, "-c", via_runs], capture_output=True, text=True,
                          check=False)
     assert out.returncode == 0, out.stderr[-1500:]
     assert out.stdout.strip() == type(pred).__name__
+    base_only = ("import sys; from pathlib import Path; "
+                 "from genekg.linkpred.base import load_predictor\n"
+                 f"try: load_predictor(Path({folder!r}), None)\n"
+                 "except Exception as e: sys.exit(f'{e} | {e.hint}')")
+    out = subprocess.run([sys.executable, "-c", base_only], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode != 0 and "unknown predictor kind" in out.stderr
+    assert "genekg.linkpred.methods" in out.stderr  # the hint names where to load from
 
 
 def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges() -> None:
