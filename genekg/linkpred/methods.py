@@ -23,9 +23,17 @@ from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.graphdata import Profiles
 from genekg.linkpred.auto import Auto
-from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
-# Re-exported: this module registers every kind, so saved predictors load through it.
-from genekg.linkpred.base import load_predictor, registered_kinds, save_predictor  # noqa: F401
+
+# load_predictor & co re-exported: this module registers every kind, so loads go here.
+from genekg.linkpred.base import (  # noqa: F401
+    LinkPredictor,
+    Report,
+    SplitCache,
+    SplitInputs,
+    load_predictor,
+    registered_kinds,
+    save_predictor,
+)
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
 from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor
