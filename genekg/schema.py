@@ -55,7 +55,8 @@ class RelType:
 PROV = {"source": "str", "release": "str", "seen_in": "list[str]", "key": "str", "load": "str"}
 NODES: tuple[NodeType, ...] = (
     NodeType("Gene", r"^\d+:[^\s]+$", "`<taxon>:<symbol>` (human, E. coli) or `<taxon>:<ORF>` "
-             "(yeast)", {"symbol": "str", "organism": "int", "entrez": "str", "uniprot": "str",
+             "(yeast)", {"symbol": "str", "organism": "int", "entrez": "str", "ensembl": "str",
+                         "uniprot": "str",
                          "bnumber": "str", "systematic_name": "str", "cgc": "bool",
                          "gne_embedding": "list[float]", "gne_embedding_run": "str"},
              ("symbol", "organism")),

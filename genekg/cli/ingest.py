@@ -146,7 +146,7 @@ def ingest(
     id_map: list[Path] = typer.Option([], "--id-map", help="Identifier mapping table "
                                       "(repeatable)."),
     id_type: str = typer.Option(None, help="Namespace of the ids: symbol, uniprot, entrez, "
-                                "bnumber, orf, dream5 (default: detected)."),
+                                "ensembl, bnumber, orf, dream5 (default: detected)."),
     interaction_type: str = typer.Option("physical", help="BioGRID TAB: physical, genetic "
                                          "or all."),
     dataset: str = typer.Option(None, help="Expression: dataset name (default: file name)."),

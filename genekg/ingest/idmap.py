@@ -4,8 +4,10 @@ A mapping table is recognised by its header (see `_READERS`): UniProt -> symbol 
 UniProt export), UniProt/b-number/Entrez -> symbol (E. coli derived table), UniProt ->
 ORF (yeast derived table), Entrez -> symbol (LINCS gene info, Cancer Gene Census),
 b-number -> symbol (PRECISE gene_table.csv), ORF <-> standard name (Gasch gene list),
-DREAM5 G-id -> name (`netN_gene_ids.tsv`). Anything that does not map is returned as
-None so that the caller counts and reports it.
+DREAM5 G-id -> name (`netN_gene_ids.tsv`), GENCODE gene tables (`ensg`, `entrez`, `symbol`:
+Ensembl and Entrez onto one human gene) and NCBI `gene_info` files (Entrez, symbol and the
+Ensembl cross-reference, rows of the mapper's organism only). Anything that does not map is
+returned as None so that the caller counts and reports it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from genekg.errors import InputError
 from genekg.organisms import Organism
 
 YEAST_ORF = re.compile(r"^(Y[A-P][LR]\d{3}[WC](-[A-Z])?|Q\d{4}|R\d{4}[WC]?)$")
-NAMESPACES = ("symbol", "uniprot", "entrez", "bnumber", "orf", "dream5")
+NAMESPACES = ("symbol", "uniprot", "entrez", "ensembl", "bnumber", "orf", "dream5")
 
 
 @dataclass
@@ -114,7 +116,8 @@ class IdMapper:
         raise InputError(
             f"not a known identifier-mapping table (header: {cols[:6]})", path=str(path), line=1,
             hint="Supported: UniProt human export, *_uniprot_*_derived.tsv, LINCS gene info, "
-            "PRECISE gene_table.csv, Gasch genes, Cancer Gene Census, DREAM5 netN_gene_ids.tsv",
+            "PRECISE gene_table.csv, Gasch genes, Cancer Gene Census, DREAM5 netN_gene_ids.tsv, "
+            "GENCODE gene table (ensg, entrez, symbol), NCBI gene_info",
         )
 
 
@@ -169,6 +172,55 @@ def _entrez_symbol(m: IdMapper, cols: list[str], sep: str, lines: object, path: 
         m.add("entrez", r[eid], r[sym], entrez=r[eid])
 
 
+def _gencode(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    # One gene per Entrez id: a symbol GENCODE gives to several Ensembl genes without an
+    # Entrez id (399 in v22, mostly pseudogene copies) maps from its Ensembl id only.
+    rows = list(_rows(cols, sep, lines, path))  # type: ignore[call-overload]
+    # Rows with an Entrez id first: a gene's Ensembl id is the one its Entrez row names.
+    rows.sort(key=lambda lr: lr[1]["entrez"] in ("", "NA", "-"))
+    for _, r in rows:
+        ensg, entrez, sym = r["ensg"].split(".")[0], r["entrez"], r["symbol"]
+        if not sym:
+            continue
+        props = {"entrez": entrez, "ensembl": ensg, "symbol": sym}
+        if entrez and entrez not in ("NA", "-"):
+            m.add("entrez", entrez, sym, **props)
+        else:
+            props.pop("entrez")
+        if ensg:
+            m.add("ensembl", ensg, sym, **props)
+
+
+_NCBI_ENSEMBL = re.compile(r"Ensembl:(ENS[A-Z]*G\d+)")
+
+
+def _ncbi_gene_info(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
+    taxon, kept = str(m.organism.taxon), 0
+    for lineno, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
+        if r["#tax_id"] != taxon:
+            continue  # NCBI ships all organisms in one file
+        kept += 1
+        gid, sym = r["GeneID"], r["Symbol"]
+        locus = r.get("LocusTag", "")
+        if locus in ("", "-"):
+            locus = ""
+        canonical = locus if m.organism.canonical == "orf" and locus else sym
+        if not gid.isdigit() or canonical in ("", "-"):
+            raise InputError(f"gene_info row without GeneID or Symbol: {gid!r}, {sym!r}",
+                             path=str(path), line=lineno)
+        ens = _NCBI_ENSEMBL.search(r.get("dbXrefs", ""))
+        props = {"entrez": gid, "symbol": sym, "ensembl": ens.group(1) if ens else ""}
+        m.add("entrez", gid, canonical, **props)
+        if ens:
+            m.add("ensembl", ens.group(1), canonical, **props)
+        if canonical != sym:
+            m.add("symbol", sym, canonical, **props)
+    if not kept:
+        raise InputError(f"no gene of {m.organism.name} (taxon {taxon}) in this gene_info file",
+                         path=str(path), line=1,
+                         hint="gene_info files hold many organisms: check --organism.")
+
+
 def _precise_gene_table(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
     for _, r in _rows(cols, sep, lines, path):  # type: ignore[attr-defined]
         b = r[cols[0]]
@@ -202,5 +254,7 @@ _READERS: list[tuple[Callable[[list[str]], bool], Reader, int | None]] = [
     (lambda c: {"Gene Symbol", "Entrez GeneId"} <= set(c), _entrez_symbol, 9606),
     (lambda c: "gene_name" in c and c[0] == "", _precise_gene_table, 511145),
     (lambda c: {"ORF", "GENE"} <= set(c), _gasch_genes, 559292),
+    (lambda c: {"ensg", "entrez", "symbol"} <= set(c), _gencode, 9606),
+    (lambda c: {"#tax_id", "GeneID", "Symbol"} <= set(c), _ncbi_gene_info, None),
     (lambda c: len(c) == 2 and c[0].lstrip("I") == "#ID" and c[1] == "Name", _dream5_ids, None),
 ]

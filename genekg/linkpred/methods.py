@@ -24,16 +24,12 @@ from genekg.errors import GenekgError
 from genekg.graphdata import Profiles
 from genekg.linkpred.auto import Auto
 
-# load_predictor & co re-exported: this module registers every kind, so loads go here.
-from genekg.linkpred.base import (  # noqa: F401
-    LinkPredictor,
-    Report,
-    SplitCache,
-    SplitInputs,
-    load_predictor,
-    registered_kinds,
-    save_predictor,
-)
+# load_predictor & co re-exported (the `as` form marks it for mypy): this module registers
+# every kind, so loads go here.
+from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
+from genekg.linkpred.base import load_predictor as load_predictor
+from genekg.linkpred.base import registered_kinds as registered_kinds
+from genekg.linkpred.base import save_predictor as save_predictor
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
 from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor

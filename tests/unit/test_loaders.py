@@ -374,3 +374,37 @@ def test_renamed_nodes_take_their_relationships_with_them() -> None:
                                           "broad_ids": ["BRD-K1"]}
     assert b.edges[("TARGETS", "Drug", "Gene")] == {("DB00619", "9606:KIT"): {},
                                                     ("DB00619", "9606:ABL1"): {"sources": ["hub"]}}
+
+
+def test_ncbi_gene_info_maps_entrez_ensembl_and_symbol_of_one_organism(tmp_path: Path) -> None:
+    # A gene_info-shaped file (NCBI ships every organism in one): human rows and a yeast row.
+    f = tmp_path / "gene_info.tsv"
+    f.write_text(
+        "#tax_id\tGeneID\tSymbol\tLocusTag\tSynonyms\tdbXrefs\n"
+        "9606\t7157\tTP53\t-\tLFS1\tMIM:191170|HGNC:HGNC:11998|Ensembl:ENSG00000141510\n"
+        "9606\t672\tBRCA1\t-\t-\tHGNC:HGNC:1100\n"
+        "559292\t852254\tACT1\tYFL039C\t-\tSGD:S000001855\n")
+    human = IdMapper.from_files(resolve_organism("human"), [f])
+    assert human.map("7157", "entrez") == "TP53" and human.map("672", "entrez") == "BRCA1"
+    assert human.map("ENSG00000141510", "ensembl") == "TP53"
+    assert human.gene_props("TP53") == {"entrez": "7157", "symbol": "TP53",
+                                        "ensembl": "ENSG00000141510"}
+    assert human.map("852254", "entrez") is None  # the yeast row is not a human gene
+    yeast = IdMapper.from_files(resolve_organism("yeast"), [f])
+    assert yeast.map("852254", "entrez") == "YFL039C" and yeast.map("ACT1", "symbol") == "YFL039C"
+    with pytest.raises(InputError, match=r"no gene of .*taxon 511145"):
+        IdMapper.from_files(resolve_organism("ecoli"), [f])
+
+
+def test_gencode_table_keeps_one_gene_per_entrez_id(tmp_path: Path) -> None:
+    f = tmp_path / "gencode.tsv"
+    # a symbol on two Ensembl genes, only one of them with an Entrez id (listed second)
+    f.write_text("ensg\tentrez\tsymbol\tgene_type\n"
+                 "ENSG00000280000\t\tDUP1\tpseudogene\n"
+                 "ENSG00000100000\t9999\tDUP1\tprotein_coding\n"
+                 "ENSG00000141510\t7157\tTP53\tprotein_coding\n")
+    m = IdMapper.from_files(resolve_organism("human"), [f])
+    assert m.map("9999", "entrez") == "DUP1" and m.map("ENSG00000280000", "ensembl") == "DUP1"
+    assert m.gene_props("DUP1")["ensembl"] == "ENSG00000100000"  # the Entrez row's gene
+    with pytest.raises(InputError, match=r"is for Homo sapiens|is for human"):
+        IdMapper.from_files(resolve_organism("ecoli"), [f])
