@@ -1,7 +1,10 @@
-.PHONY: demo test unit lint bench clean-test
+.PHONY: demo test unit lint bench tour clean-test
 
 demo:        ## the main job end to end on the bundled sample
 	./scripts/demo.sh
+
+tour:        ## whole human BioGRID 3.4.126 -> predict -> what 4.4.203 confirmed (../shared)
+	./scripts/tour_human.sh
 
 test:        ## install everything and run the whole suite (what CI runs)
 	./scripts/test.sh

@@ -12,8 +12,27 @@ from pathlib import Path
 
 import platformdirs
 
+from genekg.errors import GenekgError
+
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
+
+
+def env_number(name: str, default: float, *, minimum: float, whole: bool = True) -> float:
+    """A numeric setting from the environment (`default` when unset); GenekgError naming
+    the variable, its value and what is allowed when it is not such a number."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value: float = int(raw) if whole else float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value >= minimum:  # also catches nan
+        kind = "a whole number" if whole else "a number"
+        raise GenekgError(f"{name}={raw!r} is not {kind} ≥ {minimum:g}",
+                          hint=f"Unset it for genekg's default, or set {kind} ≥ {minimum:g}.")
+    return value
 
 
 def data_dir() -> Path:
@@ -49,7 +68,28 @@ def read_password_file(path: Path) -> str:
     first = text.splitlines()[0].strip() if text.strip() else ""
     if not first:
         raise InputError("the password file is empty", path=str(path), line=1)
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        import logging
+
+        # as ssh does for keys: say so, but a shared read-only deployment may mean it
+        logging.getLogger("genekg").warning(
+            "the password file %s is readable by other users (mode %o): run chmod 600 %s",
+            path, mode & 0o777, path)
     return first
+
+
+# Numeric settings read from the environment, checked when a command starts so that a bad
+# value is one line before any work, not a traceback in the middle of it.
+NUMERIC_ENV = {"GENEKG_BOOSTER_THREADS": 1, "GENEKG_INGEST_WRITERS": 1,
+               "GENEKG_BOLT_PORT": 1, "GENEKG_HTTP_PORT": 1}
+
+
+def check_env() -> None:
+    """GenekgError for the first numeric GENEKG_* variable that is not a valid number."""
+    for name, minimum in NUMERIC_ENV.items():
+        env_number(name, 1, minimum=minimum)
+    env_number("GENEKG_INGEST_WAIT", 3600, minimum=0, whole=False)
 
 
 def runs_dir() -> Path:

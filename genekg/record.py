@@ -15,7 +15,7 @@ import json
 import platform
 import random
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +91,14 @@ class RunRecord:
     metrics: dict[str, Any] = field(default_factory=dict)
     server: dict[str, Any] | None = None
     versions: dict[str, str] = field(default_factory=package_versions)
-    started: str = field(default_factory=now_utc)
+    started: str = ""  # ISO 8601; default: the time the command began (now − seconds)
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Records are made when the work is done: the start is `seconds` before that.
+        if not self.started:
+            begun = datetime.now(UTC) - timedelta(seconds=self.seconds)
+            self.started = begun.isoformat(timespec="seconds")
 
     def write(self, folder: Path) -> Path:
         """Write the record as `run.json` into `folder` (created if needed)."""

@@ -50,12 +50,16 @@ def root(
         help="Read the Neo4j password from the first line of this file (keep it 0600).",
     ),
     seed: int | None = typer.Option(None, min=0, max=SEED_MAX,
-                                     help="Seed for every random choice (0 to 2^32-1)."),
+                                     help=f"Seed for every random choice (0 to {SEED_MAX}: "
+                                     "ensembles add up to 1000 to it)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
 ) -> None:
     """Global options: connection, verbosity and the seed that fixes every random choice."""
     setup_logging(verbose)
+    from genekg.config import check_env
+
+    check_env()
     if password_file is not None:
         from genekg.config import read_password_file
 

@@ -33,6 +33,7 @@ from typing import Any
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from genekg import __version__
+from genekg.config import env_number
 from genekg.db import Database, load_query
 from genekg.db.locks import take_lock
 from genekg.errors import ConnectionFailed, GenekgError
@@ -283,8 +284,9 @@ def ingest_bundle(
     source_id, sha = source_fingerprint(bundle)
     tag = f"{bundle.source}@{bundle.release}"
     if writers is None:
-        writers = int(os.environ.get("GENEKG_INGEST_WRITERS", DEFAULT_WRITERS))
-    wait = float(os.environ.get("GENEKG_INGEST_WAIT", 3600)) if lock_wait is None else lock_wait
+        writers = int(env_number("GENEKG_INGEST_WRITERS", DEFAULT_WRITERS, minimum=1))
+    wait = env_number("GENEKG_INGEST_WAIT", 3600, minimum=0, whole=False) \
+        if lock_wait is None else lock_wait
     token, waited = acquire_ingest_lock(db, tag, wait, progress)
     try:
         collected = collect_pending_loads(db)

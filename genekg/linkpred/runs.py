@@ -92,13 +92,15 @@ def new_run_id(method: str, organism: str, seed: int) -> str:
 
 class Run:
     """One training run's folder under runs/: config, metadata, metrics, embeddings, model."""
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, run_id: str | None = None) -> None:
         self.path = path
+        self._id = run_id or path.name
 
     @property
     def id(self) -> str:
-        """The run id (the folder name)."""
-        return self.path.name
+        """The run id: the folder's final name, also while it is written under a staging
+        name (what run.json records)."""
+        return self._id
 
     @classmethod
     @contextmanager
@@ -112,7 +114,7 @@ class Run:
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
-        run = cls(tmp)
+        run = cls(tmp, run_id)
         try:
             yield run
             tmp.rename(final)

@@ -287,8 +287,10 @@ def booster_threads() -> Any:
 
     from threadpoolctl import threadpool_limits
 
+    from genekg.config import env_number
+
     default = max(1, min(4, (os.cpu_count() or 2) // 2))
-    n = int(os.environ.get("GENEKG_BOOSTER_THREADS", str(default)))
+    n = int(env_number("GENEKG_BOOSTER_THREADS", default, minimum=1))
     return threadpool_limits(limits=n, user_api="openmp")
 
 

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from genekg import BROWSER_VERSION, GDS_VERSION, NEO4J_VERSION
-from genekg.config import server_home
+from genekg.config import env_number, server_home
 from genekg.errors import ServerError
 
 INSTALL_MARKER = ".genekg-install.json"
@@ -92,8 +92,8 @@ class ServerConfig:
         """Settings from GENEKG_HOME / GENEKG_*_PORT / GENEKG_HEAP, with defaults."""
         return cls(
             home=home or server_home(),
-            bolt_port=int(os.environ.get("GENEKG_BOLT_PORT", "7687")),
-            http_port=int(os.environ.get("GENEKG_HTTP_PORT", "7474")),
+            bolt_port=int(env_number("GENEKG_BOLT_PORT", 7687, minimum=1)),
+            http_port=int(env_number("GENEKG_HTTP_PORT", 7474, minimum=1)),
             heap=os.environ.get("GENEKG_HEAP", "2g"),
             pagecache=os.environ.get("GENEKG_PAGECACHE", "512m"),
         )

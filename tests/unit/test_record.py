@@ -26,6 +26,21 @@ def test_run_record_round_trips_and_carries_versions(tmp_path: Path) -> None:
     assert back.seed == 7 and back.command == "evaluate" and back.config == {"a": 3}
 
 
+def test_a_staged_run_records_its_final_id_and_the_time_it_began(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from genekg.linkpred.runs import Run
+
+    with Run.staged("20261207-120000-auto-human-s1", tmp_path) as run:
+        assert run.path.name.endswith(".partial")  # written under a staging name …
+        RunRecord(command="train", run_id=run.id, seed=1, config={},
+                  seconds=480.0).write(run.path)
+    rec = Run.open("20261207-120000-auto-human-s1", tmp_path).record
+    assert rec.run_id == "20261207-120000-auto-human-s1"  # … but records its own
+    began = datetime.fromisoformat(rec.started)
+    assert abs((datetime.now(UTC) - began).total_seconds() - 480) < 5
+
+
 def test_a_folder_without_a_record_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(GenekgError, match="no run record"):
         RunRecord.read(tmp_path)

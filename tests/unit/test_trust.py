@@ -93,6 +93,46 @@ def test_password_file_is_read_and_its_problems_named(tmp_path: Path) -> None:
     assert "--password-file" in runner.invoke(app, ["--help"], terminal_width=200).output
 
 
+def test_a_password_file_others_can_read_is_warned_about(tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    from genekg.config import read_password_file
+
+    f = tmp_path / "pw"
+    f.write_text("s3cret\n")
+    f.chmod(0o600)
+    with caplog.at_level("WARNING", logger="genekg"):
+        read_password_file(f)
+    assert not caplog.records
+    f.chmod(0o644)
+    with caplog.at_level("WARNING", logger="genekg"):
+        assert read_password_file(f) == "s3cret"
+    assert "readable by other users (mode 644)" in caplog.text and "chmod 600" in caplog.text
+    assert "s3cret" not in caplog.text
+
+
+@pytest.mark.parametrize(("var", "value"), [("GENEKG_BOOSTER_THREADS", "abc"),
+                                            ("GENEKG_INGEST_WRITERS", "abc"),
+                                            ("GENEKG_INGEST_WRITERS", "0"),
+                                            ("GENEKG_INGEST_WAIT", "soon")])
+def test_a_bad_numeric_setting_is_one_line_before_any_work(
+        var: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(var, value)
+    r = runner.invoke(app, ["methods"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{var}={value!r} is not a" in r.output and "≥" in r.output
+    monkeypatch.delenv(var)
+    assert runner.invoke(app, ["methods"]).exit_code == 0
+
+
+def test_the_seed_help_states_the_bound_that_is_enforced() -> None:
+    from genekg.cli.common import SEED_MAX
+
+    out = runner.invoke(app, ["--help"], terminal_width=300).output
+    assert str(SEED_MAX) in out
+    r = runner.invoke(app, ["--seed", str(SEED_MAX + 1), "methods"], terminal_width=300)
+    assert r.exit_code == 2 and str(SEED_MAX) in r.output
+
+
 @pytest.mark.parametrize("seed", ["-1", "18446744073709551616"])
 def test_out_of_range_seeds_are_usage_errors(seed: str) -> None:
     r = runner.invoke(app, ["--seed", seed, "methods"])
