@@ -73,7 +73,10 @@ def triples(
 
     check_new_folder(out)
     with open_db(ctx) as db:
-        written = export_triples(db, out, fmt)
+        try:
+            written = export_triples(db, out, fmt)
+        except OSError as exc:  # a full disk, a read-only mount: one line, not a traceback
+            raise GenekgError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
     for name, n in written.items():
         console.print(f"{n:>10,}  {out / name}")
 

@@ -536,12 +536,30 @@ class PairScore:
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """Two genes per line (tab, comma or whitespace separated; '#' comments and an optional
     header line `gene_a gene_b`); a line with fewer than two fields is an error naming it."""
+    import gzip
     import re
+    import zlib
+
+    from genekg.errors import InputError
 
     try:
-        text = path.read_text()
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":  # a gzipped list reads as its text
+            raw = gzip.decompress(raw)
     except OSError as exc:
-        raise GenekgError(f"{path}: cannot read ({exc.strerror})") from None
+        raise GenekgError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (EOFError, zlib.error) as exc:
+        raise InputError(f"a damaged gzip file ({exc})", path=str(path)) from None
+    bad = raw.find(b"\x00")
+    try:
+        if bad >= 0:
+            raise UnicodeDecodeError("utf-8", raw, bad, bad + 1, "NUL byte")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not a text file of gene pairs (byte {exc.start} is not UTF-8 "
+                         "text)", path=str(path), line=raw[:exc.start].count(b"\n") + 1,
+                         hint="One pair per line: GENE_A<TAB>GENE_B (plain or gzipped "
+                         "text)") from None
     out: list[tuple[str, str]] = []
     for no, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()

@@ -82,6 +82,16 @@ def check_new_folder(out: Path, option: str = "--out") -> None:
         what = "a run folder" if (out / "run.json").is_file() else "not empty"
         raise GenekgError(f"{option} {out} is {what}; results are never written over "
                           "another's", hint=f"Choose a new folder, e.g. {option} {out}-2")
+    import os
+
+    # the folder itself, or the nearest existing one it would be created in
+    base = out
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK):
+        raise GenekgError(f"{option} {out} cannot be written: "
+                          + ("permission denied" if base.is_dir() else f"{base} is a file"),
+                          hint=f"Choose a folder you can write, e.g. {option} ./{out.name}")
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:

@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 from fakes import RecordingStore
 from test_predictors import planted
+from typer.testing import CliRunner
 
+from genekg.cli.main import app
 from genekg.errors import GenekgError
 from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.pipeline import Selection, train_run
@@ -139,6 +141,22 @@ def test_score_reports_every_pair_a_user_brings(tmp_path: Path) -> None:
     bad.write_text("g1\tg2\ng3\n")
     with pytest.raises(GenekgError, match=r"bad.tsv:2: expected two genes"):
         read_pairs(bad)
+
+
+def test_a_binary_or_gzipped_pair_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    import gzip
+
+    gz = tmp_path / "pairs.tsv.gz"
+    gz.write_bytes(gzip.compress(b"TP53\tMDM2\n"))
+    assert read_pairs(gz) == [("TP53", "MDM2")]
+    binary = tmp_path / "pairs.xlsx"
+    binary.write_bytes(b"TP53\tMDM2\nPK\x03\x04\x00\xff\xfe")
+    with pytest.raises(GenekgError, match=r"pairs.xlsx:2: not a text file of gene pairs"):
+        read_pairs(binary)
+    r = CliRunner().invoke(app, ["score", "--run", "nosuch", "--pairs", str(binary)],
+                           terminal_width=200)
+    assert r.exit_code == 2 and "not a text file of gene pairs" in r.output  # input error
+    assert "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("method", ["spectral+kg", "stack-rank"])

@@ -273,6 +273,17 @@ def test_an_existing_result_folder_is_never_written_over(tmp_path: Path) -> None
     (tmp_path / "old" / "results.csv").write_text("x")
     with pytest.raises(GenekgError, match="not empty"):
         check_new_folder(tmp_path / "old")
+    # a folder that cannot be made: under a file, or (as a user, not root) read-only
+    r = runner.invoke(app, ["export", "triples", "--out", str(tmp_path / "old/results.csv/t")],
+                      terminal_width=200)
+    assert r.exit_code == 1 and "cannot be written" in r.output and "is a file" in r.output
+    assert "Traceback" not in r.output
+    import os
+
+    if os.geteuid() != 0:
+        (tmp_path / "ro").mkdir(mode=0o500)
+        with pytest.raises(GenekgError, match="permission denied"):
+            check_new_folder(tmp_path / "ro" / "triples")
 
 
 def test_ctrl_c_inside_the_driver_exits_130_without_a_traceback() -> None:
