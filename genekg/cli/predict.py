@@ -31,9 +31,10 @@ def predict(
     write: bool = typer.Option(False, "--write", help="With --output: also write to Neo4j."),
     show: int = typer.Option(15, help="How many top rows to print."),
     allow_changed_graph: bool = typer.Option(
-        False, "--allow-changed-graph", help="Score a stack run although the knowledge "
-        "graph of its genes changed since training (its features then differ from the ones "
-        "it was trained on; a warning says so). Default: refuse."),
+        False, "--allow-changed-graph", help="Use the run although the graph changed "
+        "since it was trained: interactions among its genes loaded since are excluded as "
+        "known, and a stack's knowledge-graph features differ from the ones it learned "
+        "(a warning says how). Default: refuse."),
 ) -> None:
     """Score candidate pairs of a run and write them back as PREDICTED_INTERACTION edges.
 

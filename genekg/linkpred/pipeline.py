@@ -23,7 +23,7 @@ from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, get_method
 from genekg.linkpred.protocol import MethodResult, run_methods
 from genekg.linkpred.retrieval import expected_precision_curve, stage_scores
-from genekg.linkpred.runs import RUN_FORMAT, Run, new_run_id
+from genekg.linkpred.runs import RUN_FORMAT, Run, known_pairs, new_run_id
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.organisms import Organism
 from genekg.record import RunRecord
@@ -111,6 +111,7 @@ def train_run(
     # The sources as they were when the network was pulled: a load that lands during a
     # long fit is not what the run saw.
     server = server_metadata(db)
+    known_then = known_pairs(db, net.genes)  # what predict will compare the graph against
     split = split_edges(net.edges, len(net.genes), seed=seed, val_frac=val_frac,
                         negatives=negatives, test_frac=0.0 if all_edges else None,
                         train_frac=1.0 - val_frac if all_edges else None)
@@ -147,6 +148,7 @@ def train_run(
         if (emb := predictor.gene_embedding()) is not None:
             run.save_embeddings(net.genes, symbols, emb)
         run.save_split(split)
+        run.save_known(known_then)
         config = {"run_format": RUN_FORMAT, "method": method, "chosen": metrics["chosen"],
                   "calibration": cal.to_dict(), "expected_precision": ep, "seed": seed,
                   "selection": sel.to_dict(),

@@ -39,10 +39,11 @@ from genekg.db.connection import as_genekg_error, is_out_of_memory
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
+from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.retrieval import read_expected_precision, stage_scores
-from genekg.linkpred.runs import Run
-from genekg.linkpred.split import canonical_pairs, encode
+from genekg.linkpred.runs import Run, known_pairs
+from genekg.linkpred.split import encode
 
 ProgressFn = Callable[[int, int], None]
 
@@ -127,14 +128,6 @@ class PredictResult:
         counts = Counter(g for p in self.predictions for g in (p.a, p.b))
         n = max(len(self.predictions), 1)
         return [(g, c / n) for g, c in counts.most_common(top)]
-
-
-def known_pairs(db: GraphStore, genes: list[str]) -> np.ndarray:
-    """Index pairs of every known interaction among `genes` (any source or release)."""
-    rows = db.scalar("predict/known_pairs", {"ids": genes}) or []
-    idx = {g: i for i, g in enumerate(genes)}
-    pairs = [(idx[a], idx[b]) for a, b in rows if a in idx and b in idx]
-    return canonical_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2))
 
 
 def score_candidates(
@@ -223,15 +216,8 @@ def predict(
     """Load the run's predictor, rank its candidate pairs (known interactions excluded)
     and select by `opts`."""
     cfg = run.config
-    predictor = run.load_predictor(db, allow_changed_graph=allow_changed_graph)
-    table = run.load_genes()
+    predictor, table, known, notes = _open_run(db, run, allow_changed_graph)
     genes = list(table["gene_id"])
-    present = db.scalar("pull/genes_present", {"ids": genes})
-    if present < 0.9 * len(genes):
-        raise GenekgError(
-            f"run {run.id} was trained on genes that are not in this database "
-            f"({present:,} of {len(genes):,} found)",
-            hint="Point --uri at the database the run was trained on, or train a new run.")
     rows = None
     if opts.genes:
         idx = {g: i for i, g in enumerate(genes)}
@@ -242,7 +228,6 @@ def predict(
             raise GenekgError(f"gene(s) not in run {run.id}'s network: {', '.join(missing)}",
                               hint="Use gene symbols or ids of the run's organism.")
         rows = np.array(sorted(idx[by_symbol[g]] for g in opts.genes))
-    known = known_pairs(db, genes)
     cal = Calibrator(**cfg["calibration"])
     t0 = time.monotonic()
     # Every pair (exhaustive predictors) or stage 1: each gene's best partners by the
@@ -285,7 +270,26 @@ def predict(
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
                          extra={"chosen": cfg.get("chosen", cfg["method"])}, scope=scope,
-                         notes=predictor.notes_)
+                         notes=notes)
+
+
+def _open_run(db: GraphStore, run: Run, allow_changed_graph: bool
+              ) -> tuple[LinkPredictor, Any, np.ndarray, tuple[str, ...]]:
+    """What predict and score both start from: the fitted predictor, the run's gene table,
+    the known interactions among its genes now, and the notes to show (a changed graph,
+    refused unless `allow_changed_graph`)."""
+    predictor = run.load_predictor(db, allow_changed_graph=allow_changed_graph)
+    table = run.load_genes()
+    genes = list(table["gene_id"])
+    present = db.scalar("pull/genes_present", {"ids": genes})
+    if present < 0.9 * len(genes):
+        raise GenekgError(
+            f"run {run.id} was trained on genes that are not in this database "
+            f"({present:,} of {len(genes):,} found)",
+            hint="Point --uri at the database the run was trained on, or train a new run.")
+    known = known_pairs(db, genes)
+    notes = run.check_known(known, allow_changed_graph=allow_changed_graph)
+    return predictor, table, known, predictor.notes_ + notes
 
 
 def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> np.ndarray:
@@ -583,14 +587,14 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     gene's rank of the other among its candidates (predict's own ranking), named evidence.
     Known interactions and genes the run lacks are reported, never dropped."""
     cfg = run.config
-    predictor = run.load_predictor(db, allow_changed_graph=allow_changed_graph)
-    table = run.load_genes()
+    predictor, table, known, notes = _open_run(db, run, allow_changed_graph)
+    for note in notes:
+        logger.warning(note)
     genes = list(table["gene_id"])
     idx = {g: i for i, g in enumerate(genes)}
     names = sorted({x for p in pairs for x in p})
     ids = dict(db.scalar("pull/genes_by_name", {"s": names,
                                                 "t": cfg["selection"]["taxon"]}) or [])
-    known = known_pairs(db, genes)
     known_adj = F.adjacency(known, len(genes))
     cal = Calibrator(**cfg["calibration"])
     out = [PairScore(a, b, "scored", ids.get(a), ids.get(b)) for a, b in pairs]

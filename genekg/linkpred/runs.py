@@ -33,12 +33,12 @@ from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.methods import load_predictor, save_predictor
-from genekg.linkpred.split import EdgeSplit
+from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode
 from genekg.record import RECORD_FILE, RunRecord
 
 # 2: the predictor saves itself (predictor/); 1 (no field): classifier.npz + stack.joblib
 RUN_FORMAT = 2
-__all__ = ["RUN_FORMAT", "Run", "new_run_id"]
+__all__ = ["RUN_FORMAT", "Run", "known_pairs", "new_run_id"]
 
 
 def enclosing_run(path: Path) -> Path | None:
@@ -92,6 +92,15 @@ def check_new_folder(out: Path, option: str = "--out") -> None:
         raise GenekgError(f"{option} {out} cannot be written: "
                           + ("permission denied" if base.is_dir() else f"{base} is a file"),
                           hint=f"Choose a folder you can write, e.g. {option} ./{out.name}")
+
+
+def known_pairs(db: GraphStore, genes: list[str]) -> np.ndarray:
+    """Index pairs of every known interaction among `genes` (any source or release): what
+    predict excludes as known, and what a run records it saw when trained."""
+    rows = db.scalar("predict/known_pairs", {"ids": genes}) or []
+    idx = {g: i for i, g in enumerate(genes)}
+    pairs = [(idx[a], idx[b]) for a, b in rows if a in idx and b in idx]
+    return canonical_pairs(np.array(pairs, dtype=np.int64).reshape(-1, 2))
 
 
 def new_run_id(method: str, organism: str, seed: int) -> str:
@@ -202,6 +211,38 @@ class Run:
         frame = pd.read_parquet(self.path / "embeddings.parquet")
         emb = np.vstack(list(frame["embedding"])).astype(np.float32)
         return list(frame["gene_id"]), emb, frame
+
+    def save_known(self, pairs: np.ndarray) -> None:
+        """Record the known interactions among the run's genes when it was trained
+        (known.npz): predict compares the graph against it."""
+        np.savez_compressed(self.path / "known.npz", pairs=np.asarray(pairs, dtype=np.int64))
+
+    def check_known(self, now: np.ndarray, *, allow_changed_graph: bool = False
+                    ) -> tuple[str, ...]:
+        """Compare the known interactions among the run's genes now with those at training.
+
+        Unchanged: no note. Changed: GenekgError saying how (pairs new since training are
+        excluded from predictions as known; pairs gone are candidates again), or, with
+        `allow_changed_graph`, that message as a note to show the user. Runs trained before
+        this record existed are not checked.
+        """
+        path = self.path / "known.npz"
+        if not path.exists():
+            return ()
+        with np.load(path) as f:
+            then = f["pairs"]
+        m = int(max(then.max(initial=0), now.max(initial=0))) + 1
+        a, b = encode(then, m), encode(np.asarray(now, dtype=np.int64).reshape(-1, 2), m)
+        new, gone = np.setdiff1d(b, a).size, np.setdiff1d(a, b).size
+        if new == gone == 0:
+            return ()
+        msg = (f"the interactions among run {self.id}'s genes changed since it was trained: "
+               f"{new:,} pairs are new (excluded from its predictions as known) and "
+               f"{gone:,} are gone ({len(then):,} then, {len(now):,} now)")
+        if not allow_changed_graph:
+            raise GenekgError(msg, hint="Train a new run on the graph as it is now, or pass "
+                              "--allow-changed-graph to use this one anyway.")
+        return (msg + "; going on as --allow-changed-graph asks",)
 
     def save_split(self, split: EdgeSplit) -> None:
         """Store the split's train/validation/test pairs (split.npz)."""

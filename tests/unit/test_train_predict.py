@@ -197,3 +197,27 @@ def test_a_gene_the_kg_places_without_an_interaction_gets_partners_from_its_path
         top = sorted(mine, key=lambda p: -p.score)[:5]
         same += [comm[idx[p.a]] == comm[idx[p.b]] for p in top]
     assert np.mean(same) >= 0.6
+
+
+@pytest.mark.parametrize("method", ["spectral-reg", "l3"])
+def test_predict_and_score_say_when_the_graph_changed_since_training(
+        method: str, tmp_path: Path) -> None:
+    """Every run (not only stacks) records the interactions it saw; new pairs loaded since
+    would be silently excluded as known, so predict refuses, or warns when allowed."""
+    out = train_run(_store(), Selection(ORG), method=method, seed=3, base=tmp_path)
+    run = Run.open(str(out.run.path))
+    net = planted()[0]
+    pairs = [[net.genes[a], net.genes[b]] for a, b in net.edges]
+    assert predict(_store(), run, PredictOptions(top_k=5)).notes == ()  # unchanged graph
+    known = {frozenset(p) for p in pairs}
+    fresh = [[a, b] for a in net.genes[:20] for b in net.genes[20:]
+             if frozenset((a, b)) not in known][:2]
+    later = _store()  # a later release: two pairs more, one pair gone
+    later.answers["predict/known_pairs"] = [{"r": pairs[1:] + fresh}]
+    with pytest.raises(GenekgError, match=r"changed since it was trained: 2 pairs are new .* "
+                                          r"and 1 are gone"):
+        predict(later, run, PredictOptions(top_k=5))
+    with pytest.raises(GenekgError, match="changed since it was trained"):
+        score_pairs(later, run, [("g1", "g2")])
+    res = predict(later, run, PredictOptions(top_k=5), allow_changed_graph=True)
+    assert len(res.notes) == 1 and "2 pairs are new" in res.notes[0]
