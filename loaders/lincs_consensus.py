@@ -87,14 +87,29 @@ def read_consensus(path: Path, id_maps: list[Path], issues: Issues | None = None
     keep: list[int] = []
     entrez: list[str] = []
     symbols: list[str] = []
+    unmapped: list[str] = []
     for i, e in enumerate(cols[1:], start=1):
         sym = mapper.map(e.strip(), "entrez")
         if sym is None:
-            issues.unmapped_id("entrez", e)
+            unmapped.append(f"column {i + 1} ({e.strip()!r})")
             continue
         keep.append(i)
         entrez.append(e.strip())
         symbols.append(sym)
+    if unmapped:
+        # A signature is stored as values in the dataset's gene order: dropping a column
+        # would shift every value after it onto the wrong gene in a graph that already
+        # holds this dataset, so the whole file is refused instead.
+        raise InputError(f"{len(unmapped)} gene column(s) have no gene in the --id-map: "
+                         + ", ".join(unmapped[:5]) + (" …" if len(unmapped) > 5 else ""),
+                         path=str(path), line=1,
+                         hint="Every gene column must map (signatures are stored by gene "
+                         "order): pass --id-map lincs/dhimmel_lincs/geneinfo.tsv.gz, or "
+                         "remove those columns from the file.")
+    if len(set(symbols)) < len(symbols):
+        dup = sorted({s for s in symbols if symbols.count(s) > 1})[:5]
+        raise InputError(f"several gene columns map to one gene: {', '.join(dup)}",
+                         path=str(path), line=1)
     drugs: list[str] = []
     rows: list[list[float]] = []
     for lineno, line in lines:

@@ -171,6 +171,18 @@ def release_diff(tx: Any, bundle: Bundle, tag: str) -> dict[str, dict[str, Any]]
     return out
 
 
+# Lists whose order carries meaning: a dataset's gene and sample order (signatures and
+# expression profiles index into them).
+ORDER_PROPS = frozenset({"genes_symbol", "genes_entrez", "samples"})
+
+
+def _ordered(key: str, value: list[Any]) -> bool:
+    """Whether a list property is a vector (numbers, or a gene order), compared whole,
+    rather than a set of items (releases, synonyms) that a load extends."""
+    return key in ORDER_PROPS or (bool(value) and all(
+        isinstance(x, int | float) and not isinstance(x, bool) for x in value))
+
+
 def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
                found: list[Any], update_existing: bool,
                conflicts: dict[str, tuple[int, list[str]]]) -> dict[str, dict[str, Any]]:
@@ -185,10 +197,19 @@ def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
             old = current.get(k)
             if old is None:
                 fill[k] = v
-            elif isinstance(old, list) and isinstance(v, list):
+            elif isinstance(old, list) and isinstance(v, list) and not _ordered(k, v):
                 extra = [x for x in v if x not in old]
                 if extra:
                     fill[k] = [*old, *extra]
+            elif old != v and k in ORDER_PROPS:
+                # Signatures stored under this dataset are read in this gene order: another
+                # order would put every value of one load on the wrong gene.
+                raise GenekgError(
+                    f"{label} {nid}: its {k} in the graph ({len(old)} items) differs from this "
+                    f"file's ({len(v)}); the values stored under one dataset index into one "
+                    "order, so nothing was loaded",
+                    hint="Load the file under another dataset name (--dataset), or delete "
+                    "the dataset first.")
             elif old != v:
                 n, ex = conflicts.get(f"{label}.{k}", (0, []))
                 if len(ex) < 3:

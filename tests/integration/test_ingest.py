@@ -461,7 +461,8 @@ def test_a_server_lost_while_committing_says_the_outcome_is_unknown(
     assert r.exit_code == 0 and counts(clean_db) == loaded
 
 
-def test_lincs_consensus_onto_drugbank_drugs(clean_db: Database, shared_data: Path) -> None:
+def test_lincs_consensus_onto_drugbank_drugs(clean_db: Database, shared_data: Path,
+                                             tmp_path: Path) -> None:
     gm = shared_data / "lincs/dhimmel_lincs/geneinfo.tsv.gz"
     load(clean_db, "drugs", shared_data / "drug_targets/dhimmel_drugbank",
          id_maps=[gm, shared_data / "id_mapping/uniprot_human_reviewed_gene_names.tab.gz"])
@@ -478,3 +479,19 @@ def test_lincs_consensus_onto_drugbank_drugs(clean_db: Database, shared_data: Pa
     assert row["n"] == row["genes"] == 978 and row["name"]  # DrugBank's name kept
     again = runner.invoke(app, ["ingest", "lincs-consensus", str(f), "--id-map", str(gm)])
     assert again.exit_code == 0 and counts(clean_db) == c
+    # The same dataset from a file with one gene column fewer (every column maps): its
+    # signatures would index into another gene order, so the load is refused whole.
+    with gzip.open(f, "rt") as fh:
+        lines = [fh.readline() for _ in range(3)]
+    short = tmp_path / "consensi-short.tsv"
+    short.write_text("".join("\t".join(ln.rstrip("\n").split("\t")[:-1]) + "\n"
+                             for ln in lines))
+    before = clean_db.run("MATCH (d:Drug) WHERE d.consensus_signature IS NOT NULL "
+                          "RETURN size(d.consensus_signature) AS n, count(*) AS c")
+    r = runner.invoke(app, ["ingest", "lincs-consensus", str(short), "--id-map", str(gm)],
+                      terminal_width=200)
+    assert r.exit_code == 1 and "differs from this file's (977)" in r.output, r.output
+    assert "Traceback" not in r.output
+    assert clean_db.run("MATCH (d:Drug) WHERE d.consensus_signature IS NOT NULL "
+                        "RETURN size(d.consensus_signature) AS n, count(*) AS c") == before
+    assert before == [{"n": 978, "c": 1170}]

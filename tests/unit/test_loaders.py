@@ -358,6 +358,12 @@ def test_lincs_consensus_signatures_land_on_their_drugbank_compounds(
     b = get_loader("lincs-consensus").load(bad, LoadOptions(id_maps=[gmap]))
     assert list(b.nodes["Drug"]) == ["DB00001"]
     assert b.issues.skipped == {"not a DrugBank id": 1}
+    # one gene column without a gene: refused, never stored one value short (every value
+    # after it would sit on the wrong gene of the dataset's order)
+    bad.write_text("perturbagen\t7157\t999999999\t4193\nDB00001\t0.5\t0.7\t1.2\n")
+    with pytest.raises(InputError, match=r"c.tsv:1: 1 gene column\(s\) have no gene in the "
+                                         r"--id-map: column 3 \('999999999'\)"):
+        get_loader("lincs-consensus").load(bad, LoadOptions(id_maps=[gmap]))
 
 
 def test_renamed_nodes_take_their_relationships_with_them() -> None:
