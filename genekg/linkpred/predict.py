@@ -527,7 +527,8 @@ class PairScore:
 
     a: str  # as given
     b: str
-    status: str  # "scored", "known interaction", "unknown gene: X", "same gene"
+    status: str  # "scored", "known interaction", "unknown gene: X", "same gene",
+    #              "outside the candidates …" (scored, but stage 1 never ranks the pair)
     gene_a: str | None = None  # graph ids
     gene_b: str | None = None
     score: float = float("nan")  # calibrated, P(edge) at a 1:1 prior
@@ -624,16 +625,23 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
         scores[q, g] = -np.inf
         scores[q, known_adj[g].indices] = -np.inf
 
-    def rank_in(gene: int, score: float) -> float:
-        """Rank of a score among `gene`'s candidate partners (1 = its best)."""
-        return float(1 + np.sum(scores[row_of[gene]] > score))
+    def rank_in(gene: int, partner: int, score: float) -> float:
+        """Rank of `partner` among `gene`'s candidate partners (1 = its best); NaN when
+        predict's stage 1 never puts it there (a rank among the candidates would be a
+        place it cannot hold)."""
+        row = scores[row_of[gene]]
+        if not np.isfinite(row[partner]):
+            return float("nan")
+        return float(1 + np.sum(row > score))
 
     disp = _display_names(genes, table)
     preds = []
     for n, k in enumerate(todo):
         r, (i, j) = out[k], ij[n]
         r.score, r.expected_precision = float(prob[n]), float(ep[n])
-        r.rank_a, r.rank_b = rank_in(int(i), raw[n]), rank_in(int(j), raw[n])
+        r.rank_a, r.rank_b = rank_in(int(i), int(j), raw[n]), rank_in(int(j), int(i), raw[n])
+        if r.status == "scored" and np.isnan(r.rank_a) and np.isnan(r.rank_b):
+            r.status = "outside the candidates (predict never lists it)"
         n_shared, partners = _shared_partners(known_adj, int(i), int(j), disp)
         preds.append(Prediction(genes[i], genes[j], r.score, shared_partners=n_shared,
                                 partners=partners,

@@ -221,3 +221,37 @@ def test_predict_and_score_say_when_the_graph_changed_since_training(
         score_pairs(later, run, [("g1", "g2")])
     res = predict(later, run, PredictOptions(top_k=5), allow_changed_graph=True)
     assert len(res.notes) == 1 and "2 pairs are new" in res.notes[0]
+
+
+def test_score_ranks_a_pair_where_predict_lists_it_and_says_when_it_never_would(
+        tmp_path: Path) -> None:
+    """A stack ranks stage-1 candidates only: `score` gives a pair predict lists the place
+    predict gives it in each gene's list, and a pair stage 1 never reaches no rank at all
+    (it used to claim rank 1 for both genes)."""
+    from genekg.features import similarity as F
+
+    store = _store()
+    out = train_run(store, Selection(ORG), method="stack", seed=5, base=tmp_path)
+    run = Run.open(str(out.run.path))
+    res = predict(store, run, PredictOptions(top_k=1, per_gene=3))
+    sym = {p.a: p.a.split(":")[1] for p in res.predictions} | {
+        p.b: p.b.split(":")[1] for p in res.predictions}
+    listed = res.predictions[:25]
+    got = score_pairs(store, run, [(sym[p.a], sym[p.b]) for p in listed])
+    for p, g in zip(listed, got, strict=True):
+        assert g.status == "scored" and g.score == pytest.approx(p.score, abs=1e-9)
+        for mine, theirs in zip((g.rank_a, g.rank_b), p.gene_ranks, strict=True):
+            if theirs <= 3:  # within the K predict keeps per gene: the same place
+                assert mine == theirs
+    genes = list(run.load_genes()["gene_id"])
+    net = planted()[0]
+    known = F.adjacency(np.array([[genes.index(net.genes[a]), genes.index(net.genes[b])]
+                                  for a, b in net.edges]), len(genes))
+    pred = out.predictor
+    cand = pred.candidates(pred.stage1_k, None, known)
+    reach = {(int(i), int(j)) for i, j in cand} | {(int(j), int(i)) for i, j in cand}
+    outside = next((i, j) for i in range(len(genes)) for j in range(i + 1, len(genes))
+                   if (i, j) not in reach and not known[i, j])
+    (g,) = score_pairs(store, run, [(genes[outside[0]][2:], genes[outside[1]][2:])])
+    assert g.status.startswith("outside the candidates")
+    assert np.isnan(g.rank_a) and np.isnan(g.rank_b) and 0 <= g.score <= 1
