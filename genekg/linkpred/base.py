@@ -258,11 +258,12 @@ class LinkPredictor(ABC):
 
 def top_k_per_gene(block: Callable[[np.ndarray], np.ndarray], n: int, k: int,
                    rows: np.ndarray | None = None, exclude: sp.csr_matrix | None = None,
-                   step: int = 256) -> np.ndarray:
+                   step: int = 256, ties_propose: bool = False) -> np.ndarray:
     """Unique pairs (i < j): for each gene i of `rows`, its k best partners j by `block`
     (scores of row genes against all genes), excluding `exclude` and i itself. A row whose
     candidates all score alike (a gene without training edges, for L3 or an embedding of
-    the network alone) proposes none: any k of a tie would be an arbitrary pick. Memory
+    the network alone) proposes none: any k of a tie would be an arbitrary pick (unless
+    `ties_propose`, for a block that is the same for every row by design). Memory
     O(step · n + |rows| · k)."""
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
     k = min(k, n - 1)
@@ -279,7 +280,8 @@ def top_k_per_gene(block: Callable[[np.ndarray], np.ndarray], n: int, k: int,
         fin = np.isfinite(s)
         hi = np.where(fin, s, -np.inf).max(axis=1)
         low = np.where(fin, s, np.inf).min(axis=1)
-        ok &= ~((hi == low) & (fin.sum(axis=1) > 1))[:, None]
+        if not ties_propose:
+            ok &= ~((hi == low) & (fin.sum(axis=1) > 1))[:, None]
         i = np.repeat(blk, k).reshape(len(blk), k)[ok]
         out.append(np.column_stack([np.minimum(i, top[ok]), np.maximum(i, top[ok])]))
     if not out:

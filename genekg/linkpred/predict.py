@@ -239,6 +239,15 @@ def predict(
     block = stage_scores(predictor, len(genes), a, k, rows)
     selected, scored = score_candidates(block, len(genes), known, opts, rows, progress,
                                         calibrate=cal)
+    if opts.per_gene and opts.min_score is None:
+        asked = np.arange(len(genes)) if rows is None else rows
+        has = np.zeros(len(genes), dtype=bool)
+        has[[i for _, i, _ in selected] + [j for _, _, j in selected]] = True
+        bare = [genes[g] for g in asked if not has[g]]
+        if bare:  # every other pair of theirs is a known interaction
+            notes = (*notes, f"{len(bare):,} gene(s) have no partner left to predict (all "
+                     "their candidate pairs are known interactions): "
+                     + ", ".join(b.split(":", 1)[-1] for b in bare[:10]))
     # Per-run percentile: where a pair's probability falls among uniformly drawn candidate
     # pairs scored by the same run (20,000 of them, seeded by the run's seed).
     sample = _random_pairs(len(genes), known, int(cfg.get("seed", 0)))

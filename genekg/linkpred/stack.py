@@ -650,6 +650,18 @@ class Stack(LinkPredictor):
             for b in blocks:
                 g = top_pairs_global(b, n, k * n // 2, exclude)
                 parts.append(g if rows is None else g[np.isin(g, rows).any(axis=1)])
+        # A gene every generator scores alike (no training edge, an embedding at the
+        # origin) proposes no partner, so predict's --per-gene would skip it: its partners
+        # to score are then the best-connected genes (what its KG features and the stack
+        # can still tell apart), so every gene of the run gets an answer.
+        want = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+        got = np.vstack(parts)
+        bare = np.setdiff1d(want, got.ravel())
+        if len(bare):
+            deg = np.asarray(self.a_.sum(axis=1)).ravel()
+            parts.append(top_k_per_gene(
+                lambda blk: np.broadcast_to(deg, (len(blk), n)) + 0.0, n, k, bare, exclude,
+                ties_propose=True))
         return np.unique(np.vstack(parts), axis=0)
 
     @property

@@ -255,3 +255,32 @@ def test_score_ranks_a_pair_where_predict_lists_it_and_says_when_it_never_would(
     (g,) = score_pairs(store, run, [(genes[outside[0]][2:], genes[outside[1]][2:])])
     assert g.status.startswith("outside the candidates")
     assert np.isnan(g.rank_a) and np.isnan(g.rank_b) and 0 <= g.score <= 1
+
+
+def test_every_gene_gets_its_per_gene_partners_even_without_a_training_edge(
+        tmp_path: Path) -> None:
+    """30 pendant genes (one interaction each): the split holds some of those edges out,
+    leaving genes every generator scores alike; stage 1 used to propose them nothing, so
+    `--per-gene` skipped them and `--genes X` scored 0 pairs."""
+
+    store = _store()
+    net = planted()[0]
+    pairs = [[net.genes[a], net.genes[b]] for a, b in net.edges]
+    pendants = [[net.genes[i], f"0:p{i:02d}"] for i in range(30)]
+    store.answers["pull/network"] = [{"pairs": pairs + pendants}]
+    store.answers["predict/known_pairs"] = [{"r": pairs + pendants}]
+    store.answers["pull/genes_by_name"] = lambda p: [{"r": [[s, f"0:{s}"] for s in p["s"]]}]
+    out = train_run(store, Selection(ORG), method="stack", seed=1, base=tmp_path,
+                    all_edges=True)
+    genes = list(out.run.load_genes()["gene_id"])
+    with np.load(out.run.path / "split.npz") as f:
+        train = f["train"]
+    trained = set(train.ravel().tolist())
+    bare = [g for k, g in enumerate(genes) if k not in trained]
+    assert bare, "the split left no pendant gene without a training edge"
+    res = predict(store, Run.open(str(out.run.path)), PredictOptions(per_gene=2))
+    with_partner = {g for p in res.predictions for g in (p.a, p.b)}
+    assert set(genes) <= with_partner and not res.notes
+    one = predict(store, Run.open(str(out.run.path)),
+                  PredictOptions(per_gene=2, genes=[bare[0].split(":")[1]]))
+    assert len(one.predictions) >= 2
