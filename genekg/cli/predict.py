@@ -143,13 +143,21 @@ def _tsv(v: Any) -> str:
     return str(v)
 
 
+def prob_text(v: float) -> str:
+    """A probability for a table: 4 digits, and near 1 its distance from 1 (`1−2.6e-05`),
+    so that rows a rounded `1.0000` would make look alike stay apart."""
+    if v != v:
+        return "-"
+    return f"1−{1 - v:.1e}" if 0.9999 < v < 1 else f"{v:.4f}"
+
+
 def _fmt(col: str, v: Any) -> str:
     if isinstance(v, float):
         if v != v:
             return "-"
         if col.startswith("rank"):
             return f"{v:,.0f}"
-        return f"{100 * v:.2g}%" if col == "expected_precision" else f"{v:.4f}"
+        return f"{100 * v:.2g}%" if col == "expected_precision" else prob_text(v)
     return str(v)
 
 
@@ -164,7 +172,7 @@ def _top_table(preds: list[Any], run_id: str) -> None:
                          else "left", no_wrap=c != "evidence", overflow="fold")
     for p in preds:
         table.add_row(str(p.rank), p.a.split(":", 1)[-1], p.b.split(":", 1)[-1],
-                      _fmt("expected_precision", p.expected_precision), f"{p.score:.4f}",
+                      _fmt("expected_precision", p.expected_precision), prob_text(p.score),
                       f"{p.percentile:.2f}", p.evidence())
     console.print(table)
 
@@ -317,15 +325,26 @@ def _rows_table(rows: list[dict[str, Any]], title: str, fmt: str = "table") -> N
     for c in rows[0]:
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*[_cell(v) for v in r.values()])
+        table.add_row(*[_cell(v, k) for k, v in r.items()])
     console.print(table)
 
 
-def _cell(v: Any, shown: int = 5) -> str:
-    """A table cell: lists as 'a, b, c +N' (the full lists are in --format tsv/json)."""
+def _cell(v: Any, col: str = "", shown: int = 5) -> str:
+    """A table cell: lists as 'a, b, c +N', probabilities readable (the full values are in
+    --format tsv/json)."""
     if v is None:
         return ""
     if isinstance(v, list):
-        head = ", ".join(str(x) for x in v[:shown])
+        sep = "–" if col == "strongest_path" else ", "
+        head = sep.join(str(x) for x in v[:shown])
         return head + (f" +{len(v) - shown}" if len(v) > shown else "")
+    if isinstance(v, float):
+        if col == "expected_precision":
+            return "-" if v != v else f"{100 * v:.2g}%"
+        if col == "score":
+            return prob_text(v)
+        if col == "percentile":
+            return f"{v:.2f}"
+    if isinstance(v, bool):
+        return "yes" if v else ""
     return str(v)

@@ -457,8 +457,13 @@ def test_every_library_query_explains_and_returns_rows(
             sample_db.run("EXPLAIN " + q.text, params[name])
             rows = sample_db.run(q.text, params[name])
             assert rows, f"{name} returned no rows with {params[name]}"
-            if name == "top_partners":
-                assert rows[0]["score"] == pytest.approx(top["s"], abs=1e-4)
+            if name == "top_partners":  # full precision, and the columns that differ
+                assert rows[0]["score"] == pytest.approx(top["s"], abs=1e-9)
+                assert rows[0]["in_gene_list"] == 1 and 0 < rows[0]["expected_precision"] <= 1
+                assert [r["in_gene_list"] for r in rows] == sorted(r["in_gene_list"]
+                                                                   for r in rows)
+                assert {"in_partner_list", "strongest_path", "kegg_relation",
+                        "shared_pathways"} <= set(rows[0])
             if name == "runs":
                 assert any(r["run_id"] == a and r["edges"] == 300 for r in rows)
             if name == "score_histogram":

@@ -325,3 +325,12 @@ def test_booster_fits_use_the_configured_openmp_threads(monkeypatch: pytest.Monk
         with booster_threads():
             assert {i["num_threads"] for i in threadpool_info()
                     if i["user_api"] == "openmp"} == {n}
+
+
+def test_saturated_scores_stay_apart_in_tables() -> None:
+    from genekg.cli.predict import _cell, prob_text
+
+    shown = [prob_text(v) for v in (0.99997, 0.999987, 0.9974, 0.5)]
+    assert shown == ["1−3.0e-05", "1−1.3e-05", "0.9974", "0.5000"]
+    assert _cell(0.0734, "expected_precision") == "7.3%"
+    assert _cell(["TP53", "MDM2", "CDKN1A", "CDK2"], "strongest_path") == "TP53–MDM2–CDKN1A–CDK2"
