@@ -1,8 +1,9 @@
 """The graph schema, declared once.
 
 Labels with their id pattern, typed main properties and indexes; relationship types with
-their ends and direction. `cypher/schema.cypher` and the README's schema table are
-generated from here (`python -m genekg.schema --write`; a unit test fails when they drift),
+their ends and direction. `cypher/schema.cypher` and the schema table of docs/reference.md
+are generated from here (`python -m genekg.schema --write`, `python -m genekg.docgen
+--write`; unit tests fail when they drift),
 bundles validate against it, and every Cypher statement built from a label or type name
 checks it here first (values always travel as parameters).
 """
@@ -180,7 +181,7 @@ def schema_cypher() -> str:
 
 
 def readme_table() -> str:
-    """The README's schema tables (nodes, relationships)."""
+    """The schema tables of docs/reference.md (nodes, relationships)."""
     out = ["| label | id | main properties |", "|---|---|---|"]
     for n in NODES:
         props = ", ".join(f"{k} ({v})" for k, v in n.properties.items())
@@ -197,29 +198,16 @@ def readme_table() -> str:
     return "\n".join(out) + "\n"
 
 
-README_START, README_END = "<!-- schema:start -->\n", "<!-- schema:end -->\n"
-
-
-def render_readme(text: str) -> str:
-    """README text with its generated schema block replaced."""
-    a, b = text.index(README_START) + len(README_START), text.index(README_END)
-    return text[:a] + readme_table() + text[b:]
-
-
 def main(argv: list[str] | None = None) -> None:
-    """`python -m genekg.schema --write`: regenerate schema.cypher and the README table."""
+    """`python -m genekg.schema --write`: regenerate cypher/schema.cypher (the docs' schema
+    table: `python -m genekg.docgen --write`)."""
     import sys
 
-    repo = Path(__file__).resolve().parents[1]
-    targets = {repo / "cypher" / "schema.cypher": schema_cypher()}
-    readme = repo / "README.md"
-    targets[readme] = render_readme(readme.read_text())
+    path = Path(__file__).resolve().parents[1] / "cypher" / "schema.cypher"
     if "--write" in (argv if argv is not None else sys.argv[1:]):
-        for path, text in targets.items():
-            path.write_text(text)
+        path.write_text(schema_cypher())
     else:
-        for path, text in targets.items():
-            print(f"{path}: {'up to date' if path.read_text() == text else 'DRIFTED'}")
+        print(f"{path}: {'up to date' if path.read_text() == schema_cypher() else 'DRIFTED'}")
 
 
 if __name__ == "__main__":

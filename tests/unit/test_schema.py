@@ -16,12 +16,12 @@ def test_schema_cypher_is_generated_from_schema_py() -> None:
     assert (REPO / "cypher" / "schema.cypher").read_text() == schema.schema_cypher()
 
 
-def test_readme_schema_table_is_generated_from_schema_py() -> None:
-    text = (REPO / "README.md").read_text()
-    assert schema.render_readme(text) == text, "run: python -m genekg.schema --write"
+def test_the_reference_schema_table_names_every_label_and_type() -> None:
+    text = (REPO / "docs" / "reference.md").read_text()
     for n in schema.NODES:
         assert f"`{n.label}`" in text
-    assert "PREDICTED_INTERACTION" in text and "HELPS_PREDICT" in text
+    for r in schema.RELS:
+        assert f"[:{r.type}]" in text
 
 
 def test_bundles_validate_against_the_schema() -> None:
