@@ -5,6 +5,10 @@ Usage: .venv/bin/python benchmarks/retrieval_table.py ecoli|yeast|human [--seeds
        [--temporal OLD NEW]   (yeast 4.2.191 4.3.195, human 4.2.191 4.2.192)
        [--kg-genes]           (human: also the genes the KG places without an interaction,
                                what `genekg train/evaluate --kg-genes` pulls)
+       [--whole]              (human: the whole physical BioGRID releases of
+                               biogrid/human_physical_releases with GENCODE v22 as the gene
+                               map, KG included: --temporal 3.4.126 4.4.203, or a random
+                               split of 3.4.126 without --temporal)
 
 The same code as `genekg evaluate --experiment retrieval` (`protocol.run_retrieval`: every
 method through `stage_scores`, the path `genekg predict` takes), in memory on the real
@@ -30,7 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import pandas as pd
 from common import RESULTS, peak_rss_mib, require_shared
-from linkpred_table import KG_SOURCES, context_from_bundles, load_network
+from linkpred_table import (
+    GENE_MAPS,
+    KG_SOURCES,
+    context_from_bundles,
+    load_network,
+    network_from_bundle,
+)
 
 from genekg.gne.config import GNEConfig
 from genekg.graphdata import Network
@@ -47,11 +57,31 @@ from genekg.linkpred.retrieval import (
 )
 from genekg.linkpred.split import EdgeSplit, split_edges
 from genekg.loaders import Bundle, LoadOptions, get_loader
+from genekg.organisms import resolve_organism
 
 DEFAULT = "auto,stack,stack-cheap,spectral-reg,spectral+kg,l3,a3,aa,ra,cn,pa"
 SHOW = ["method", "ceiling", "recall@100", "recall@1000", "recall@10000", "recall@20000",
         "recall@100000", "precision@100", "mrr", "hits@10", "mrr[0]", "hits@10[0]",
         "orphan_positives", "orphan_recall@10000", "orphan_recall@20000", "seconds"]
+
+
+WHOLE_DIR = "biogrid/human_physical_releases"
+WHOLE_MAP = f"{WHOLE_DIR}/GENCODEv22_ensg_entrez_symbol.tsv.gz"
+WHOLE_OLD = "3.4.126"
+WHOLE_FILES = {"3.4.126": "BioGRID-3.4.126_human_physical_entrez_pairs.tsv.gz",
+               "4.4.203": "BioGRID-4.4.203_human_physical_LCC_entrez_pairs.tsv.gz"}
+
+
+def load_whole(release: str) -> Network:
+    """A whole human physical BioGRID release, mapped with GENCODE v22 (what `make tour`
+    loads)."""
+    data = require_shared()
+    if release not in WHOLE_FILES:
+        raise SystemExit(f"--whole releases: {', '.join(WHOLE_FILES)}")
+    org = resolve_organism("human")
+    b = get_loader("biogrid").load(data / WHOLE_DIR / WHOLE_FILES[release], LoadOptions(
+        organism=org, release=release, id_maps=[data / WHOLE_MAP]))
+    return network_from_bundle(b, org.taxon)
 
 
 def with_kg_genes(net: Network, bundles: list[Bundle]) -> Network:
@@ -103,18 +133,29 @@ def main() -> None:
                     "NEW adds.")
     ap.add_argument("--ep", default="", help="Methods whose expected precision is checked "
                     "against the test edges (seed 1), e.g. spectral-reg,stack-rank,l3.")
+    ap.add_argument("--whole", action="store_true",
+                    help="human: the whole releases (3.4.126, 4.4.203) with GENCODE v22.")
     ap.add_argument("--kg-genes", action="store_true",
                     help="human: the run's genes include those the KG places without an "
                     "interaction (their held-out pairs: orphan_* columns).")
     args = ap.parse_args()
     data = require_shared()
     t0 = time.time()
-    net = load_network(args.organism, args.temporal[0] if args.temporal else None)
-    new_net = load_network(args.organism, args.temporal[1]) if args.temporal else None
+    if args.whole:
+        if args.organism != "human":
+            raise SystemExit("--whole: human only")
+        net = load_whole(args.temporal[0] if args.temporal else WHOLE_OLD)
+        new_net = load_whole(args.temporal[1]) if args.temporal else None
+        sources = [(name, p, [WHOLE_MAP if m == GENE_MAPS[0] else m for m in ms])
+                   for name, p, ms in KG_SOURCES]
+    else:
+        net = load_network(args.organism, args.temporal[0] if args.temporal else None)
+        new_net = load_network(args.organism, args.temporal[1]) if args.temporal else None
+        sources = KG_SOURCES
     ctx = None
     if args.organism == "human":
         kg = [get_loader(name).load(data / p, LoadOptions(id_maps=[data / m for m in ms]))
-              for name, p, ms in KG_SOURCES]
+              for name, p, ms in sources]
         if args.kg_genes:
             net = with_kg_genes(net, kg)
             print(f"--kg-genes: {net.selection['kg_genes']:,} genes without an interaction "

@@ -202,6 +202,11 @@ def evaluate(
     from genekg.linkpred.runs import check_new_folder
 
     get_experiment(experiment)  # unknown names fail here, before a seed or a connection
+    if (old_release is None) != (new_release is None):
+        raise GenekgError("--old-release and --new-release go together (train on the older, "
+                          "hold out the pairs the newer adds); with one of them only the "
+                          "split would silently be a random one",
+                          hint="e.g. --old-release 3.4.126 --new-release 4.4.203")
     if methods is None:
         methods = ",".join(RETRIEVAL_METHODS) if experiment == "retrieval" else \
             "auto,stack,l3,spectral-reg,gne,pa"

@@ -260,8 +260,11 @@ def query(
                           hint=" ".join(f"--param {m}=…" for m in missing))
     with open_db(ctx) as db:
         rows = db.run(named.text, params)
+        loaded = sorted({str(r["id"]).rsplit(":", 1)[0] for r in db.run("pull/sources")}) \
+            if not rows and name in ("release_diff", "confirmed_by_release") else []
     if not rows and fmt == "table":
-        err_console.print(f"{name}: no rows — {_why_empty(name, params)}", soft_wrap=True)
+        err_console.print(f"{name}: no rows — {_why_empty(name, params, loaded)}",
+                          soft_wrap=True)
         return
     _rows_table(rows, name, fmt)
 
@@ -276,8 +279,9 @@ def _echo(value: Any, limit: int = 60) -> str:
     return shlex.quote(text)
 
 
-def _why_empty(name: str, params: dict[str, Any]) -> str:
-    """A hint for an empty answer: what to run to get one."""
+def _why_empty(name: str, params: dict[str, Any], loaded: list[str] | None = None) -> str:
+    """A hint for an empty answer: what to run to get one (`loaded`: the source releases
+    in the graph, for the queries that take a release)."""
     gene = _echo(params["gene"]) if params.get("gene") else None
     run = _echo(params["run"]) if params.get("run") else None
     if name == "top_partners" and gene:
@@ -285,6 +289,11 @@ def _why_empty(name: str, params: dict[str, Any]) -> str:
         return (f"no PREDICTED_INTERACTION edge of {gene} in {where}. The run's set holds "
                 "every gene's top partners only if it was predicted with --per-gene; add "
                 f"this gene's with: genekg predict --run {run or '<run id>'} --genes {gene}")
+    if name in ("release_diff", "confirmed_by_release"):
+        given = [f"{k}={_echo(params[k])}" for k in ("old", "new", "tag") if params.get(k)]
+        return (f"no pairs for {', '.join(given) or 'these releases'}. Releases loaded: "
+                f"{', '.join(loaded or []) or 'none'} (a release without '@' means "
+                "biogrid@<it>; both must be loaded, for release_diff in one organism)")
     return "nothing matched these parameters (genekg predictions list shows the runs)"
 
 

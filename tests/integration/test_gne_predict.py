@@ -486,6 +486,11 @@ def test_every_library_query_explains_and_returns_rows(
     assert r.exit_code == 0 and top["b"] in r.output
     r = runner.invoke(app, ["query", "top_partners"])
     assert r.exit_code == 1 and "needs parameter" in r.output
+    # a release that is not loaded: the answer names the ones that are
+    r = runner.invoke(app, ["query", "release_diff", "-p", "old=nosuch", "-p", "new=libcheck"],
+                      terminal_width=300)
+    assert r.exit_code == 0 and "old=nosuch" in r.output
+    assert "Releases loaded:" in r.output and "biogrid@libcheck" in r.output
 
 
 def test_browser_http_endpoint_returns_predicted_edges(

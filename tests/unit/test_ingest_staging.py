@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from fakes import RecordingStore
@@ -76,6 +77,24 @@ def _dead_pid() -> int:
     out = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                          capture_output=True, text=True, check=True)
     return int(out.stdout)
+
+
+def test_a_lock_taken_at_once_reports_no_wait_however_slow_the_statement() -> None:
+    """It said "waited 2 s for another load" when no other load ran (a busy server)."""
+    import time
+
+    def slow(p: dict[str, Any]) -> list[dict[str, Any]]:
+        time.sleep(1.2)
+        return [{"mine": True}]
+
+    db = RecordingStore(answers={"ingest/lock": slow})
+    token, waited = acquire_ingest_lock(db, "biogrid@1", wait=5)  # type: ignore[arg-type]
+    assert token and waited == 0.0
+    answers = iter([[{"mine": False, "held": "t", "pid": os.getpid(), "host": "x",
+                      "since": "s", "tag": "biogrid@0"}], [{"mine": True}]])
+    db = RecordingStore(answers={"ingest/lock": lambda p: next(answers)})
+    _, waited = acquire_ingest_lock(db, "biogrid@1", wait=5)  # type: ignore[arg-type]
+    assert waited > 0.0  # a real wait for a holder is still reported
 
 
 def test_a_live_holder_is_waited_for_then_named_and_a_dead_one_taken_over() -> None:

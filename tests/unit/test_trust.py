@@ -334,3 +334,11 @@ def test_saturated_scores_stay_apart_in_tables() -> None:
     assert shown == ["1−3.0e-05", "1−1.3e-05", "0.9974", "0.5000"]
     assert _cell(0.0734, "expected_precision") == "7.3%"
     assert _cell(["TP53", "MDM2", "CDKN1A", "CDK2"], "strongest_path") == "TP53–MDM2–CDKN1A–CDK2"
+
+
+def test_one_release_without_the_other_is_refused_not_a_silent_random_split() -> None:
+    r = runner.invoke(app, ["--uri", "bolt://127.0.0.1:1", "evaluate", "-o", "human",
+                            "--experiment", "retrieval", "--old-release", "3.4.126"],
+                      terminal_width=200)
+    assert r.exit_code == 1 and "--old-release and --new-release go together" in r.output
+    assert "Traceback" not in r.output
