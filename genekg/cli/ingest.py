@@ -93,7 +93,9 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
     as UniProt accessions without a UniProt table: 0 of 10,695 targets); it ends non-zero
     before anything is written unless --allow-partial says it is intended.
     """
-    kept = sum(len(t) for t in bundle.edges.values())
+    kept, what = sum(len(t) for t in bundle.edges.values()), "relationships"
+    if not kept:  # a table of gene properties (Cancer Gene Census): its genes are the load
+        kept, what = sum(len(t) for t in bundle.nodes.values()), "nodes"
     unmapped = sum(bundle.issues.unmapped.values())
     if unmapped > kept and not allow_partial:
         ex = bundle.issues.unmapped_examples
@@ -101,7 +103,7 @@ def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
                            for ns, n in bundle.issues.unmapped.items())
         raise GenekgError(
             f"{path}: {unmapped:,} identifier occurrences could not be mapped and only "
-            f"{kept:,} relationships would be loaded ({detail}); nothing was written",
+            f"{kept:,} {what} would be loaded ({detail}); nothing was written",
             hint="Pass --id-map with a table for these ids, or --allow-partial to load the "
                  "rest anyway.")
 

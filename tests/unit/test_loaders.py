@@ -169,6 +169,23 @@ def test_mostly_unmapped_load_is_refused_unless_allowed(tmp_path: Path) -> None:
     check_partial(b, Path("x.tsv"), allow_partial=True)  # said on purpose: fine
 
 
+def test_a_gene_property_table_is_judged_by_its_genes_not_its_missing_relationships(
+        shared_data: Path) -> None:
+    """The real Cancer Gene Census (593 genes, no relationships, one unusable row) was
+    refused by the mapped-share rule with a hint no --id-map could satisfy."""
+    from genekg.cli.ingest import check_partial
+    from genekg.errors import GenekgError
+
+    f = shared_data / "cosmic/cancer_gene_census.csv"
+    b = get_loader("cell-lines").load(f, LoadOptions())
+    assert not b.edges and len(b.nodes["Gene"]) == 593 and sum(b.issues.unmapped.values()) == 1
+    check_partial(b, f, allow_partial=False)
+    empty = Bundle("cell-lines", "1", [])
+    empty.issues.unmapped_id("symbol", "???")
+    with pytest.raises(GenekgError, match="only 0 nodes would be loaded"):
+        check_partial(empty, f, allow_partial=False)
+
+
 def test_issue_examples_are_clipped() -> None:
     b = Bundle("x", "1", [])
     b.issues.unmapped_id("symbol", "A" * 5_000_000)
