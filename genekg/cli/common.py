@@ -131,5 +131,9 @@ def setup_logging(verbose: bool) -> None:
         handlers=[RichHandler(console=err_console, show_path=False)],
         force=True,
     )
-    for noisy in ("neo4j", "matplotlib", "urllib3"):
+    for noisy in ("matplotlib", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The driver logs each retried transaction (a deadlock between two writers on shared
+    # genes, a leader switch) as a 15-line WARNING with a traceback; retries are expected
+    # and a final failure ends as genekg's own one-line error, so only --verbose shows them.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if verbose else logging.ERROR)

@@ -342,3 +342,20 @@ def test_one_release_without_the_other_is_refused_not_a_silent_random_split() ->
                       terminal_width=200)
     assert r.exit_code == 1 and "--old-release and --new-release go together" in r.output
     assert "Traceback" not in r.output
+
+
+def test_driver_retry_warnings_stay_off_the_terminal_unless_verbose(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from genekg.cli.common import setup_logging
+
+    setup_logging(False)
+    logging.getLogger("neo4j.pool").warning("Transaction failed and will be retried in 1.0s")
+    logging.getLogger("genekg").warning("the password file is readable by other users")
+    err = capsys.readouterr().err
+    assert "will be retried" not in err and "readable by other users" in err
+    setup_logging(True)
+    logging.getLogger("neo4j.pool").warning("Transaction failed and will be retried in 1.0s")
+    assert "will be retried" in capsys.readouterr().err
+    setup_logging(False)
