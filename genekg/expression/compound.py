@@ -529,9 +529,17 @@ def predict_signature(graph: CompoundGraph, sig: ConsensusSignatures, drug: str,
                           hint="Models: " + ", ".join([*models, "stacking"]))
     uses = ([m for m in models if m.startswith("member:")] if model == "stacking"
             else [model])
-    if not graph.targets.get(drug) and not any("chem" in models[m] for m in uses):
-        raise GenekgError(f"{drug} has no target in the graph: the graph model has "
-                          "nothing to go on", hint="Try --model core+chem (chemistry).")
+    reads_chem = any("chem" in models[m] for m in uses)
+    has_structure = reads_chem and bool(morgan_fingerprints([graph.inchi.get(drug)])[1][0])
+    if not graph.targets.get(drug) and not has_structure:
+        # a signature from imputed inputs alone would be the mean profile in disguise
+        why = ("and no structure (InChI) for the chemistry model" if reads_chem
+               else "and this model reads no chemistry")
+        raise GenekgError(f"{drug} has no target in the graph {why}: nothing informs its "
+                          "prediction",
+                          hint="Load its targets (genekg ingest drugs) or its structure "
+                          "(DrugBank/Repurposing Hub InChI)" + ("" if reads_chem else
+                                                                 ", or try --model core+chem"))
     train = [i for i, d in enumerate(sig.drugs) if d != drug]
     measured_row = [i for i, d in enumerate(sig.drugs) if d == drug]
     drugs = [sig.drugs[i] for i in train] + [drug]

@@ -166,3 +166,13 @@ def test_compound_split_and_prediction_for_an_unprofiled_compound(
     r = runner.invoke(app, ["expression", "predict", "--drug", "nosuchdrug", "--sets", "",
                             "--seed", "2", "--out", str(tmp_path / "x.tsv")])
     assert r.exit_code == 1 and "no drug 'nosuchdrug'" in r.output
+    # a compound with neither a target nor a structure: refused, not a mean profile that
+    # "resembles" some compound
+    bare = kg_db.run("MATCH (d:Drug) WHERE d.drugbank_id IS NOT NULL AND d.inchi IS NULL "
+                     "AND NOT (d)-[:TARGETS]->() RETURN d.drugbank_id AS id LIMIT 1")
+    if bare:
+        r = runner.invoke(app, ["expression", "predict", "--drug", bare[0]["id"], "--sets",
+                                "", "--seed", "2", "--out", str(tmp_path / "bare.tsv")],
+                          terminal_width=250)
+        assert r.exit_code == 1 and "nothing informs its prediction" in r.output, r.output
+        assert "resembles" not in r.output and not (tmp_path / "bare.tsv").exists()

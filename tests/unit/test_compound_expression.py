@@ -186,3 +186,16 @@ def test_cli_refuses_an_unknown_split_and_a_random_split_without_cell() -> None:
     assert r.exit_code == 1 and "--split must be random or compound" in r.output
     r = runner.invoke(app, ["expression", "evaluate", "--seed", "1"])
     assert r.exit_code == 1 and "needs --lincs" in r.output
+
+
+def test_a_compound_nothing_informs_is_refused_not_given_the_mean_profile() -> None:
+    """D3 has no target and no parsable structure: every model would predict it from
+    imputed inputs only (it printed a signature and the compounds it "resembles")."""
+    from genekg.expression.compound import predict_signature
+    from genekg.loaders.lincs_consensus import ConsensusSignatures
+
+    sig = ConsensusSignatures(["D1", "D2"], ["1", "2"], ["A", "C"],
+                              np.array([[0.5, -1.0], [1.5, 0.2]]))
+    for model in ("stacking", "core+chem"):
+        with pytest.raises(GenekgError, match="nothing informs its prediction"):
+            predict_signature(_graph(), sig, "D3", model=model, sets=())
