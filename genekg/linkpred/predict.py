@@ -471,13 +471,19 @@ def per_gene_ranks(preds: list[Prediction]) -> None:
 
 
 def caption(p: Prediction) -> str:
-    """The Browser caption of a predicted edge: the partner's place in each gene's list
-    (start gene first) and the expected precision, or the 1:1-prior score to two
-    significant digits where the run has no estimate: `#1·#4 EP 11%`."""
-    where = f"#{p.gene_ranks[0]}·#{p.gene_ranks[1]}" if p.gene_ranks[0] else f"#{p.rank}"
+    """The Browser caption of a predicted edge, readable whichever way the arrow points: the
+    pair's best place in one gene's own list, naming that gene, then the expected precision
+    (or the 1:1-prior score to two significant digits where the run has no estimate):
+    `#1 of TP53 · EP 11%`. Without per-gene places, the run-wide rank: `#12 · EP 11%`."""
+    if p.gene_ranks[0]:
+        (r, gene) = min((p.gene_ranks[0], p.a), (p.gene_ranks[1], p.b),
+                        key=lambda x: x[0])
+        where = f"#{r} of {gene.split(':', 1)[-1]}"
+    else:
+        where = f"#{p.rank}"
     if p.expected_precision == p.expected_precision:
-        return f"{where} EP {100 * p.expected_precision:.2g}%"
-    return f"{where} {p.score:#.2g}"
+        return f"{where} · EP {100 * p.expected_precision:.2g}%"
+    return f"{where} · {p.score:#.2g}"
 
 
 def delete_run(db: GraphStore, run_id: str, batch: int = 10_000) -> int:

@@ -274,7 +274,8 @@ def test_predict_idempotent_coexisting_runs_and_delete(
     # Browser caption: each gene's own rank (the global #1 is #1 of both) and the
     # expected precision, not a raw float
     assert props["gene_ranks"] == [1, 1]
-    assert props["caption"] == f"#1·#1 EP {100 * props['expected_precision']:.2g}%"
+    assert props["caption"].startswith("#1 of ")
+    assert props["caption"].endswith(f" · EP {100 * props['expected_precision']:.2g}%")
     assert len(props["shared_partner_names"]) == min(5, props["shared_partners"])
     assert 0.0 <= props["score"] <= 1.0 and 90.0 <= props["percentile"] <= 100.0
     r = runner.invoke(app, ["predictions", "list"])

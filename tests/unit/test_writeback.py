@@ -64,15 +64,16 @@ def test_full_write_locks_collects_batches_then_one_flip_then_unlocks() -> None:
     assert db.calls[-2][1] == {"run": "run-1", "write": token, "batch": 2}
     lock, unlock = db.calls[0][1], db.calls[-1][1]
     assert unlock == {"run": "run-1", "token": lock["token"]} and lock["steal"] is None
-    assert writes[0]["rows"][0]["cap"] == "#1 0.90"  # no expected precision: the score
+    assert writes[0]["rows"][0]["cap"].endswith(" · 0.90")  # no expected precision: the score
     ep = _result(2)
     ep.predictions[0].expected_precision = 0.034
-    assert caption(ep.predictions[0]) == "#1 EP 3.4%"
+    assert caption(ep.predictions[0]).endswith(" · EP 3.4%")
 
 
 def test_captions_say_each_genes_own_rank_and_discriminate_close_scores() -> None:
-    """A hub's edges must not all read `#27 1.00`: each says the partner's place in both
-    genes' lists, and the expected precision (or the score to two significant digits)."""
+    """A hub's edges must not all read `#27 1.00`: each names the gene in whose own list
+    the pair ranks best and its place there (unambiguous whichever way the stored arrow
+    points), and the expected precision (or the score to two significant digits)."""
     from genekg.linkpred.predict import per_gene_ranks
 
     preds = [Prediction("9606:TP53", "9606:MDM2", 0.9995, rank=1),
@@ -81,10 +82,14 @@ def test_captions_say_each_genes_own_rank_and_discriminate_close_scores() -> Non
              Prediction("9606:ATM", "9606:TP53", 0.971, rank=4)]
     per_gene_ranks(preds)
     assert [p.gene_ranks for p in preds] == [(1, 1), (1, 1), (1, 2), (2, 3)]
-    assert [caption(p) for p in preds] == ["#1·#1 1.0", "#1·#1 1.0", "#1·#2 0.98",
-                                           "#2·#3 0.97"]
+    assert [caption(p) for p in preds] == ["#1 of TP53 · 1.0", "#1 of ATM · 1.0",
+                                           "#1 of MDM4 · 0.98", "#2 of ATM · 0.97"]
     preds[3].expected_precision = 0.112
-    assert caption(preds[3]) == "#2·#3 EP 11%"
+    assert caption(preds[3]) == "#2 of ATM · EP 11%"
+    # the same pair stored the other way round reads the same
+    flipped = Prediction("9606:TP53", "9606:ATM", 0.971, rank=4, gene_ranks=(3, 2),
+                         expected_precision=0.112)
+    assert caption(flipped) == caption(preds[3])
 
 
 def test_scoped_write_flips_only_its_genes() -> None:
