@@ -23,6 +23,11 @@ def predict(
                                  "gets its answer."),
     min_score: float = typer.Option(None, "--min-score", min=0.0, max=1.0,
                                     help="Keep pairs with probability ≥ p (paper: 0.5)."),
+    max_per_gene: int = typer.Option(None, "--max-per-gene", min=1, help="At most this "
+                                     "many pairs of one gene in the global --top-k list (the "
+                                     "next best pairs of other genes take the hub's place; "
+                                     "each gene's own --per-gene list is not capped). "
+                                     "Default: no cap."),
     genes: str = typer.Option(None, "--genes", help="Only pairs involving these genes "
                               "(comma-separated symbols or ids)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print rows, write nothing."),
@@ -51,7 +56,8 @@ def predict(
         check_output_file(output)  # before minutes of scoring, not after
     r = Run.open(run)
     opts = PredictOptions(top_k=top_k, per_gene=per_gene, min_score=min_score,
-                          genes=[g.strip() for g in genes.split(",")] if genes else None)
+                          genes=[g.strip() for g in genes.split(",")] if genes else None,
+                          max_per_gene=max_per_gene)
     with open_db(ctx) as db:
         with Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("genes"), TimeElapsedColumn(), console=err_console,

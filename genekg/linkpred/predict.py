@@ -103,6 +103,9 @@ class PredictOptions:
     min_score: float | None = None
     genes: list[str] | None = None
     block: int = 256
+    # At most this many pairs of one gene in the global top-k (hubs such as TP53 or UBC
+    # otherwise fill it); None: no cap. Per-gene lists are never capped.
+    max_per_gene: int | None = None
 
 
 @dataclass
@@ -159,6 +162,9 @@ def score_candidates(
     best_j = np.empty(0, dtype=np.int64)
     chosen: dict[tuple[int, int], float] = {}
     scored = 0
+    # With a cap per gene, the global list is filled greedily from a deeper pool: the
+    # pairs a hub may not take are replaced by the next best pairs of other genes.
+    keep = (opts.top_k or 0) * (1 if opts.max_per_gene is None else 8)
     for start in range(0, len(rows), opts.block):
         blk = rows[start : start + opts.block]
         raw = np.asarray(block_scores(blk), dtype=np.float64)
@@ -185,15 +191,15 @@ def score_candidates(
                         chosen[(min(int(i), int(j)), max(int(i), int(j)))] = float(pr)
         if opts.top_k:
             flat = np.where(once, probs, -1.0).ravel()
-            k = min(opts.top_k, int((flat >= 0).sum()))
+            k = min(keep, int((flat >= 0).sum()))
             if k:
                 top = np.argpartition(-flat, k - 1)[:k]
                 bi, bj = blk[top // m], cols[top % m]
                 best_s = np.concatenate([best_s, flat[top]])
                 best_i = np.concatenate([best_i, np.minimum(bi, bj)])
                 best_j = np.concatenate([best_j, np.maximum(bi, bj)])
-                if len(best_s) > opts.top_k:
-                    sel = np.argpartition(-best_s, opts.top_k - 1)[: opts.top_k]
+                if len(best_s) > keep:
+                    sel = np.argpartition(-best_s, keep - 1)[:keep]
                     best_s, best_i, best_j = best_s[sel], best_i[sel], best_j[sel]
         if not (opts.per_gene or opts.top_k):
             r_idx, c_idx = np.nonzero(once)
@@ -204,8 +210,21 @@ def score_candidates(
             progress(min(start + opts.block, len(rows)), len(rows))
     # Per-gene and global top-k together: the union (each gene's K best partners plus the
     # k best pairs overall), so every gene of the run has its answer.
-    for sc, i, j in zip(best_s.tolist(), best_i.tolist(), best_j.tolist(), strict=True):
-        chosen[(i, j)] = sc
+    order = np.argsort(-best_s, kind="stable")
+    if opts.max_per_gene is not None:
+        load = np.zeros(m, dtype=np.int64)
+        take = []
+        for q in order:
+            a, b = best_i[q], best_j[q]
+            if load[a] < opts.max_per_gene and load[b] < opts.max_per_gene:
+                load[a] += 1
+                load[b] += 1
+                take.append(q)
+                if len(take) == opts.top_k:
+                    break
+        order = np.array(take, dtype=np.int64)
+    for q in order.tolist():
+        chosen[(int(best_i[q]), int(best_j[q]))] = float(best_s[q])
     return sorted(((sc, i, j) for (i, j), sc in chosen.items()), reverse=True), scored
 
 

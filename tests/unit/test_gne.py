@@ -335,3 +335,32 @@ def test_large_batch_scales_the_learning_rate_and_stays_seeded() -> None:
     b = train_gne(s, cfg, seed=3, device="cpu")
     assert np.array_equal(a.embeddings, b.embeddings)  # one seed fixes every choice
     assert len(a.history) >= 1 and 0.0 <= a.best_val_auroc <= 1.0
+
+
+def test_a_cap_per_gene_keeps_a_hub_from_filling_the_global_list() -> None:
+    """Gene 0 is a hub: it scores highest with everyone. With --max-per-gene 2 it holds two
+    pairs of the global top-10 and the next best pairs of other genes fill the rest, in
+    score order (the greedy cut of the uncapped ordering)."""
+    rng = np.random.default_rng(3)
+    s = rng.uniform(0, 0.5, size=(30, 30))
+    s = (s + s.T) / 2
+    s[0, 1:] = s[1:, 0] = np.linspace(0.99, 0.9, 29)  # the hub's pairs come first
+
+    def block(rows: np.ndarray) -> np.ndarray:
+        return s[rows]
+
+    known = np.empty((0, 2), dtype=np.int64)
+    free, _ = score_candidates(block, 30, known, PredictOptions(top_k=10, block=7))
+    assert all(0 in (i, j) for _, i, j in free)  # uncapped: all ten through the hub
+    capped, _ = score_candidates(block, 30, known, PredictOptions(top_k=10, block=7,
+                                                                  max_per_gene=2))
+    assert len(capped) == 10 and sum(0 in (i, j) for _, i, j in capped) == 2
+    counts = np.bincount(np.array([[i, j] for _, i, j in capped]).ravel(), minlength=30)
+    assert counts.max() == 2
+    greedy, load = [], np.zeros(30, dtype=int)
+    pairs = sorted(((s[a, b], a, b) for a in range(30) for b in range(a + 1, 30)), reverse=True)
+    for _, i, j in pairs:
+        if load[i] < 2 and load[j] < 2:
+            greedy.append((i, j))
+            load[[i, j]] += 1
+    assert [(i, j) for _, i, j in capped] == greedy[:10]
