@@ -23,7 +23,7 @@ from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.methods import DEFAULT_METHOD, TRAINABLE, get_method
 from genekg.linkpred.protocol import MethodResult, run_methods
 from genekg.linkpred.retrieval import expected_precision_curve, stage_scores
-from genekg.linkpred.runs import RUN_FORMAT, Run, known_pairs, new_run_id
+from genekg.linkpred.runs import RUN_FORMAT, FittedRun, Run, known_pairs, new_run_id
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode, sample_non_edges, split_edges
 from genekg.organisms import Organism
 from genekg.record import RunRecord
@@ -142,7 +142,7 @@ def train_run(
                                                honest=True), n, exclude, split.val_pos, cal,
                                   val_s[val_y == 1])
     with Run.staged(new_run_id(method, sel.organism.short, seed), base) as run:
-        run.save_predictor(predictor)
+        run.save_fitted(FittedRun(predictor, cal, ep))
         symbols = _symbols(db, net.genes)
         run.save_genes(net.genes, symbols)
         if (emb := predictor.gene_embedding()) is not None:
@@ -150,7 +150,7 @@ def train_run(
         run.save_split(split)
         run.save_known(known_then)
         config = {"run_format": RUN_FORMAT, "method": method, "chosen": metrics["chosen"],
-                  "calibration": cal.to_dict(), "expected_precision": ep, "seed": seed,
+                  "seed": seed,
                   "selection": sel.to_dict(),
                   "gne": cfg.to_dict(), "split": {"val_frac": val_frac, "negatives": negatives,
                                                   "all_edges": all_edges}, "device": device}

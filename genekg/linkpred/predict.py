@@ -39,10 +39,8 @@ from genekg.db.connection import as_genekg_error, is_out_of_memory
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
-from genekg.linkpred.base import LinkPredictor
-from genekg.linkpred.calibrate import Calibrator
-from genekg.linkpred.retrieval import read_expected_precision, stage_scores
-from genekg.linkpred.runs import Run, known_pairs
+from genekg.linkpred.retrieval import stage_scores
+from genekg.linkpred.runs import FittedRun, Run, known_pairs
 from genekg.linkpred.split import encode
 
 ProgressFn = Callable[[int, int], None]
@@ -235,7 +233,8 @@ def predict(
     """Load the run's predictor, rank its candidate pairs (known interactions excluded)
     and select by `opts`."""
     cfg = run.config
-    predictor, table, known, notes = _open_run(db, run, allow_changed_graph)
+    fitted, table, known, notes = _open_run(db, run, allow_changed_graph)
+    predictor, cal = fitted.predictor, fitted.calibrator
     genes = list(table["gene_id"])
     rows = None
     if opts.genes:
@@ -247,7 +246,6 @@ def predict(
             raise GenekgError(f"gene(s) not in run {run.id}'s network: {', '.join(missing)}",
                               hint="Use gene symbols or ids of the run's organism.")
         rows = np.array(sorted(idx[by_symbol[g]] for g in opts.genes))
-    cal = Calibrator(**cfg["calibration"])
     t0 = time.monotonic()
     # Every pair (exhaustive predictors) or stage 1: each gene's best partners by the
     # predictor's generators, scored by the predictor (retrieval.stage_scores, the path the
@@ -277,8 +275,7 @@ def predict(
     names = _display_names(genes, table)
     # read off each pair's score on the footing the run estimated it with
     sel_pairs = np.array([[i, j] for _, i, j in selected], dtype=np.int64).reshape(-1, 2)
-    honest = cal(predictor.honest_score(sel_pairs)) if len(sel_pairs) else np.empty(0)
-    ep = read_expected_precision(cfg.get("expected_precision", {}), honest)
+    ep = fitted.expected_precision(sel_pairs)
     if len(ep) > 1 and np.isfinite(ep).all():
         # Read off single-fold scores (the stack's honest footing), neighbours in the
         # ranking can differ; a curator reads the list top-down, so the stated values are
@@ -302,11 +299,11 @@ def predict(
 
 
 def _open_run(db: GraphStore, run: Run, allow_changed_graph: bool
-              ) -> tuple[LinkPredictor, Any, np.ndarray, tuple[str, ...]]:
-    """What predict and score both start from: the fitted predictor, the run's gene table,
-    the known interactions among its genes now, and the notes to show (a changed graph,
+              ) -> tuple[FittedRun, Any, np.ndarray, tuple[str, ...]]:
+    """What predict and score both start from: what the run fitted, its gene table, the
+    known interactions among its genes now, and the notes to show (a changed graph,
     refused unless `allow_changed_graph`)."""
-    predictor = run.load_predictor(db, allow_changed_graph=allow_changed_graph)
+    fitted = run.load_fitted(db, allow_changed_graph=allow_changed_graph)
     table = run.load_genes()
     genes = list(table["gene_id"])
     present = db.scalar("pull/genes_present", {"ids": genes})
@@ -317,7 +314,7 @@ def _open_run(db: GraphStore, run: Run, allow_changed_graph: bool
             hint="Point --uri at the database the run was trained on, or train a new run.")
     known = known_pairs(db, genes)
     notes = run.check_known(known, allow_changed_graph=allow_changed_graph)
-    return predictor, table, known, predictor.notes_ + notes
+    return fitted, table, known, fitted.predictor.notes_ + notes
 
 
 def _random_pairs(m: int, known: np.ndarray, seed: int, count: int = 20_000) -> np.ndarray:
@@ -622,7 +619,8 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     gene's rank of the other among its candidates (predict's own ranking), named evidence.
     Known interactions and genes the run lacks are reported, never dropped."""
     cfg = run.config
-    predictor, table, known, notes = _open_run(db, run, allow_changed_graph)
+    fitted, table, known, notes = _open_run(db, run, allow_changed_graph)
+    predictor = fitted.predictor
     for note in notes:
         logger.warning(note)
     genes = list(table["gene_id"])
@@ -631,7 +629,6 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     ids = dict(db.scalar("pull/genes_by_name", {"s": names,
                                                 "t": cfg["selection"]["taxon"]}) or [])
     known_adj = F.adjacency(known, len(genes))
-    cal = Calibrator(**cfg["calibration"])
     out = [PairScore(a, b, "scored", ids.get(a), ids.get(b)) for a, b in pairs]
     todo = []
     for k, r in enumerate(out):
@@ -648,9 +645,8 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
         return out
     ij = np.array([[idx[str(out[k].gene_a)], idx[str(out[k].gene_b)]] for k in todo])
     raw = predictor.score(ij)
-    prob = cal(raw)
-    ep = read_expected_precision(cfg.get("expected_precision", {}),
-                                 cal(predictor.honest_score(ij)))
+    prob = fitted.calibrator(raw)
+    ep = fitted.expected_precision(ij)
     rows = np.unique(ij.ravel())
     block = stage_scores(predictor, len(genes), known_adj, None, rows)
     row_of = {int(g): r for r, g in enumerate(rows)}

@@ -18,9 +18,11 @@ save leaves no run behind, and an existing run is never overwritten.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,13 +34,17 @@ from genekg.config import runs_dir
 from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.linkpred.base import LinkPredictor
+from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.methods import load_predictor, save_predictor
+from genekg.linkpred.retrieval import read_expected_precision
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode
 from genekg.record import RECORD_FILE, RunRecord
 
 # 2: the predictor saves itself (predictor/); 1 (no field): classifier.npz + stack.joblib
-RUN_FORMAT = 2
-__all__ = ["RUN_FORMAT", "Run", "known_pairs", "new_run_id"]
+# 3: the calibrator and the expected-precision curve live beside the predictor (fitted.json),
+# not in run.json's config
+RUN_FORMAT = 3
+__all__ = ["RUN_FORMAT", "FittedRun", "Run", "known_pairs", "new_run_id"]
 
 
 def enclosing_run(path: Path) -> Path | None:
@@ -109,6 +115,50 @@ def new_run_id(method: str, organism: str, seed: int) -> str:
     return f"{stamp}-{method.replace('+', '-')}-{organism}-s{seed}"
 
 
+@dataclass
+class FittedRun:
+    """Everything a run fitted, as one object: the predictor, the calibrator that turns its
+    scores into P(edge) at a 1:1 prior, and the expected-precision curve (the share of
+    held-out validation edges among all candidates scored as high). What `predict`,
+    `score` and a notebook read; saved as `predictor/` plus `fitted.json`."""
+
+    predictor: LinkPredictor
+    calibrator: Calibrator
+    precision_curve: dict[str, list[float]] = field(default_factory=dict)
+
+    def probability(self, pairs: np.ndarray) -> np.ndarray:
+        """Calibrated P(edge) of index pairs (the score predict writes)."""
+        return self.calibrator(self.predictor.score(pairs))
+
+    def expected_precision(self, pairs: np.ndarray) -> np.ndarray:
+        """Expected precision of index pairs, read off the curve on the footing it was
+        estimated with (`honest_score`: out-of-fold for the stack); NaN without a curve."""
+        if not len(pairs):
+            return np.empty(0)
+        return read_expected_precision(self.precision_curve,
+                                       self.calibrator(self.predictor.honest_score(pairs)))
+
+    def save(self, folder: Path) -> None:
+        """`folder/predictor/` and `folder/fitted.json`."""
+        save_predictor(self.predictor, folder / "predictor")
+        (folder / "fitted.json").write_text(json.dumps(
+            {"calibration": self.calibrator.to_dict(), "precision_curve": self.precision_curve},
+            default=float))
+
+    @classmethod
+    def load(cls, folder: Path, store: GraphStore | None, *,
+             allow_changed_graph: bool = False) -> FittedRun:
+        """What `save` wrote; GenekgError naming the folder when part of it is missing."""
+        path = folder / "fitted.json"
+        if not path.exists():
+            raise GenekgError(f"{folder} holds no fitted.json (a run of an older format)",
+                              hint="Train it again with `genekg train`.")
+        raw = json.loads(path.read_text())
+        predictor = load_predictor(folder / "predictor", store,
+                                   allow_changed_graph=allow_changed_graph)
+        return cls(predictor, Calibrator(**raw["calibration"]), raw.get("precision_curve", {}))
+
+
 class Run:
     """One training run's folder under runs/: config, metadata, metrics, embeddings, model."""
     def __init__(self, path: Path, run_id: str | None = None) -> None:
@@ -171,16 +221,21 @@ class Run:
                               hint="Train it again with `genekg train` (its run.json records "
                               "the selection, method and seed).")
 
-    def save_predictor(self, predictor: LinkPredictor) -> Path:
-        """Save the fitted predictor into predictor/."""
-        return save_predictor(predictor, self.path / "predictor")
+    def save_fitted(self, fitted: FittedRun) -> None:
+        """Save what the run fitted: predictor/, fitted.json."""
+        fitted.save(self.path)
+
+    def load_fitted(self, store: GraphStore | None, *,
+                    allow_changed_graph: bool = False) -> FittedRun:
+        """What the run fitted, as saved: predictor, calibrator, expected-precision curve."""
+        self.check_format()
+        return FittedRun.load(self.path, store, allow_changed_graph=allow_changed_graph)
 
     def load_predictor(self, store: GraphStore | None, *,
                        allow_changed_graph: bool = False) -> LinkPredictor:
-        """The run's fitted predictor, as saved."""
-        self.check_format()
-        return load_predictor(self.path / "predictor", store,
-                              allow_changed_graph=allow_changed_graph)
+        """The run's fitted predictor alone (uncalibrated scores: `load_fitted` for what
+        predict reads)."""
+        return self.load_fitted(store, allow_changed_graph=allow_changed_graph).predictor
 
     def save_genes(self, genes: list[str], symbols: list[str | None]) -> None:
         """Store the run's genes (the index space of its pairs) as genes.parquet."""

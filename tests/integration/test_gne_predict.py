@@ -25,6 +25,7 @@ from genekg.db import Database, load_query, query_names
 from genekg.linkpred import gds as G
 from genekg.linkpred.pipeline import Selection, evaluate_protocol
 from genekg.linkpred.predict import Prediction, PredictResult, delete_run, write_predictions
+from genekg.linkpred.runs import RUN_FORMAT
 from genekg.linkpred.split import encode, split_edges
 from genekg.organisms import resolve_organism
 from genekg.server.manager import ServerManager
@@ -69,14 +70,15 @@ def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -
     d = runs / trained["1"]
     for f in ("run.json", "genes.parquet", "embeddings.parquet", "split.npz",
               "predictor/predictor.json", "predictor/embedding.npy",
-              "predictor/classifier.npz", "predictor/model.pt", "predictor/report.json"):
+              "predictor/classifier.npz", "predictor/model.pt", "predictor/report.json",
+              "fitted.json", "known.npz"):
         assert (d / f).exists(), f
     assert not list(runs.glob(".*.partial"))  # staging folders are renamed or removed
     meta = json.loads((d / "run.json").read_text())
     assert meta["command"] == "train" and meta["seed"] == 1
     assert len(meta["versions"]["genekg_commit"].removesuffix("+dirty")) in (40, 7)
     cfg = meta["config"]
-    assert cfg["run_format"] == 2 and json.loads(
+    assert cfg["run_format"] == RUN_FORMAT and json.loads(
         (d / "predictor/predictor.json").read_text()) == {"kind": "gne", "name": "gne"}
     assert cfg["seed"] == 1 and cfg["selection"]["organism"] == "ecoli"
     assert meta["data"]["edges"] == 169595 and len(meta["data"]["network_sha256"]) == 64
@@ -119,7 +121,6 @@ def test_a_stack_run_predicts_through_stage_one_and_the_stack(sample_db: Databas
                                                             tmp_path: Path) -> None:
     # Forced stack run: predict takes the union of the generators' candidates (not every
     # pair) and writes the stack's own calibrated scores.
-    from genekg.linkpred.calibrate import Calibrator
     from genekg.linkpred.runs import Run
 
     r = runner.invoke(app, ["--seed", "6", "train", "-o", "ecoli", "--source", "biogrid",
@@ -138,13 +139,12 @@ def test_a_stack_run_predicts_through_stage_one_and_the_stack(sample_db: Databas
     df = pd.read_csv(out, sep="\t")
     assert len(df) >= 40
     run = Run.open(str(run_dir))
-    predictor = run.load_predictor(sample_db)
-    assert not predictor.exhaustive
+    fitted = run.load_fitted(sample_db)  # what a notebook gets: calibrated, with EP
+    assert not fitted.predictor.exhaustive
     idx = {g: i for i, g in enumerate(run.load_genes()["gene_id"])}
     pairs = np.array([[idx[a], idx[b]] for a, b in zip(df["gene_a"], df["gene_b"],
                                                        strict=True)])
-    cal = Calibrator(**run.config["calibration"])
-    assert cal(predictor.score(pairs)) == pytest.approx(df["score"].to_numpy(), abs=1e-5)
+    assert fitted.probability(pairs) == pytest.approx(df["score"].to_numpy(), abs=1e-5)
 
 
 def test_score_cli_reports_pairs_a_user_brings(sample_db: Database, trained: dict[str, str],

@@ -16,10 +16,9 @@ from typer.testing import CliRunner
 
 from genekg.cli.main import app
 from genekg.errors import GenekgError
-from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.pipeline import Selection, train_run
 from genekg.linkpred.predict import PredictOptions, predict, read_pairs, score_pairs
-from genekg.linkpred.runs import Run
+from genekg.linkpred.runs import RUN_FORMAT, Run
 from genekg.organisms import Organism
 
 ORG = Organism(0, "planted (synthetic)", "planted", "test")  # taxon 0: not biology
@@ -55,7 +54,8 @@ def test_train_saves_the_predictor_and_predict_scores_with_it(method: str,
     run = out.run
     assert run.path.parent == tmp_path and not list(tmp_path.glob(".*"))
     cfg = json.loads((run.path / "run.json").read_text())["config"]
-    assert cfg["run_format"] == 2 and cfg["method"] == method
+    assert cfg["run_format"] == RUN_FORMAT and cfg["method"] == method
+    assert "calibration" not in cfg  # fitted state lives with the predictor, not in config
     assert 0.6 < out.metrics["test_auroc"] <= 1.0
     result = predict(store, Run.open(str(run.path)), PredictOptions(top_k=30, per_gene=2))
     net = planted()[0]
@@ -66,9 +66,13 @@ def test_train_saves_the_predictor_and_predict_scores_with_it(method: str,
     pairs = np.array([[idx[p.a], idx[p.b]] for p in result.predictions])
     assert len(pairs) >= 30
     # the scores predict wrote are the fitted predictor's, calibrated as the run says
-    cal = Calibrator(**cfg["calibration"])
-    want = cal(out.predictor.score(pairs))
+    fitted = Run.open(str(run.path)).load_fitted(store)  # what a notebook loads
+    want = fitted.probability(pairs)
     assert [p.score for p in result.predictions] == pytest.approx(want, abs=1e-9)
+    assert [p.expected_precision for p in result.predictions[:1]] == pytest.approx(
+        fitted.expected_precision(pairs[:1]), nan_ok=True)
+    raw = out.predictor.score(pairs)  # the calibrator is the run's, not an identity
+    assert not np.allclose(want, raw) or method == "l3"
     # every gene of the run has its best partners; the top of the list is sorted
     genes = {g for p in result.predictions for g in (p.a, p.b)}
     assert len(genes) == len(net.genes)
