@@ -398,7 +398,7 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
         _repeat(db, "predict/gc", {"run": result.run_id, "write": write, "batch": batch})
         try:
             written = _write_pending(db, result, write, now, batch)
-            _flip(db, result, write, now, written)
+            _flip(db, result, write, now, written, batch)
         finally:
             # This write's pending edges are leftovers either way: copied by the flip, or
             # (a failure) never flipped, the old set still the visible one. Invisible; if
@@ -417,8 +417,10 @@ def write_predictions(db: GraphStore, result: PredictResult, batch: int = 10_000
     return written
 
 
-def _flip(db: GraphStore, result: PredictResult, write: str, now: str, written: int) -> None:
-    """The one transaction that makes `write`'s pending edges the run's visible set."""
+def _flip(db: GraphStore, result: PredictResult, write: str, now: str, written: int,
+          batch: int) -> None:
+    """The one transaction that makes `write`'s pending edges the run's visible set; for a
+    whole-run set too large for one transaction at the server's heap, the batched switch."""
     flip = {"run": result.run_id, "write": write, "model": result.model, "now": now}
     try:
         if result.scope is None:
@@ -428,12 +430,33 @@ def _flip(db: GraphStore, result: PredictResult, write: str, now: str, written: 
     except Exception as exc:
         if not is_out_of_memory(exc):
             raise
+        if result.scope is None:
+            _flip_in_batches(db, result, flip, batch)
+            return
         raise GenekgError(
             f"the {written:,} predictions of run {result.run_id} did not fit in the one "
             "transaction that makes them visible at once (so no query sees half a set): "
             f"{as_genekg_error(exc)}", hint="The old set is unchanged. Select fewer pairs "
             "(--top-k, --per-gene, --min-score) or give the server more memory (genekg "
             "server stop; GENEKG_HEAP=4g genekg server start).") from exc
+
+
+def _flip_in_batches(db: GraphStore, result: PredictResult, flip: dict[str, str],
+                     batch: int) -> None:
+    """The switch for a set the one-transaction flip cannot hold (162,871 edges at the
+    default 2g heap): copy the pending edges to PREDICTED_INTERACTION in batches under the
+    new write id (not live, so the library's queries and genekg's commands still read the
+    old set), switch the run's `live` list in one small transaction, then delete the old
+    edges in batches. Library readers switch at once; a raw Cypher count of the type may
+    briefly see both sets. A failure before the switch leaves the old set live (the
+    copies are collected by the next write's gc)."""
+    logger.warning("%s predictions are more than one transaction holds at this server's "
+                   "memory: switching in batches (genekg's queries switch at once; raw "
+                   "Cypher may briefly count both sets)", f"{len(result.predictions):,}")
+    _repeat(db, "predict/flip_copy", {"run": flip["run"], "write": flip["write"],
+                                      "batch": batch})
+    db.run("predict/flip_live", flip)
+    _repeat(db, "predict/gc", {"run": flip["run"], "write": flip["write"], "batch": batch})
 
 
 def acquire_write_lock(db: GraphStore, run_id: str) -> str:

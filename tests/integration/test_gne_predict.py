@@ -351,6 +351,56 @@ def test_write_back_is_all_or_nothing_for_readers(
                                                     "run": a})} == {0.5}
 
 
+class _SmallHeap(_DiesMidWrite):
+    """The real database, except that it refuses the one-transaction flip as a server at a
+    small heap does (the code and text Neo4j 5.26 sends), and can die before the switch."""
+
+    def __init__(self, db: Database, die_before: str | None = None) -> None:
+        super().__init__(db)
+        self.die_before = die_before
+
+    def run(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        from neo4j.exceptions import Neo4jError
+
+        if query == "predict/flip_full":
+            raise Neo4jError._hydrate_neo4j(
+                code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                message="The allocation of an extra 2.0 MiB would use more than the limit "
+                "1.4 GiB.")
+        if query == self.die_before:
+            raise ServiceUnavailable("killed")
+        return self.db.run(query, params)
+
+
+def test_a_set_too_large_for_one_flip_switches_in_batches_on_the_real_server(
+    sample_db: Database, trained: dict[str, str], runs: Path
+) -> None:
+    env = {"GENEKG_RUNS_DIR": str(runs)}
+    a = trained["1"]
+    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "120"], env=env).exit_code == 0
+    top = load_query("top_partners").text
+    old = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r}]->(y) RETURN x.id "
+                        "AS a, y.id AS b ORDER BY p.rank", {"r": a})
+    first = sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a})
+    preds = [Prediction(r["a"], r["b"], 0.25, rank=i + 1) for i, r in enumerate(old[:90])]
+    res = PredictResult(a, "gne", preds, 0, 0.0, 0)
+    # killed after the copies, before the switch: the library still reads the old set
+    with pytest.raises(ServiceUnavailable):
+        write_predictions(_SmallHeap(sample_db, die_before="predict/flip_live"), res,
+                          batch=40)
+    assert pred_count(sample_db, a) == 120
+    assert sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a}) == first
+    sample_db.run("MATCH (r:PredictionRun {id: $r}) REMOVE r.writer_token", {"r": a})
+    # the next write collects the copies and switches whole
+    assert write_predictions(_SmallHeap(sample_db), res, batch=40) == 90
+    raw = "MATCH ()-[p:PREDICTED_INTERACTION {run_id: $r}]->() RETURN count(p) AS n"
+    pending = "MATCH ()-[p:PENDING_PREDICTION {run_id: $r}]->() RETURN count(p) AS n"
+    assert pred_count(sample_db, a) == 90 == sample_db.scalar(raw, {"r": a})
+    assert sample_db.scalar(pending, {"r": a}) == 0
+    assert {r["score"] for r in sample_db.run(top, {"gene": old[0]["a"], "limit": 50,
+                                                    "run": a})} == {0.25}
+
+
 def test_dry_run_and_output_write_nothing(sample_db: Database, trained: dict[str, str],
                                           runs: Path, tmp_path: Path) -> None:
     env = {"GENEKG_RUNS_DIR": str(runs)}

@@ -114,27 +114,50 @@ def test_a_dead_server_mid_write_never_flips() -> None:
     assert db.calls[3][1]["write"] == db.calls[2][1]["write"]
 
 
-def test_a_flip_too_large_for_the_server_says_what_to_do_and_leaves_the_old_set() -> None:
+def _oom(failing: str) -> Any:
     from neo4j.exceptions import Neo4jError
-
-    from genekg.errors import GenekgError
 
     def oom(query: str, params: dict[str, Any], i: int) -> BaseException | None:
         # what the driver raises once its retries give up (the server's own code and text)
         return Neo4jError._hydrate_neo4j(
             code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
             message="The allocation of an extra 2.0 MiB would use more than the limit 1.4 "
-            "GiB.") if query == "predict/flip_full" else None
+            "GiB.") if query == failing else None
+    return oom
+
+
+def test_a_whole_set_too_large_for_one_flip_switches_in_batches() -> None:
+    """162,871 edges did not fit the one-transaction flip at the default heap: the set is
+    copied in batches under the new (not yet live) write id, the run's live list switches
+    in one small transaction, and only then are the old edges deleted."""
+    db = RecordingStore(answers={"predict/lock": _lock_free, "predict/write_edges": _created,
+                                 "predict/flip_copy": _countdown(5),
+                                 "predict/gc": _countdown(0)},
+                        fail_on=_oom("predict/flip_full"))
+    assert write_predictions(db, _result(5), batch=2) == 5
+    names = db.names()
+    assert "predict/flip_full" not in names  # refused by the server: nothing of it ran
+    i, j = names.index("predict/flip_copy"), names.index("predict/flip_live")
+    assert names[i:j] == ["predict/flip_copy"] * 4  # 2 + 2 + 1, then 0
+    assert names[j + 1:] == ["predict/gc", "predict/discard", "predict/unlock"]
+    write = db.calls[j][1]["write"]
+    assert all(p["write"] == write for q, p in db.calls if q.startswith("predict/flip"))
+
+
+def test_a_scoped_flip_too_large_for_the_server_says_what_to_do_and_leaves_the_old_set(
+        ) -> None:
+    from genekg.errors import GenekgError
+
     db = RecordingStore(answers={"predict/lock": _lock_free, "predict/write_edges": _created},
-                        fail_on=oom)
+                        fail_on=_oom("predict/flip_scope"))
     with pytest.raises(GenekgError, match=r"the 5 predictions of run run-1 did not fit .*"
                        r"limit 1\.4 GiB") as e:
-        write_predictions(db, _result(5), batch=2)
+        write_predictions(db, _result(5, scope=["9606:G0"]), batch=2)
     assert "--per-gene" in (e.value.hint or "") and "GENEKG_HEAP" in (e.value.hint or "")
     # the failed flip changed nothing (the fake records only what ran); this write's
     # pending edges are discarded and the lock released
     assert db.names()[-2:] == ["predict/discard", "predict/unlock"]
-    assert "predict/flip_full" not in db.names()
+    assert "predict/flip_scope" not in db.names()
 
 
 def test_a_lock_held_by_a_live_writer_is_refused_and_a_dead_ones_taken_over() -> None:
