@@ -26,7 +26,7 @@ from genekg.linkpred.evaluate import held_out_pairs, score
 from genekg.linkpred.kgcontext import GeneContext
 from genekg.linkpred.methods import resolve
 from genekg.linkpred.retrieval import KS, RetrievalResult, retrieval_metrics, stage_scores
-from genekg.linkpred.split import EdgeSplit, encode
+from genekg.linkpred.split import EdgeSplit
 
 
 @dataclass
@@ -61,9 +61,10 @@ def run_methods(
 ) -> list[MethodResult]:
     """Fit and score `methods` on `split`; one result per method, in order.
 
-    With `recall_ks` (the temporal experiment), each method also ranks EVERY pair that is
-    not a known edge of the split (training and validation) and reports the fraction of
-    the test positives found among its top k (`extra["recall_at_<k>"]`).
+    With `recall_ks` (the temporal experiment), each method also ranks the pairs that are
+    not known edges of the split (training and validation) the way `predict` does (stage 1
+    for a non-exhaustive predictor) and reports the fraction of the test positives found
+    among its top k (`extra["recall_at_<k>"]`).
     """
     entries = resolve(methods, profiles=profiles, db=db)
     inputs = SplitInputs(network, split, seed, gne_config or GNEConfig(), profiles, db, device,
@@ -88,56 +89,18 @@ def run_methods(
                 cal = Calibrator.fit(*fitted.validation(split))
                 prob = cal(s)
                 extra["brier"] = brier(y, prob)
-            if recall_ks:
-                found = top_k_recall(fitted.score, len(network.genes), split, recall_ks)
-                extra.update({f"recall_at_{k}": r for k, r in found.items()})
+            if recall_ks:  # ranked as predict ranks: through stage 1 (stage_scores)
+                n = len(network.genes)
+                exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
+                found = retrieval_metrics(entry.name, stage_scores(fitted, n, exclude), n,
+                                          exclude, split.test_pos,
+                                          S.degrees(inputs.a_train), recall_ks)
+                extra.update({f"recall_at_{k}": r for k, r in found.recall.items()})
             results.append(MethodResult(entry.name, auroc, aupr, time.monotonic() - t0, y, s,
                                         extra, prob, report))
     finally:
         cache.close(db)
     return results
-
-
-def top_k_recall(scorer: Callable[[np.ndarray], np.ndarray], n: int, split: EdgeSplit,
-                 ks: tuple[int, ...], block: int = 100_000) -> dict[int, float]:
-    """Recall of `split.test_pos` among the top-k of all candidate pairs.
-
-    Candidates: every pair (i < j) that is not a training or validation edge. Rows of the
-    upper triangle are scored in blocks of about `block` pairs and only the running top
-    max(ks) is kept, so memory stays O(block + k) however many genes there are.
-    """
-    known = np.unique(encode(np.vstack([split.train, split.val_pos]), n))
-    kmax = max(ks)
-    best_s = np.empty(0)
-    best_c = np.empty(0, dtype=np.int64)
-    i = 0
-    while i < n - 1:
-        rows, size = [], 0
-        while i < n - 1 and size < block:
-            rows.append(i)
-            size += n - 1 - i
-            i += 1
-        a = np.concatenate([np.full(n - 1 - r, r) for r in rows])
-        b = np.concatenate([np.arange(r + 1, n) for r in rows])
-        code = a * n + b
-        keep = ~np.isin(code, known)
-        pairs = np.column_stack([a[keep], b[keep]])
-        if not len(pairs):
-            continue
-        s = np.asarray(scorer(pairs), dtype=float)
-        best_s = np.concatenate([best_s, s])
-        best_c = np.concatenate([best_c, code[keep]])
-        if len(best_s) > kmax:
-            top = np.argpartition(-best_s, kmax - 1)[:kmax]
-            best_s, best_c = best_s[top], best_c[top]
-    order = np.argsort(-best_s, kind="stable")
-    ranked = best_c[order]
-    positives = set(encode(split.test_pos, n).tolist())
-    out = {}
-    for k in ks:
-        hits = len(positives.intersection(ranked[:k].tolist()))
-        out[k] = hits / len(positives) if positives else float("nan")
-    return out
 
 
 def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
