@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genekg.db import GraphStore, load_query
+from genekg.db import GraphStore
 from genekg.errors import GenekgError
 
 SUPER_KINDS = ("pathways", "drugs", "cell-lines")
@@ -362,10 +362,9 @@ def dump_database(db: Any, manager: Any, out: Path, progress: Any = None) -> dic
         if progress is not None:
             progress(msg)
 
-    sources = db.run("MATCH (s:Source) RETURN s.id AS id, s.name AS source, "
-                     "s.release AS release, s.files AS files, s.sha256 AS sha256 ORDER BY id")
-    runs = [r["run_id"] for r in db.run(load_query("runs").text)]
-    counts = db.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
+    sources = db.run("export/dump_sources")
+    runs = [r["run_id"] for r in db.run("queries/runs")]
+    counts = db.run("export/dump_counts")
     db.close()
     say("stopping the server (Community Edition dumps a stopped database)")
     manager.stop()
