@@ -15,6 +15,7 @@ unit:        ## unit tests only (no server)
 lint:
 	.venv/bin/ruff check genekg loaders cypher tests benchmarks scripts examples
 	.venv/bin/mypy genekg loaders
+	MYPYPATH=tests/unit .venv/bin/mypy --explicit-package-bases tests
 
 clean-test:  ## stop and remove the test server
 	-GENEKG_HOME=$(PWD)/.genekg-test/neo4j .venv/bin/genekg server stop

@@ -19,5 +19,6 @@ export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 .venv/bin/genekg server install
 .venv/bin/ruff check genekg loaders cypher tests benchmarks scripts examples
 .venv/bin/mypy genekg loaders
+MYPYPATH=tests/unit .venv/bin/mypy --explicit-package-bases tests  # the tests, like the package
 .venv/bin/python -m pytest "$@"
 echo "test command finished in $(( $(date +%s) - t0 )) s"

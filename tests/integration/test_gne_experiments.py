@@ -160,7 +160,7 @@ def test_sparsity_cli_fixes_the_test_set(yeast_db: Database, tmp_path: Path) -> 
     edges = len(pull_network(yeast_db, YEAST, source="biogrid", release="4.3.195").edges)
     assert sorted(set(df["train_frac"])) == [0.2, 0.6]
     for tf, g in df.groupby("train_frac"):
-        assert (g["train_edges"] == round(float(tf) * edges)).all()
+        assert (g["train_edges"] == round(float(str(tf)) * edges)).all()
         assert (g["test_edges"] == round(0.1 * edges)).all()
     # The test positives do not depend on the training fraction: same seed, same test set.
     assert df["test_edges"].nunique() == 1

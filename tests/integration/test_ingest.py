@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -203,7 +204,7 @@ def test_failure_mid_write_rolls_back(clean_db: Database, shared_data: Path,
     calls = {"n": 0}
     real = ingest_mod._create_edges_query
 
-    def boom(*a: str) -> str:
+    def boom(*a: Any) -> Any:
         calls["n"] += 1
         if calls["n"] > 3:
             raise RuntimeError("simulated crash mid-load")

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -90,8 +91,9 @@ def test_a_lock_taken_at_once_reports_no_wait_however_slow_the_statement() -> No
     db = RecordingStore(answers={"ingest/lock": slow})
     token, waited = acquire_ingest_lock(db, "biogrid@1", wait=5)  # type: ignore[arg-type]
     assert token and waited == 0.0
-    answers = iter([[{"mine": False, "held": "t", "pid": os.getpid(), "host": "x",
-                      "since": "s", "tag": "biogrid@0"}], [{"mine": True}]])
+    answers: Iterator[list[dict[str, Any]]] = iter([
+        [{"mine": False, "held": "t", "pid": os.getpid(), "host": "x", "since": "s",
+          "tag": "biogrid@0"}], [{"mine": True}]])
     db = RecordingStore(answers={"ingest/lock": lambda p: next(answers)})
     _, waited = acquire_ingest_lock(db, "biogrid@1", wait=5)  # type: ignore[arg-type]
     assert waited > 0.0  # a real wait for a holder is still reported
@@ -109,8 +111,9 @@ def test_a_live_holder_is_waited_for_then_named_and_a_dead_one_taken_over() -> N
     assert len(db.names()) >= 2 and set(db.names()) == {"ingest/lock"}  # polled, waited
     assert said == [f"waiting for the load of biogrid@4.2.192 (pid {os.getpid()})"]
 
-    answers = iter([[{"mine": False, "held": "t-killed", "pid": _dead_pid(), "host": host,
-                      "since": "x", "tag": "biogrid@4.2.191"}], [{"mine": True}]])
+    answers: Iterator[list[dict[str, Any]]] = iter([
+        [{"mine": False, "held": "t-killed", "pid": _dead_pid(), "host": host, "since": "x",
+          "tag": "biogrid@4.2.191"}], [{"mine": True}]])
     db = RecordingStore(answers={"ingest/lock": lambda p: next(answers)})
     token, _waited = acquire_ingest_lock(db, "biogrid@4.3.195", wait=0)  # type: ignore[arg-type]
     steals = [p["steal"] for q, p in db.calls]

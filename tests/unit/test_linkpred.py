@@ -13,6 +13,7 @@ from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.graphdata import Network
 from genekg.linkpred import scores as S
+from genekg.linkpred.auto import AutoReport
 from genekg.linkpred.base import LinkPredictor, SplitCache, SplitInputs
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.embedding import Spectral, SpectralKG
@@ -199,6 +200,7 @@ def test_auto_picks_the_best_validation_ranking_and_records_why() -> None:
                       gne_config=GNEConfig(dim=16))
     by = {r.method: r for r in res}
     report = by["auto"].report
+    assert isinstance(report, AutoReport)
     chosen, vals = report.chosen, report.candidates
     # no knowledge graph here: spectral+kg is not a candidate
     assert set(vals) == {"spectral-reg", "stack-rank", "l3"}

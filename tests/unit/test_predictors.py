@@ -33,6 +33,7 @@ from genekg.linkpred.evaluate import held_out_pairs
 from genekg.linkpred.kgcontext import build_context
 from genekg.linkpred.methods import EVALUATE_ONLY, METHODS, TRAINABLE
 from genekg.linkpred.split import EdgeSplit, split_edges
+from genekg.linkpred.stack import Stack
 
 N, COMMUNITIES = 150, 5
 # Methods that cannot be a run, and why (a new method must be trainable and pass the
@@ -83,6 +84,13 @@ def store_for_load() -> RecordingStore:
         "linkpred/gene_context": lambda p: [r for r in rows if r["gene"] in set(p["ids"])],
         "pull/profiles": [{"rows": [[g, prof.matrix[k].tolist()]
                                     for k, g in enumerate(net.genes)]}]})
+
+
+def stack_fit(name: str) -> Stack:
+    """A stack method of the table fitted on the planted split (typed as the Stack)."""
+    fitted = METHODS[name].make().fit(inputs_for(), SplitCache())
+    assert isinstance(fitted, Stack)
+    return fitted
 
 
 RANKERS = {"stack-rank"}  # fitted for the ranking among all candidates, not balanced AUROC
@@ -172,7 +180,7 @@ def test_every_method_is_covered_by_the_contract_or_listed_as_evaluate_only() ->
 
 
 def test_a_stack_refuses_a_changed_knowledge_graph_unless_allowed(tmp_path: Path) -> None:
-    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    fitted = stack_fit("stack")
     save_predictor(fitted, tmp_path / "p")
     _, rows, _, split = planted()
     changed = [dict(r, pathway=[*r["pathway"], "p_new"]) if k < 30 else r
@@ -191,7 +199,7 @@ def test_a_stack_refuses_a_changed_knowledge_graph_unless_allowed(tmp_path: Path
 
 
 def test_a_stack_stage_one_admits_what_only_a_heuristic_ranks_high() -> None:
-    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    fitted = stack_fit("stack")
     exclude = S.adjacency(planted()[3].train, N)
     k = 3
     union = {tuple(p) for p in fitted.candidates(k, exclude=exclude).tolist()}
@@ -313,7 +321,7 @@ def test_split_cache_fits_a_name_once_and_refuses_two_methods_of_one_name() -> N
 def test_hard_negatives_come_from_stage_one_and_never_a_training_or_validation_pair() -> None:
     import dataclasses
 
-    fitted = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
+    fitted = stack_fit("stack-rank")
     inputs = inputs_for()
     split = inputs.split
     hard = fitted.hard_negative_pairs(inputs, np.random.default_rng(0))
@@ -376,7 +384,7 @@ def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges
     from genekg.linkpred.retrieval import stage_scores
     from genekg.linkpred.stack import STAGE1_LADDER, StackReport
 
-    fitted = METHODS["stack-rank"].make().fit(inputs_for(), SplitCache())
+    fitted = stack_fit("stack-rank")
     rep = fitted.report()
     assert isinstance(rep, StackReport)
     rungs = [(k, g) for g in (False, True) for k in STAGE1_LADDER]  # tried in this order
@@ -404,7 +412,7 @@ def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges
 def test_global_tops_join_stage_one_with_the_many_partners_of_a_hub() -> None:
     from genekg.linkpred.stack import Stack
 
-    fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
+    fitted = stack_fit("stack")
     assert isinstance(fitted, Stack) and not fitted.global_top
     exclude = S.adjacency(planted()[3].train, N)
     per_gene = fitted.candidates(2, None, exclude)

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genekg.cli.main import app
+from genekg.errors import ServerError
 from genekg.server import manager as mgr
 
 runner = CliRunner()
@@ -33,8 +34,10 @@ def test_initial_password_starts_no_process(monkeypatch: pytest.MonkeyPatch,
     def refuse(*a: Any, **kw: Any) -> None:
         raise AssertionError(f"a process was started: {a}")
 
-    monkeypatch.setattr(mgr.subprocess, "run", refuse)
-    monkeypatch.setattr(mgr.subprocess, "Popen", refuse)
+    import subprocess  # the module the manager starts processes with
+
+    monkeypatch.setattr(subprocess, "run", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
     home = tmp_path / "neo4j"
     for sub in ("conf", "data", "logs", "run"):
         (home / sub).mkdir(parents=True)
@@ -52,7 +55,7 @@ def test_initial_password_starts_no_process(monkeypatch: pytest.MonkeyPatch,
     assert stat.S_IMODE((home / "conf" / "genekg-password").stat().st_mode) == 0o600
     # Once the server has created its system database, the file would be ignored: refuse.
     (home / "data" / "databases" / "system").mkdir(parents=True)
-    with pytest.raises(mgr.ServerError, match="before the first start"):
+    with pytest.raises(ServerError, match="before the first start"):
         m._set_initial_password("other")
 
 
