@@ -317,19 +317,28 @@ class _DiesMidWrite:
         return next(iter(rows[0].values())) if rows else None
 
 
+def _old_set_and_a_new_one(db: Database, trained: dict[str, str], runs: Path, n: int,
+                           score: float) -> tuple[str, str, list[dict[str, Any]],
+                                                  list[dict[str, Any]], PredictResult]:
+    """Run 1's top 120 written through predict, what top_partners shows of its best gene,
+    and a new set of `n` of those pairs at one `score` to write over it."""
+    a = trained["1"]
+    r = runner.invoke(app, ["predict", "--run", a, "--top-k", "120"],
+                      env={"GENEKG_RUNS_DIR": str(runs)})
+    assert r.exit_code == 0, r.output
+    top = load_query("top_partners").text
+    old = db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r}]->(y) RETURN x.id "
+                 "AS a, y.id AS b ORDER BY p.rank", {"r": a})
+    first = db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a})
+    preds = [Prediction(x["a"], x["b"], score, rank=i + 1) for i, x in enumerate(old[:n])]
+    return a, top, old, first, PredictResult(a, "gne", preds, 0, 0.0, 0)
+
+
 def test_write_back_is_all_or_nothing_for_readers(
     sample_db: Database, trained: dict[str, str], runs: Path
 ) -> None:
-    env = {"GENEKG_RUNS_DIR": str(runs)}
-    a = trained["1"]
-    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "120"], env=env).exit_code == 0
-    top = load_query("top_partners").text
-    old = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r}]->(y) RETURN x.id "
-                        "AS a, y.id AS b ORDER BY p.rank", {"r": a})
-    first = sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a})
+    a, top, old, first, res = _old_set_and_a_new_one(sample_db, trained, runs, 110, 0.5)
     # A new set (other scores) written in batches of 50; the server dies at batch 3.
-    preds = [Prediction(r["a"], r["b"], 0.5, rank=i + 1) for i, r in enumerate(old[:110])]
-    res = PredictResult(a, "gne", preds, 0, 0.0, 0)
     with pytest.raises(ServiceUnavailable):
         write_predictions(_DiesMidWrite(sample_db), res, batch=50)
     assert pred_count(sample_db, a) == 120  # readers still see the complete old set
@@ -377,15 +386,7 @@ class _SmallHeap(_DiesMidWrite):
 def test_a_set_too_large_for_one_flip_switches_in_batches_on_the_real_server(
     sample_db: Database, trained: dict[str, str], runs: Path
 ) -> None:
-    env = {"GENEKG_RUNS_DIR": str(runs)}
-    a = trained["1"]
-    assert runner.invoke(app, ["predict", "--run", a, "--top-k", "120"], env=env).exit_code == 0
-    top = load_query("top_partners").text
-    old = sample_db.run("MATCH (x)-[p:PREDICTED_INTERACTION {run_id: $r}]->(y) RETURN x.id "
-                        "AS a, y.id AS b ORDER BY p.rank", {"r": a})
-    first = sample_db.run(top, {"gene": old[0]["a"], "limit": 3, "run": a})
-    preds = [Prediction(r["a"], r["b"], 0.25, rank=i + 1) for i, r in enumerate(old[:90])]
-    res = PredictResult(a, "gne", preds, 0, 0.0, 0)
+    a, top, old, first, res = _old_set_and_a_new_one(sample_db, trained, runs, 90, 0.25)
     # killed after the copies, before the switch: the library still reads the old set
     with pytest.raises(ServiceUnavailable):
         write_predictions(_SmallHeap(sample_db, die_before="predict/flip_live"), res,
