@@ -59,13 +59,14 @@ if [ ! -f .genekg-tour/run ]; then
   ls -t "$GENEKG_RUNS_DIR" | grep -E -- '-human-s1$' | head -1 > .genekg-tour/run
   step "predict top 100,000 + 10 per gene" $G predict --run "$(cat .genekg-tour/run)" \
        --top-k 100000 --per-gene 10
-  tail -12 .genekg-tour/last.log
+  grep -E "scored|wrote|selected|genes in the most|switching" .genekg-tour/last.log || true
 fi
 RUN=$(cat .genekg-tour/run)
 if [ ! -f .genekg-tour/loaded-new ]; then
   step "ingest BioGRID $NEW as a second release" $G ingest biogrid \
        "$H/BioGRID-${NEW}_human_physical_LCC_entrez_pairs.tsv.gz" -o human --release $NEW $GENES
-  grep -iE "relationships/s|new|absent" .genekg-tour/last.log | head -8 || true
+  grep -E "INTERACTS_WITH|pairs new|absent from it|pairs in both|genes new" \
+    .genekg-tour/last.log || true
   echo "  (absent pairs: mostly 4.4.203's largest-connected-component filter, not retractions)"
   touch .genekg-tour/loaded-new
 fi
