@@ -251,8 +251,9 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
                         "the last line has no line end: the file looks cut short "
                         f"(last line: {_clip(line)!r}); nothing was loaded",
                         path=str(path), line=lineno,
-                        hint="Download or copy the file again; if it is complete, pass "
-                             "--allow-partial.")
+                        hint="Download or copy the file again. If it is complete, add the "
+                             f"missing line end (echo >> {_clip(str(path))}); `genekg "
+                             "ingest` also takes it as it is with --allow-partial.")
                 any_line = True
                 yield lineno, line.rstrip("\r\n")
     except (EOFError, gzip.BadGzipFile, OSError) as exc:

@@ -283,8 +283,10 @@ def test_a_file_cut_mid_row_is_refused_unless_allowed(tmp_path: Path) -> None:
 
     f = tmp_path / "Escherichia_coli-4.2.192_ID_511145_edges.tsv"
     f.write_text("dnaK\tdnaJ\ngrpE\tdnaK\nclpB\tdn")  # cut mid-identifier
-    with pytest.raises(InputError, match=r"edges.tsv:3: the last line has no line end"):
+    with pytest.raises(InputError, match=r"edges.tsv:3: the last line has no line end") as e:
         BioGridLoader().load(f, LoadOptions())
+    # a hint every command can follow (expression commands have no --allow-partial)
+    assert f"echo >> {f}" in (e.value.hint or "")
     with accepting_unterminated_files():
         b = BioGridLoader().load(f, LoadOptions())
     assert len(b.edges[("INTERACTS_WITH", "Gene", "Gene")]) == 3
