@@ -37,9 +37,12 @@ class PairScorePredictor(LinkPredictor):
 
     a_: sp.csr_matrix
 
-    def __init__(self, name: str) -> None:
-        if name not in HEURISTICS:
-            raise KeyError(name)
+    def __init__(self, name: str, heuristic: str | None = None) -> None:
+        # the algorithm is a stored parameter, not the table name: a renamed table entry
+        # (or a run saved under another name) still computes what it was fitted as
+        self.heuristic = heuristic or name
+        if self.heuristic not in HEURISTICS:
+            raise KeyError(self.heuristic)
         super().__init__(name)
         self.val_auroc_ = float("nan")
 
@@ -57,7 +60,7 @@ class PairScorePredictor(LinkPredictor):
 
     def score(self, pairs: np.ndarray) -> np.ndarray:
         """The heuristic of each pair on the training graph."""
-        return HEURISTICS[self.name](self.a_, pairs)
+        return HEURISTICS[self.heuristic](self.a_, pairs)
 
     @property
     def exhaustive(self) -> bool:
@@ -66,7 +69,7 @@ class PairScorePredictor(LinkPredictor):
 
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """(row gene, every gene) from sparse row products."""
-        return S.block_scores(self.name, self.a_, rows)
+        return S.block_scores(self.heuristic, self.a_, rows)
 
     def report(self) -> Report:
         """Validation AUROC only: a heuristic chooses nothing."""
@@ -76,13 +79,15 @@ class PairScorePredictor(LinkPredictor):
         """train.npz: the training edges and the number of genes."""
         save_adjacency(folder / "train.npz", self.a_)
         (folder / "report.json").write_text(json.dumps(self.report().to_dict()))
+        (folder / "params.json").write_text(json.dumps({"heuristic": self.heuristic}))
 
     @classmethod
     def load(cls, folder: Path, store: GraphStore | None, *,
              allow_changed_graph: bool = False) -> Self:
         """The heuristic on the stored training edges."""
         rep = json.loads((folder / "report.json").read_text())
-        self = cls(rep["method"])
+        params = json.loads((folder / "params.json").read_text())
+        self = cls(rep["method"], heuristic=params["heuristic"])
         self.a_ = load_adjacency(folder / "train.npz")
         self.val_auroc_ = float(rep["val_auroc"])
         return self

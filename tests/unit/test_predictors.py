@@ -438,3 +438,21 @@ def test_global_tops_join_stage_one_with_the_many_partners_of_a_hub() -> None:
     assert np.isin(mine, rows).any(axis=1).all()
     assert {tuple(p) for p in extra if set(p) & {0, 5}} <= {tuple(p) for p in mine}
 
+
+
+def test_a_heuristic_run_computes_what_it_was_fitted_as_whatever_its_name(
+        tmp_path: Path) -> None:
+    """The algorithm is a stored parameter: a run saved under another table name (a renamed
+    entry) still scores with the heuristic it was fitted as."""
+    from genekg.linkpred.pairscore import PairScorePredictor
+
+    _, _, _, split = planted()
+    pairs, _ = held_out_pairs(split)
+    l3 = PairScorePredictor("my-l3", heuristic="l3").fit(inputs_for(), SplitCache())
+    save_predictor(l3, tmp_path / "p")
+    loaded = load_predictor(tmp_path / "p", None)
+    assert loaded.name == "my-l3"
+    want = METHODS["l3"].make().fit(inputs_for(), SplitCache()).score(pairs)
+    assert np.allclose(loaded.score(pairs), want)
+    assert not np.allclose(want, METHODS["cn"].make().fit(inputs_for(), SplitCache())
+                           .score(pairs))
