@@ -77,7 +77,7 @@ def predict(
                           f"{result.seconds_scoring:.1f} s ({rate:,.0f} pairs/s); "
                           f"{result.known_excluded:,} known interactions excluded; "
                           f"{len(result.predictions):,} selected (method "
-                          f"{result.extra.get('chosen', result.model)})")
+                          f"{result.chosen or result.model})")
         if output:
             write_tsv(result, output)
             err_console.print(f"wrote {output}")

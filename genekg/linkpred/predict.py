@@ -117,7 +117,7 @@ class PredictResult:
     known_excluded: int
     written: int = 0
     seconds_writing: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    chosen: str = ""  # the method `auto` chose (the run's method otherwise)
     scope: list[str] | None = None  # --genes: only these genes' edges are replaced
     notes: tuple[str, ...] = ()  # what loading the run wants the user told
 
@@ -294,7 +294,7 @@ def predict(
     _annotate(db, preds)
     scope = [genes[i] for i in rows] if rows is not None else None
     return PredictResult(run.id, cfg["method"], preds, scored, seconds, len(known),
-                         extra={"chosen": cfg.get("chosen", cfg["method"])}, scope=scope,
+                         chosen=cfg.get("chosen", cfg["method"]), scope=scope,
                          notes=notes)
 
 
