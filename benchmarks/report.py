@@ -571,7 +571,7 @@ def main() -> None:
                         ("expression_compound_*.json", expression_compound),
                         ("ingest_release_*.json", ingest_release),
                         ("scale_synthetic_*.json", scale), ("gne_speed_*.json", gne_speed),
-                        ("whole_human_*.json", whole_human)):
+                        ("whole_human_*.json", whole_human), ("hub_cap.json", hub_cap)):
         sections += [(n, fn) for n in sorted(p.stem for p in RES.glob(pattern))]
     for name, fn in sections:
         if name not in SUPERSEDED:
@@ -582,6 +582,28 @@ def main() -> None:
             parts.append(_with_provenance(flat_table(name, json.loads(f.read_text())), name))
     (RES.parent / "RESULTS.md").write_text("\n".join(parts))
     print("wrote", RES.parent / "RESULTS.md")
+
+
+def hub_cap(name: str) -> str:
+    """`predict --max-per-gene` on a real run's written list (benchmarks/hub_cap.py)."""
+    data = json.loads((RES / f"{name}.json").read_text())
+    ks = sorted({int(k.split("@")[1]) for r in data["rows"] for k in r if "precision@" in k})
+    lines = [f"## Cap per gene in the global list — run {data['run']}, confirmed by "
+             f"{data['tag']} (`benchmarks/hub_cap.py`)", "",
+             "The whole-human tour's written predictions in predict's rank order, capped "
+             "greedily as `predict --max-per-gene N` caps the global list; precision@k: "
+             "pairs the later release holds among the top k; share: the largest share of the "
+             "top k pairs that go through one gene. One run, one seed; the written list "
+             "(global top 100,000 + 10 per gene) stands in for predict's deeper pool.", "",
+             "| cap | " + " | ".join(f"precision@{k:,} | share@{k:,}" for k in ks) + " |",
+             "|---" * (2 * len(ks) + 1) + "|"]
+    for r in data["rows"]:
+        cells = []
+        for k in ks:
+            p = r.get(f"precision@{k}")
+            cells += ["-" if p is None else f"{p:.1%}", f"{r[f'top_gene_share@{k}']:.1%}"]
+        lines.append(f"| {r['cap']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def whole_human(name: str) -> str:

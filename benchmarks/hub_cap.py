@@ -1,0 +1,82 @@
+"""What a cap per gene (`predict --max-per-gene N`) costs or gains, on real predictions.
+
+Reads a run's written PREDICTED_INTERACTION set from a graph where a later release has been
+loaded since (what `make tour` leaves in .genekg-tour/: trained on BioGRID 3.4.126, 4.4.203
+loaded after predict), orders it by predict's own rank, applies the cap greedily exactly as
+predict's global list does (a pair is kept while both its genes hold fewer than N kept
+pairs), and counts, at each depth k, the pairs the later release confirmed — with and
+without the cap — and the largest share of the list one gene holds.
+
+Run (with the tour's server started):
+  GENEKG_HOME=$PWD/.genekg-tour/neo4j .venv/bin/python benchmarks/hub_cap.py \
+      --run "$(cat .genekg-tour/run)" --tag biogrid@4.4.203
+Writes benchmarks/results/hub_cap.json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import RESULTS
+
+from genekg.db import connect
+
+ROWS = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
+        "WHERE p.rank IS NOT NULL "
+        "RETURN a.id AS a, b.id AS b, p.rank AS rank, "
+        "EXISTS { (a)-[i:INTERACTS_WITH]-(b) WHERE $tag IN i.seen_in } AS confirmed "
+        "ORDER BY p.rank")
+
+
+def capped(rows: list[dict[str, object]], cap: int | None) -> list[dict[str, object]]:
+    """The list predict's --max-per-gene keeps, in rank order."""
+    if cap is None:
+        return rows
+    load: Counter[object] = Counter()
+    out = []
+    for r in rows:
+        if load[r["a"]] < cap and load[r["b"]] < cap:
+            load[r["a"]] += 1
+            load[r["b"]] += 1
+            out.append(r)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--tag", default="biogrid@4.4.203")
+    ap.add_argument("--caps", default="none,100,50,20,10")
+    args = ap.parse_args()
+    db = connect()
+    rows = db.run(ROWS, {"run": args.run, "tag": args.tag})
+    db.close()
+    ks = [k for k in (100, 1_000, 10_000, 50_000) if k <= len(rows)]
+    table = []
+    for c in args.caps.split(","):
+        cap = None if c == "none" else int(c)
+        kept = capped(rows, cap)
+        row: dict[str, object] = {"cap": c, "pairs": len(kept)}
+        for k in ks:
+            top = kept[:k]
+            row[f"precision@{k}"] = sum(bool(r["confirmed"]) for r in top) / k \
+                if len(top) >= k else None
+            share = Counter(g for r in top for g in (r["a"], r["b"])).most_common(1)
+            row[f"top_gene_share@{k}"] = share[0][1] / len(top) if share else 0.0
+        table.append(row)
+    out = RESULTS / "hub_cap.json"
+    out.write_text(json.dumps({"run": args.run, "tag": args.tag, "written_pairs": len(rows),
+                               "rows": table}, indent=1))
+    for r in table:
+        print(r)
+    print("wrote", out)
+
+
+if __name__ == "__main__":
+    main()
