@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from genekg.db.store import GraphStore
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
 from genekg.graphdata import Network, Profiles
 from genekg.linkpred import scores as S
-from genekg.linkpred.base import Report, SplitCache, SplitInputs
+from genekg.linkpred.base import LinkPredictor, Report, SplitCache, SplitInputs
 from genekg.linkpred.calibrate import Calibrator, brier
 from genekg.linkpred.evaluate import held_out_pairs, score
 from genekg.linkpred.kgcontext import GeneContext
@@ -72,6 +73,7 @@ def run_methods(
     cache = SplitCache()
     pairs, y = held_out_pairs(split)
     results: list[MethodResult] = []
+    ranking: HeldOutRanking | None = None
     try:
         for entry in entries:
             if on_method:
@@ -90,17 +92,40 @@ def run_methods(
                 prob = cal(s)
                 extra["brier"] = brier(y, prob)
             if recall_ks:  # ranked as predict ranks: through stage 1 (stage_scores)
-                n = len(network.genes)
-                exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
-                found = retrieval_metrics(entry.name, stage_scores(fitted, n, exclude), n,
-                                          exclude, split.test_pos,
-                                          S.degrees(inputs.a_train), recall_ks)
+                ranking = ranking or HeldOutRanking.of(inputs)
+                found = ranking.rank(entry.name, fitted, recall_ks)
                 extra.update({f"recall_at_{k}": r for k, r in found.recall.items()})
             results.append(MethodResult(entry.name, auroc, aupr, time.monotonic() - t0, y, s,
                                         extra, prob, report))
     finally:
         cache.close(db)
     return results
+
+
+@dataclass(frozen=True)
+class HeldOutRanking:
+    """A split's held-out pairs ranked among every pair that is not a training or
+    validation edge, through `stage_scores` (the path `genekg predict` takes): what the
+    retrieval and temporal experiments measure. The exclusion and degrees are built once
+    per split and shared by every method."""
+
+    n: int
+    exclude: sp.csr_matrix
+    degree: np.ndarray
+    positives: np.ndarray
+
+    @classmethod
+    def of(cls, inputs: SplitInputs) -> HeldOutRanking:
+        """The ranking set-up of `inputs`' split."""
+        split, n = inputs.split, len(inputs.network.genes)
+        return cls(n, S.adjacency(np.vstack([split.train, split.val_pos]), n),
+                   S.degrees(inputs.a_train), split.test_pos)
+
+    def rank(self, name: str, p: LinkPredictor, ks: tuple[int, ...],
+             k: int | None = None) -> RetrievalResult:
+        """How `p` (stage 1 of `k` per gene, default its own) ranks the held-out pairs."""
+        return retrieval_metrics(name, stage_scores(p, self.n, self.exclude, k), self.n,
+                                 self.exclude, self.positives, self.degree, ks)
 
 
 def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, seed: int,
@@ -117,9 +142,7 @@ def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, see
     inputs = SplitInputs(network, split, seed, cfg or GNEConfig(), profiles, db, device,
                          gene_context)
     cache = SplitCache()
-    n = len(network.genes)
-    exclude = S.adjacency(np.vstack([split.train, split.val_pos]), n)
-    degree = S.degrees(inputs.a_train)
+    ranking = HeldOutRanking.of(inputs)
     out: list[RetrievalResult] = []
     try:
         for entry in entries:
@@ -132,8 +155,7 @@ def run_retrieval(network: Network, split: EdgeSplit, methods: list[str], *, see
                 if entry.uses_kg and inputs.kg.empty:
                     continue  # e.g. spectral+kg on a network without pathways/drugs
                 raise
-            res = retrieval_metrics(entry.name, stage_scores(p, n, exclude, k), n, exclude,
-                                    split.test_pos, degree, ks)
+            res = ranking.rank(entry.name, p, ks, k)
             res.seconds = time.monotonic() - t0
             out.append(res)
     finally:
