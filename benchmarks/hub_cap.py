@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS
 
 from genekg.db import connect
+from genekg.linkpred.predict import cap_per_gene
 
 ROWS = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
         "WHERE p.rank IS NOT NULL "
@@ -35,17 +36,11 @@ ROWS = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
 
 
 def capped(rows: list[dict[str, object]], cap: int | None) -> list[dict[str, object]]:
-    """The list predict's --max-per-gene keeps, in rank order."""
+    """The list predict's --max-per-gene keeps (its own rule), in rank order."""
     if cap is None:
         return rows
-    load: Counter[object] = Counter()
-    out = []
-    for r in rows:
-        if load[r["a"]] < cap and load[r["b"]] < cap:
-            load[r["a"]] += 1
-            load[r["b"]] += 1
-            out.append(r)
-    return out
+    keep = cap_per_gene([r["a"] for r in rows], [r["b"] for r in rows], cap)
+    return [rows[q] for q in keep.tolist()]
 
 
 def main() -> None:

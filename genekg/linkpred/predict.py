@@ -26,7 +26,8 @@ import csv
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,8 +125,6 @@ class PredictResult:
     def hub_share(self, top: int = 5) -> list[tuple[str, float]]:
         """The genes in the largest share of the selected pairs (a hub-driven list shows
         one gene in many of them)."""
-        from collections import Counter
-
         counts = Counter(g for p in self.predictions for g in (p.a, p.b))
         n = max(len(self.predictions), 1)
         return [(g, c / n) for g, c in counts.most_common(top)]
@@ -210,20 +209,27 @@ def score_candidates(
     # k best pairs overall), so every gene of the run has its answer.
     order = np.argsort(-best_s, kind="stable")
     if opts.max_per_gene is not None:
-        load = np.zeros(m, dtype=np.int64)
-        take = []
-        for q in order:
-            a, b = best_i[q], best_j[q]
-            if load[a] < opts.max_per_gene and load[b] < opts.max_per_gene:
-                load[a] += 1
-                load[b] += 1
-                take.append(q)
-                if len(take) == opts.top_k:
-                    break
-        order = np.array(take, dtype=np.int64)
+        order = order[cap_per_gene(best_i[order].tolist(), best_j[order].tolist(),
+                                   opts.max_per_gene, opts.top_k)]
     for q in order.tolist():
         chosen[(int(best_i[q]), int(best_j[q]))] = float(best_s[q])
     return sorted(((sc, i, j) for (i, j), sc in chosen.items()), reverse=True), scored
+
+
+def cap_per_gene(a: Sequence[Any], b: Sequence[Any], cap: int,
+                 limit: int | None = None) -> np.ndarray:
+    """Positions of the pairs (a[q], b[q]), taken in the order given, that `--max-per-gene`
+    keeps: a pair while both its genes hold fewer than `cap` kept pairs, up to `limit`."""
+    load: Counter[Any] = Counter()
+    take: list[int] = []
+    for q, (x, y) in enumerate(zip(a, b, strict=True)):
+        if load[x] < cap and load[y] < cap:
+            load[x] += 1
+            load[y] += 1
+            take.append(q)
+            if len(take) == limit:
+                break
+    return np.array(take, dtype=np.int64)
 
 
 def predict(
