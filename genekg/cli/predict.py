@@ -354,10 +354,8 @@ def _cell(v: Any, col: str = "", shown: int = 5) -> str:
         head = sep.join(str(x) for x in v[:shown])
         return head + (f" +{len(v) - shown}" if len(v) > shown else "")
     if isinstance(v, float):
-        if col == "expected_precision":
-            return "-" if v != v else f"{100 * v:.2g}%"
-        if col == "score":
-            return prob_text(v)
+        if col in ("expected_precision", "score"):
+            return _fmt(col, v)
         if col == "percentile":
             return f"{v:.2f}"
     if isinstance(v, bool):

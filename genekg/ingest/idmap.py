@@ -175,18 +175,19 @@ def _entrez_symbol(m: IdMapper, cols: list[str], sep: str, lines: object, path: 
 def _gencode(m: IdMapper, cols: list[str], sep: str, lines: object, path: Path) -> None:
     # One gene per Entrez id: a symbol GENCODE gives to several Ensembl genes without an
     # Entrez id (399 in v22, mostly pseudogene copies) maps from its Ensembl id only.
-    rows = list(_rows(cols, sep, lines, path))  # type: ignore[call-overload]
+    rows = [r for _, r in _rows(cols, sep, lines, path)]  # type: ignore[attr-defined]
+    for r in rows:
+        if r["entrez"] in ("NA", "-"):
+            r["entrez"] = ""
     # Rows with an Entrez id first: a gene's Ensembl id is the one its Entrez row names.
-    rows.sort(key=lambda lr: lr[1]["entrez"] in ("", "NA", "-"))
-    for _, r in rows:
+    rows.sort(key=lambda r: not r["entrez"])
+    for r in rows:
         ensg, entrez, sym = r["ensg"].split(".")[0], r["entrez"], r["symbol"]
         if not sym:
             continue
-        props = {"entrez": entrez, "ensembl": ensg, "symbol": sym}
-        if entrez and entrez not in ("NA", "-"):
+        props = {"entrez": entrez, "ensembl": ensg, "symbol": sym}  # "" is not stored
+        if entrez:
             m.add("entrez", entrez, sym, **props)
-        else:
-            props.pop("entrez")
         if ensg:
             m.add("ensembl", ensg, sym, **props)
 
