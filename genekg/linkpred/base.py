@@ -232,6 +232,12 @@ class LinkPredictor(ABC):
         or None."""
         return None
 
+    def tail_block(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """For a predictor that ranks a stage 1 (`exhaustive` False): the exhaustive
+        scorer that orders every pair stage 1 does not admit, below all admitted ones
+        (the cascade), or None (those pairs are not ranked)."""
+        return None
+
     def honest_score(self, pairs: np.ndarray) -> np.ndarray:
         """Scores on the footing of `validation()`'s: what a run's expected precision is
         read with. The same as `score` unless the method's validation scores are

@@ -19,12 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+# logit of the smallest probability kept apart; scores below 0 (a cascade's tail,
+# retrieval.tail_scores: -2..-1) continue below it in order, so predict's calibrated
+# ranking keeps the tail scorer's order instead of tying every tail pair.
+_LOGIT_FLOOR = float(np.log(1e-7 / (1 - 1e-7)))
+
 
 def _transform(s: np.ndarray, kind: str) -> np.ndarray:
     s = np.nan_to_num(np.asarray(s, dtype=np.float64))
     if kind == "logit":
         p = np.clip(s, 1e-7, 1 - 1e-7)
-        return np.log(p / (1 - p))
+        return np.where(s < 0, _LOGIT_FLOOR + 10.0 * s, np.log(p / (1 - p)))
     if kind == "log1p":
         return np.log1p(np.clip(s, 0.0, None))
     return s

@@ -31,6 +31,7 @@ from genekg.linkpred.base import load_predictor as load_predictor
 from genekg.linkpred.base import registered_kinds as registered_kinds
 from genekg.linkpred.base import save_predictor as save_predictor
 from genekg.linkpred.embedding import GNE, GNEKG, KG_ENSEMBLE, GDSEmbedding, Spectral, SpectralKG
+from genekg.linkpred.generank import GeneRanker
 from genekg.linkpred.local_path import LocalPath
 from genekg.linkpred.pairscore import PairScorePredictor
 from genekg.linkpred.stack import STAGE1_LADDER, Stack
@@ -103,9 +104,23 @@ STACK_RANK: dict[str, object] = {"hard_negatives": 2, "relative": True,
                                  "stage1_ks": STAGE1_LADDER, "stage1_global": (False, True)}
 
 
+# stack-rank with the learned gene ranker: a member (its top-K per gene joins stage 1, its
+# score is a booster feature) and the cascade (it orders every pair stage 1 leaves out).
+STACK_RANK_GCN: dict[str, object] = {**STACK_RANK, "cascade": "gcn-rank"}
+
+
+def _stack_gcn(name: str) -> Callable[[], LinkPredictor]:
+    def make() -> LinkPredictor:
+        return Stack(name, members=(Spectral("spectral-reg"), GeneRanker()),
+                     kg_members=(SpectralKG(),), **STACK_RANK_GCN)  # type: ignore[arg-type]
+
+    return make
+
+
 def _auto() -> LinkPredictor:
-    return Auto("auto", (Spectral("spectral-reg"), _stack("stack-rank", **STACK_RANK)(),
-                         PairScorePredictor("l3")), kg_candidates=(SpectralKG(),))
+    return Auto("auto", (Spectral("spectral-reg"), _stack_gcn("stack-rank+gcn")(),
+                         GeneRanker(), PairScorePredictor("l3")),
+                kg_candidates=(SpectralKG(),))
 
 
 def _heuristic(name: str, label: str) -> Method:
@@ -113,8 +128,8 @@ def _heuristic(name: str, label: str) -> Method:
 
 
 _TABLE = (
-    Method("auto", "auto (of spectral-reg, spectral+kg, L3 and stack-rank, the one that "
-           "ranks validation edges best among all candidates)", _auto,
+    Method("auto", "auto (of spectral-reg, spectral+kg, L3, gcn-rank and stack-rank+gcn, "
+           "the one that ranks validation edges best among all candidates)", _auto,
            uses_kg=True, trainable=True),
     Method("stack", "stack: GBM over path, embedding and knowledge-graph features", _stack(),
            uses_kg=True, trainable=True),
@@ -124,6 +139,10 @@ _TABLE = (
            "without each generator's global top) is chosen by how it ranks the validation "
            "edges", _stack("stack-rank", **STACK_RANK),
            uses_kg=True, trainable=True),
+    Method("stack-rank+gcn", "stack-rank with the learned gene ranker gcn-rank as a "
+           "member (stage-1 generator and booster feature) and as its cascade: every pair "
+           "stage 1 leaves out is ranked below the admitted ones in gcn-rank's order",
+           _stack_gcn("stack-rank+gcn"), uses_kg=True, trainable=True),
     Method("stack-nokegg", "stack without the KEGG-relation feature",
            _stack("stack-nokegg", drop=("kegg_relation",)), uses_kg=True, trainable=True),
     Method("stack+gne", "stack with the GNE (gne+kg where the KG has data) score as a "
@@ -132,6 +151,11 @@ _TABLE = (
     Method("stack-cheap", "cheap stack: GBM over path scores + spectral (peer)",
            _stack("stack-cheap", kg_members=(), knowledge_graph=False, richer=False),
            trainable=True),
+    Method("gcn-rank", "learned gene ranker: a learnable vector per gene plus its "
+           "knowledge-graph memberships, 2 propagation steps over the training graph (each "
+           "training edge masked while it is scored), bilinear pair decoder, trained against "
+           "random and hard (Adamic-Adar / L3 top) negatives", lambda: GeneRanker(),
+           uses_kg=True, trainable=True),
     Method("gne", "GNE, topology only", lambda: GNE("gne"), trainable=True),
     Method("gne+expr", "GNE, with expression", lambda: GNE("gne+expr"), needs_expression=True,
            trainable=True),

@@ -684,21 +684,21 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
         scores[q, g] = -np.inf
         scores[q, known_adj[g].indices] = -np.inf
 
-    def rank_in(gene: int, partner: int, score: float) -> float:
-        """Rank of `partner` among `gene`'s candidate partners (1 = its best); NaN when
-        predict's stage 1 never puts it there (a rank among the candidates would be a
-        place it cannot hold)."""
+    def rank_in(gene: int, partner: int) -> float:
+        """Rank of `partner` in `gene`'s own list as predict ranks it (1 = its best; a
+        cascade's tail pair below every admitted one); NaN when predict never lists it
+        (a stage 1 without a cascade that does not admit it)."""
         row = scores[row_of[gene]]
         if not np.isfinite(row[partner]):
             return float("nan")
-        return float(1 + np.sum(row > score))
+        return float(1 + np.sum(row > row[partner]))
 
     disp = _display_names(genes, table)
     preds = []
     for n, k in enumerate(todo):
         r, (i, j) = out[k], ij[n]
         r.score, r.expected_precision = float(prob[n]), float(ep[n])
-        r.rank_a, r.rank_b = rank_in(int(i), int(j), raw[n]), rank_in(int(j), int(i), raw[n])
+        r.rank_a, r.rank_b = rank_in(int(i), int(j)), rank_in(int(j), int(i))
         if r.status == "scored" and np.isnan(r.rank_a) and np.isnan(r.rank_b):
             r.status = "outside the candidates (predict never lists it)"
         n_shared, partners = _shared_partners(known_adj, int(i), int(j), disp)

@@ -2,10 +2,11 @@
 
 `stage_scores` is the one definition of what `predict` ranks: for an exhaustive predictor
 (an embedding's bilinear form, a heuristic) every pair; otherwise (a stack) the union of
-its generators' per-gene candidates scored by the predictor, every other pair at -inf
-(not retrieved). `genekg predict`, `retrieval_metrics` (the `retrieval` experiment) and
-the expected precision a run states all read scores through it, so evaluation measures
-the path users get.
+its generators' per-gene candidates scored by the predictor, and every other pair below
+them in its cascade's order (an exhaustive member such as `gcn-rank`), or at -inf (not
+retrieved) for a stack without one. `genekg predict`, `retrieval_metrics` (the
+`retrieval` experiment) and the expected precision a run states all read scores through
+it, so evaluation measures the path users get.
 
 `retrieval_metrics` ranks held-out positive pairs among all candidates (every pair that is
 not excluded: training and validation edges) in one blockwise pass, memory
@@ -56,10 +57,11 @@ def _pair_lookup(pairs: np.ndarray, values: np.ndarray, n: int) -> Lookup:
     return look
 
 
-def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> BlockFn:
+def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int,
+                 floor: float = -np.inf) -> BlockFn:
     """`block` with the out-of-fold scores of the pairs the predictor learned from: a pair
     that was a labelled example of the fit keeps the score of the fold that did not see it
-    (a stage-1 candidate only where stage 1 admits it)."""
+    (a stage-1 candidate only where stage 1 admits it: scored above `floor`)."""
     pairs = np.sort(np.asarray(oof[0], dtype=np.int64).reshape(-1, 2), axis=1)
     _, first = np.unique(encode(pairs, n), return_index=True)
     look = _pair_lookup(pairs[first], np.asarray(oof[1], dtype=np.float64)[first], n)
@@ -67,21 +69,35 @@ def _out_of_fold(block: BlockFn, oof: tuple[np.ndarray, np.ndarray], n: int) -> 
     def wrapped(blk: np.ndarray) -> np.ndarray:
         out = np.array(block(blk), dtype=np.float64)
         r, c, v = look(blk)
-        out[r, c] = np.where(np.isfinite(out[r, c]), v, -np.inf)
+        out[r, c] = np.where(out[r, c] > floor, v, out[r, c])
         return out
 
     return wrapped
+
+
+# The cascade's tail: a pair stage 1 does not admit is scored TAIL_BASE + its tail
+# probability, in (-2, -1): below every admitted score (a stack's probabilities, >= 0),
+# ordered among themselves by the tail scorer.
+TAIL_BASE = -2.0
+TAIL_TOP = -1.0
+
+
+def tail_scores(p: np.ndarray) -> np.ndarray:
+    """Tail probabilities (0..1) placed below every admitted score."""
+    return TAIL_BASE + np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
 
 
 def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix,
                  k: int | None = None, rows: np.ndarray | None = None,
                  honest: bool = False, scorer: BlockFn | None = None) -> BlockFn:
     """Scores of (row gene, every gene) as predict ranks them: all pairs for an
-    exhaustive predictor, else its stage-1 `candidates(k)` (the rest -inf; k default: the
-    predictor's `stage1_k`). `honest`: scored by `honest_score`, and the pairs the fit
-    learned from by their out-of-fold scores (what expected precision and `auto`'s
-    choice are estimated with). `scorer`: scores the candidate pairs in place of the
-    predictor's own (the stack's stage-1 ladder passes a memo of its honest scores)."""
+    exhaustive predictor, else its stage-1 `candidates(k)` (k default: the predictor's
+    `stage1_k`), every other pair below them in the order of the predictor's
+    `tail_block` (the cascade: `tail_scores`), or at -inf where it has none. `honest`:
+    scored by `honest_score`, and the pairs the fit learned from by their out-of-fold
+    scores (what expected precision and `auto`'s choice are estimated with). `scorer`:
+    scores the candidate pairs in place of the predictor's own (the stack's stage-1
+    ladder passes a memo of its honest scores)."""
     oof = predictor.oof_pairs() if honest else None
     if predictor.exhaustive:
         return predictor.block_scores if oof is None else _out_of_fold(
@@ -90,14 +106,16 @@ def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix,
     fn = scorer or (predictor.honest_score if honest else predictor.score)
     s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
     look = _pair_lookup(pairs, s, n)
+    tail = predictor.tail_block()
 
     def block(blk: np.ndarray) -> np.ndarray:
-        out = np.full((len(blk), n), -np.inf)
+        out = np.full((len(blk), n), -np.inf) if tail is None else tail_scores(tail(blk))
         r, c, v = look(blk)
         out[r, c] = v
         return out
 
-    return block if oof is None else _out_of_fold(block, oof, n)
+    return block if oof is None else _out_of_fold(block, oof, n,
+                                                   -np.inf if tail is None else TAIL_TOP)
 
 
 def degree_bin(d: np.ndarray) -> np.ndarray:

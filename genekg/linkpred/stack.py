@@ -490,8 +490,9 @@ class Stack(LinkPredictor):
                  generators: tuple[str, ...] = STACK_GENERATORS,
                  hard_negatives: int = 0, relative: bool = False,
                  stage1_ks: tuple[int, ...] = (), global_top: bool = False,
-                 stage1_global: tuple[bool, ...] = ()) -> None:
+                 stage1_global: tuple[bool, ...] = (), cascade: str | None = None) -> None:
         super().__init__(name)
+        self.cascade = cascade
         self.global_top, self.stage1_global = global_top, stage1_global
         self.hard_negatives, self.relative, self.stage1_ks = hard_negatives, relative, stage1_ks
         if fit_on not in ("validation", "masked-train"):
@@ -522,6 +523,10 @@ class Stack(LinkPredictor):
         self.a_ = inputs.a_train
         self.members_ = members
         self.generator_members_ = list(fitted)
+        if self.cascade is not None and not (self.cascade in members
+                                             and members[self.cascade].exhaustive):
+            raise GenekgError(f"{self.name}: the cascade {self.cascade!r} must be an "
+                              "exhaustive member")
         self.feats_ = self._features(kg, prof.matrix if prof is not None else None)
         pairs, y = val_pairs(inputs.split)
         rng = np.random.default_rng(inputs.seed)
@@ -664,6 +669,11 @@ class Stack(LinkPredictor):
                 ties_propose=True))
         return np.unique(np.vstack(parts), axis=0)
 
+    def tail_block(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The cascade member's exhaustive scores: they order every pair stage 1 does not
+        admit, below the admitted ones (None: those pairs are not ranked)."""
+        return None if self.cascade is None else self.members_[self.cascade].block_scores
+
     @property
     def stage1_k(self) -> int:
         """K of stage 1 (chosen on validation when the stack was given a ladder)."""
@@ -692,7 +702,8 @@ class Stack(LinkPredictor):
                 "node_features": self.feats_.node_features,
                 "relative": self.feats_.relative, "drop": list(self.drop),
                 "kg_digest": self.kg_digest_, "profiles": self.profiles_dataset_,
-                "stage1_k": self.stage1_k, "global_top": self.global_top}
+                "stage1_k": self.stage1_k, "global_top": self.global_top,
+                "cascade": self.cascade}
         (folder / "features.json").write_text(json.dumps(spec, indent=1))
         (folder / "genes.json").write_text(json.dumps(self.genes_))
         (folder / "report.json").write_text(json.dumps(self.report_.to_dict(), default=float))
@@ -710,7 +721,8 @@ class Stack(LinkPredictor):
                    richer=bool(spec["node_features"]),
                    relative=bool(spec.get("relative", False)),
                    generators=tuple(spec["generators"]),
-                   global_top=bool(spec.get("global_top", False)))
+                   global_top=bool(spec.get("global_top", False)),
+                   cascade=spec.get("cascade"))
         self.report_ = rep
         self.stage1_k_ = int(spec.get("stage1_k", STAGE1_K))  # runs saved before K was chosen
         self.model_ = joblib.load(folder / "stack.joblib")

@@ -196,14 +196,14 @@ def test_stack_is_deterministic() -> None:
 def test_auto_picks_the_best_validation_ranking_and_records_why() -> None:
     net = _planted(seed=4)
     split = split_edges(net.edges, len(net.genes), seed=0)
-    res = run_methods(net, split, ["spectral-reg", "stack-rank", "l3", "auto"], seed=0,
-                      gne_config=GNEConfig(dim=16))
+    res = run_methods(net, split, ["spectral-reg", "stack-rank+gcn", "gcn-rank", "l3",
+                                   "auto"], seed=0, gne_config=GNEConfig(dim=16))
     by = {r.method: r for r in res}
     report = by["auto"].report
     assert isinstance(report, AutoReport)
     chosen, vals = report.chosen, report.candidates
     # no knowledge graph here: spectral+kg is not a candidate
-    assert set(vals) == {"spectral-reg", "stack-rank", "l3"}
+    assert set(vals) == {"spectral-reg", "stack-rank+gcn", "gcn-rank", "l3"}
     assert chosen == max(vals, key=lambda c: vals[c])
     for c, v in vals.items():
         nums = report.retrieval[c]
