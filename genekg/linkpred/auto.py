@@ -3,8 +3,8 @@
 The candidates are given (the method table passes spectral-reg, stack-rank+gcn,
 gcn-rank and L3, and spectral+kg where the knowledge graph has data); each is fitted on
 the same split through the split's cache and judged on the validation edges only, the
-way a curator reads the result: each validation edge ranked among all candidate pairs (every pair that is not a
-training edge) through predict's own path with honest scores
+way a curator reads the result: each validation edge ranked among all candidate pairs
+(every pair that is not a training edge) through predict's own path with honest scores
 (`retrieval.validation_retrieval`: the stack's pairs it learned from by their out-of-fold
 scores). The criterion is the geometric mean of the filtered MRR of each gene's list and
 the recall@1000 of the global list: a candidate must do well on both ways predictions are
