@@ -571,7 +571,8 @@ def main() -> None:
                         ("expression_compound_*.json", expression_compound),
                         ("ingest_release_*.json", ingest_release),
                         ("scale_synthetic_*.json", scale), ("gne_speed_*.json", gne_speed),
-                        ("whole_human_*.json", whole_human), ("hub_cap.json", hub_cap)):
+                        ("whole_human_*.json", whole_human), ("hub_cap.json", hub_cap),
+                        ("score_auroc.csv", score_auroc)):
         sections += [(n, fn) for n in sorted(p.stem for p in RES.glob(pattern))]
     for name, fn in sections:
         if name not in SUPERSEDED:
@@ -582,6 +583,26 @@ def main() -> None:
             parts.append(_with_provenance(flat_table(name, json.loads(f.read_text())), name))
     (RES.parent / "RESULTS.md").write_text("\n".join(parts))
     print("wrote", RES.parent / "RESULTS.md")
+
+
+def score_auroc(name: str) -> str:
+    """`genekg score` on pairs a user brings (benchmarks/score_auroc.py)."""
+    import pandas as pd
+
+    df = pd.read_csv(RES / f"{name}.csv")
+    lines = [f"## Scoring pairs a user brings — whole human, 3.4.126 → 4.4.203 "
+             f"(`benchmarks/score_auroc.py`), seeds {sorted(df['seed'].unique().tolist())}",
+             "", "AUROC of pairs 4.4.203 adds (a sample) against uniform pairs of the same "
+             "genes that neither release holds, and against pairs two steps apart in the "
+             "training graph that neither holds (plausible by topology, not chosen by any "
+             "one method's ranking); scores as `genekg score` reports them (monotone in "
+             "the run's predictor score). seconds: fit (shared fits reused) + scoring.", "",
+             "| method | chosen | AUROC vs random | AUROC vs two-step | seconds |",
+             "|---|---|---|---|---|"]
+    for _, r in df.iterrows():
+        lines.append(f"| {r['method']} | {r['chosen']} | {r['auroc_vs_random']:.4f} | "
+                     f"{r['auroc_vs_two_step']:.4f} | {r['seconds']:.0f} |")
+    return "\n".join(lines) + "\n"
 
 
 def hub_cap(name: str) -> str:
