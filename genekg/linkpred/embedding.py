@@ -23,20 +23,24 @@ from genekg.linkpred.base import EmbeddingPredictor, EmbeddingReport, SplitCache
 
 
 class Spectral(EmbeddingPredictor):
-    """`spectral`, `spectral-pos`, `spectral-reg` (τ picked on validation), each optionally
-    `+expr` (the embedding joined with expression profiles)."""
+    """`variant` ("spectral", "spectral-pos" or "spectral-reg": τ picked on validation),
+    optionally joined with expression profiles (`expression`). Parameters, not the name,
+    say what is computed: renaming a table entry changes nothing a fit does."""
 
     kind = "spectral"
 
-    def __init__(self, name: str = "spectral-reg") -> None:
+    def __init__(self, name: str = "spectral-reg", variant: str = "spectral-reg",
+                 expression: bool = False) -> None:
         super().__init__(name)
+        if variant not in ("spectral", "spectral-pos", "spectral-reg"):
+            raise ValueError(variant)
+        self.variant, self.expression = variant, expression
 
     def fit(self, inputs: SplitInputs, cache: SplitCache) -> Self:
         """Spectral embedding of the training graph and its edge classifier."""
-        base = self.name.removesuffix("+expr")
-        emb, clf, extra = E.spectral_method(base, inputs.a_train, inputs.split,
+        emb, clf, extra = E.spectral_method(self.variant, inputs.a_train, inputs.split,
                                             inputs.cfg.dim, inputs.seed)
-        if self.name.endswith("+expr"):
+        if self.expression:
             emb = E.with_expression(emb, inputs.profiles)
             clf = E.EdgeClassifier.fit(emb, inputs.split, inputs.seed)
         return self._set(emb, clf, inputs.split, tau=extra.get("tau"))
@@ -86,13 +90,13 @@ class SpectralKG(EmbeddingPredictor):
 
 class GDSEmbedding(EmbeddingPredictor):
     """node2vec / DeepWalk / FastRP computed by GDS on a projection of the training edges
-    (shared by every GDS method of the split), optionally `+expr`."""
+    (shared by every GDS method of the split), optionally joined with expression."""
 
     kind = "gds"
 
-    def __init__(self, name: str, algorithm: str) -> None:
+    def __init__(self, name: str, algorithm: str, expression: bool = False) -> None:
         super().__init__(name)
-        self.algorithm = algorithm
+        self.algorithm, self.expression = algorithm, expression
 
     def fit(self, inputs: SplitInputs, cache: SplitCache) -> Self:
         """Project once per split, embed once per algorithm, fit the edge classifier."""
@@ -107,7 +111,7 @@ class GDSEmbedding(EmbeddingPredictor):
                 store, cache.gds_graph, inputs.network.genes, self.algorithm,
                 dim=inputs.cfg.dim, seed=inputs.seed)
         emb = cache.gds_embeddings[self.algorithm]
-        if self.name.endswith("+expr"):
+        if self.expression:
             emb = E.with_expression(emb, inputs.profiles)
         return self._set(emb, E.EdgeClassifier.fit(emb, inputs.split, inputs.seed),
                          inputs.split)
@@ -129,23 +133,24 @@ class GNEReport(EmbeddingReport):
 
 
 class GNE(EmbeddingPredictor):
-    """GNE, topology only (`gne`, λ = 0) or with expression (`gne+expr`, the config's λ);
+    """GNE, topology only (λ = 0) or with expression (`expression`: the config's λ);
     `ensemble` models with other seeds averaged by their logits (default: the config's,
     else 1 — the paper's single model)."""
 
     kind = "gne"
     report_cls: ClassVar[type[EmbeddingReport]] = GNEReport
 
-    def __init__(self, name: str = "gne", ensemble: int | None = None) -> None:
+    def __init__(self, name: str = "gne", ensemble: int | None = None,
+                 expression: bool = False) -> None:
         super().__init__(name)
-        self.ensemble = ensemble
+        self.ensemble, self.expression = ensemble, expression
         self.first_: Any = None  # the first member's TrainResult (its weights: model.pt)
 
     def fit(self, inputs: SplitInputs, cache: SplitCache) -> Self:
         """Train GNE (and the ensemble's other members) on the training edges."""
-        prof = inputs.profiles if self.name == "gne+expr" else None
-        if self.name == "gne+expr" and prof is None:
-            raise GenekgError("gne+expr needs expression profiles", hint="pass --dataset")
+        prof = inputs.profiles if self.expression else None
+        if self.expression and prof is None:
+            raise GenekgError(f"{self.name} needs expression profiles", hint="pass --dataset")
         cfg = replace(inputs.cfg, lam=inputs.cfg.lam if prof is not None else 0.0)
         first = E.fit_gne_method("gne+expr" if prof is not None else "gne", inputs.split, cfg,
                                  seed=inputs.seed, profiles=prof, device=inputs.device,

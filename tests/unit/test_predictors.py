@@ -456,3 +456,17 @@ def test_a_heuristic_run_computes_what_it_was_fitted_as_whatever_its_name(
     assert np.allclose(loaded.score(pairs), want)
     assert not np.allclose(want, METHODS["cn"].make().fit(inputs_for(), SplitCache())
                            .score(pairs))
+
+
+def test_an_embedding_method_computes_its_parameters_whatever_its_name() -> None:
+    """Spectral variants and the expression join are parameters: an entry named like
+    another method computes what its parameters say, not what its name suggests."""
+    from genekg.linkpred.embedding import Spectral
+
+    _, _, _, split = planted()
+    pairs, _ = held_out_pairs(split)
+    plain = METHODS["spectral"].make().fit(inputs_for(), SplitCache()).score(pairs)
+    renamed = Spectral("spectral-reg+expr", "spectral").fit(inputs_for(), SplitCache())
+    assert np.allclose(renamed.score(pairs), plain)
+    joined = Spectral("spectral", "spectral", expression=True).fit(inputs_for(), SplitCache())
+    assert not np.allclose(joined.score(pairs), plain)
