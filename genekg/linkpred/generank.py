@@ -50,6 +50,8 @@ and in the stopping criterion: the sanity check that nothing is learned without 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -537,8 +539,28 @@ class GeneRanker(EmbeddingPredictor):
         """Interaction probability σ(decoder) on the training graph."""
         return np.asarray(expit(self._logits(np.asarray(pairs, dtype=np.int64))))
 
+    @contextmanager
+    def block_memo(self) -> Iterator[None]:
+        """Within: each block of rows is computed once (a stack's stage-1 ladder ranks the
+        validation edges several times, each with this ranker as generator and cascade;
+        memory up to 8 · n² bytes, 1.6 GB for whole human, freed on exit)."""
+        self._memo: dict[bytes, np.ndarray] | None = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
     def block_scores(self, rows: np.ndarray) -> np.ndarray:
         """(row gene, every gene): one matrix product plus sparse path-count blocks."""
+        memo = getattr(self, "_memo", None)
+        if memo is None:
+            return self._block(rows)
+        key = np.asarray(rows, dtype=np.int64).tobytes()
+        if key not in memo:
+            memo[key] = self._block(rows)
+        return memo[key]
+
+    def _block(self, rows: np.ndarray) -> np.ndarray:
         z = self.classifier_.logits_block(self.embedding_, rows)
         for c, a, sc in zip(CHANNELS, self.alpha_, self.scale_, strict=True):
             z = z + a * np.log1p(S.block_scores(c, self.a_, rows) / sc)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -572,8 +573,14 @@ class Stack(LinkPredictor):
         `stage1_ks` × `stage1_global` whose stage 1, scored by this stack, ranks the
         validation edges best among all candidates (retrieval.ranking_criterion, honest
         scores: the pairs the booster learned from by their out-of-fold ones)."""
-        # nested rungs share most pairs: featurise and score each pair once
-        best = self._ladder(inputs, cache, PairMemo(self.honest_score, self.n_genes))
+        # nested rungs share most pairs: featurise and score each pair once, and compute
+        # each block of a member that memoises its blocks (gcn-rank) once
+        with ExitStack() as stack:
+            for m in self.members_.values():
+                memo = getattr(m, "block_memo", None)
+                if memo is not None:
+                    stack.enter_context(memo())
+            best = self._ladder(inputs, cache, PairMemo(self.honest_score, self.n_genes))
         _, self.stage1_k_, self.global_top, self.val_retrieval_ = best
         self.report_.stage1_k = best[1]
         self.report_.stage1_global = best[2]
