@@ -40,7 +40,7 @@ from genekg.db.connection import as_genekg_error, is_out_of_memory
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
-from genekg.linkpred.retrieval import stage_scores
+from genekg.linkpred.retrieval import TAIL_TOP, read_expected_precision, stage_scores
 from genekg.linkpred.runs import FittedRun, Run, known_pairs
 from genekg.linkpred.split import encode
 
@@ -680,6 +680,15 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     block = stage_scores(predictor, len(genes), known_adj, None, rows)
     row_of = {int(g): r for r, g in enumerate(rows)}
     scores = np.asarray(block(rows), dtype=np.float64)
+    # A pair in a cascade's tail (stage 1 did not admit it) is stated as predict ranks it:
+    # its probability and expected precision read from its tail score, not the booster's
+    # opinion of a pair the list places below every admitted one.
+    stage = scores[[row_of[int(i)] for i in ij[:, 0]], ij[:, 1]]
+    tail = np.isfinite(stage) & (stage < TAIL_TOP)
+    if tail.any():
+        prob = np.where(tail, fitted.calibrator(stage), prob)
+        ep = np.where(tail, read_expected_precision(fitted.precision_curve,
+                                                    fitted.calibrator(stage)), ep)
     for q, g in enumerate(rows):  # a gene's own list: not itself, not its known partners
         scores[q, g] = -np.inf
         scores[q, known_adj[g].indices] = -np.inf

@@ -288,3 +288,30 @@ def test_every_gene_gets_its_per_gene_partners_even_without_a_training_edge(
     one = predict(store, Run.open(str(out.run.path)),
                   PredictOptions(per_gene=2, genes=[bare[0].split(":")[1]]))
     assert len(one.predictions) >= 2
+
+
+def test_score_ranks_a_pair_in_a_cascades_tail_below_every_admitted_one(
+        tmp_path: Path) -> None:
+    """stack-rank+gcn ranks the pairs its stage 1 leaves out in gcn-rank's order below the
+    admitted ones: `score` gives such a pair a rank in each gene's list past that gene's
+    admitted partners, and a probability under every admitted pair's."""
+    from genekg.features import similarity as F
+
+    store = _store()
+    out = train_run(store, Selection(ORG), method="stack-rank+gcn", seed=5, base=tmp_path)
+    run = Run.open(str(out.run.path))
+    genes = list(run.load_genes()["gene_id"])
+    net = planted()[0]
+    known = F.adjacency(np.array([[genes.index(net.genes[a]), genes.index(net.genes[b])]
+                                  for a, b in net.edges]), len(genes))
+    pred = out.predictor
+    cand = pred.candidates(pred.stage1_k, None, known)
+    reach = {(int(i), int(j)) for i, j in cand} | {(int(j), int(i)) for i, j in cand}
+    i, j = next((i, j) for i in range(len(genes)) for j in range(i + 1, len(genes))
+                if (i, j) not in reach and not known[i, j])
+    (g,) = score_pairs(store, run, [(genes[i][2:], genes[j][2:])])
+    assert g.status == "scored"
+    admitted_i = sum(1 for a, b in reach if a == i)
+    assert g.rank_a > admitted_i and g.rank_b > sum(1 for a, b in reach if a == j)
+    listed = predict(store, run, PredictOptions(top_k=len(cand))).predictions
+    assert listed and g.score < min(p.score for p in listed)
