@@ -16,6 +16,7 @@ run and printed.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -119,6 +120,10 @@ class Auto(LinkPredictor):
     def gene_embedding(self) -> np.ndarray | None:
         """The chosen candidate's."""
         return self.chosen_.gene_embedding()
+
+    def tail_block(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The chosen candidate's cascade (None: it has none)."""
+        return self.chosen_.tail_block()
 
     def oof_pairs(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The chosen candidate's."""

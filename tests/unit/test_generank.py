@@ -165,3 +165,28 @@ def test_a_pair_only_the_learned_ranker_proposes_is_admitted_and_scored_by_the_s
         stack.generator_members_ = gens
     admitted = stage_scores(stack, N, ex)(np.array([i]))[0, j]
     assert admitted > TAIL_TOP >= dropped
+
+
+def test_every_part_of_the_contract_auto_delegates_reaches_its_choice() -> None:
+    """`auto` answers every shared-behaviour question of the contract with its chosen
+    candidate's answer — the cascade included (auto once ranked stack-rank+gcn without
+    its tail: a stage-1 ceiling of 2% on whole human instead of every pair)."""
+    import inspect
+
+    from genekg.linkpred.auto import Auto
+    from genekg.linkpred.base import LinkPredictor
+
+    shared = {n for n, v in vars(LinkPredictor).items()
+              if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property))}
+    shared -= {"fit", "score", "report", "save", "load", "val_auroc"}  # its own, or derived
+    assert shared <= set(vars(Auto)), sorted(shared - set(vars(Auto)))
+    from genekg.linkpred.retrieval import TAIL_TOP, stage_scores
+    from test_predictors import stack_fit
+
+    stack = stack_fit("stack-rank+gcn")
+    auto = Auto("auto", (stack,)).fit(inputs_for(), SplitCache())
+    assert auto.chosen_ is stack
+    ex = S.adjacency(inputs_for().split.train, N)
+    got = stage_scores(auto, N, ex)(np.arange(N))
+    want = stage_scores(stack, N, ex)(np.arange(N))
+    assert np.array_equal(got, want) and (got < TAIL_TOP).any()
