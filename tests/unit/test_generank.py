@@ -180,8 +180,9 @@ def test_every_part_of_the_contract_auto_delegates_reaches_its_choice() -> None:
               if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property))}
     shared -= {"fit", "score", "report", "save", "load", "val_auroc"}  # its own, or derived
     assert shared <= set(vars(Auto)), sorted(shared - set(vars(Auto)))
-    from genekg.linkpred.retrieval import TAIL_TOP, stage_scores
     from test_predictors import stack_fit
+
+    from genekg.linkpred.retrieval import TAIL_TOP, stage_scores
 
     stack = stack_fit("stack-rank+gcn")
     auto = Auto("auto", (stack,)).fit(inputs_for(), SplitCache())

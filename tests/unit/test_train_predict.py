@@ -227,12 +227,28 @@ def test_predict_and_score_say_when_the_graph_changed_since_training(
     assert len(res.notes) == 1 and "2 pairs are new" in res.notes[0]
 
 
+def _stage_one(run: Run, pred: Any) -> tuple[list[str], np.ndarray, set[tuple[int, int]],
+                                              tuple[int, int]]:
+    """The run's genes, its stage-1 pairs (known edges excluded), the same as a set of
+    both directions, and the first pair (i < j) neither known nor admitted."""
+    from genekg.features import similarity as F
+
+    genes = list(run.load_genes()["gene_id"])
+    net = planted()[0]
+    known = F.adjacency(np.array([[genes.index(net.genes[a]), genes.index(net.genes[b])]
+                                  for a, b in net.edges]), len(genes))
+    cand = pred.candidates(pred.stage1_k, None, known)
+    reach = {(int(i), int(j)) for i, j in cand} | {(int(j), int(i)) for i, j in cand}
+    outside = next((i, j) for i in range(len(genes)) for j in range(i + 1, len(genes))
+                   if (i, j) not in reach and not known[i, j])
+    return genes, cand, reach, outside
+
+
 def test_score_ranks_a_pair_where_predict_lists_it_and_says_when_it_never_would(
         tmp_path: Path) -> None:
     """A stack ranks stage-1 candidates only: `score` gives a pair predict lists the place
     predict gives it in each gene's list, and a pair stage 1 never reaches no rank at all
     (it used to claim rank 1 for both genes)."""
-    from genekg.features import similarity as F
 
     store = _store()
     out = train_run(store, Selection(ORG), method="stack", seed=5, base=tmp_path)
@@ -247,15 +263,7 @@ def test_score_ranks_a_pair_where_predict_lists_it_and_says_when_it_never_would(
         for mine, theirs in zip((g.rank_a, g.rank_b), p.gene_ranks, strict=True):
             if theirs <= 3:  # within the K predict keeps per gene: the same place
                 assert mine == theirs
-    genes = list(run.load_genes()["gene_id"])
-    net = planted()[0]
-    known = F.adjacency(np.array([[genes.index(net.genes[a]), genes.index(net.genes[b])]
-                                  for a, b in net.edges]), len(genes))
-    pred = out.predictor
-    cand = pred.candidates(pred.stage1_k, None, known)
-    reach = {(int(i), int(j)) for i, j in cand} | {(int(j), int(i)) for i, j in cand}
-    outside = next((i, j) for i in range(len(genes)) for j in range(i + 1, len(genes))
-                   if (i, j) not in reach and not known[i, j])
+    genes, _cand, _reach, outside = _stage_one(run, out.predictor)
     (g,) = score_pairs(store, run, [(genes[outside[0]][2:], genes[outside[1]][2:])])
     assert g.status.startswith("outside the candidates")
     assert np.isnan(g.rank_a) and np.isnan(g.rank_b) and 0 <= g.score <= 1
@@ -295,20 +303,11 @@ def test_score_ranks_a_pair_in_a_cascades_tail_below_every_admitted_one(
     """stack-rank+gcn ranks the pairs its stage 1 leaves out in gcn-rank's order below the
     admitted ones: `score` gives such a pair a rank in each gene's list past that gene's
     admitted partners, and a probability under every admitted pair's."""
-    from genekg.features import similarity as F
 
     store = _store()
     out = train_run(store, Selection(ORG), method="stack-rank+gcn", seed=5, base=tmp_path)
     run = Run.open(str(out.run.path))
-    genes = list(run.load_genes()["gene_id"])
-    net = planted()[0]
-    known = F.adjacency(np.array([[genes.index(net.genes[a]), genes.index(net.genes[b])]
-                                  for a, b in net.edges]), len(genes))
-    pred = out.predictor
-    cand = pred.candidates(pred.stage1_k, None, known)
-    reach = {(int(i), int(j)) for i, j in cand} | {(int(j), int(i)) for i, j in cand}
-    i, j = next((i, j) for i in range(len(genes)) for j in range(i + 1, len(genes))
-                if (i, j) not in reach and not known[i, j])
+    genes, cand, reach, (i, j) = _stage_one(run, out.predictor)
     (g,) = score_pairs(store, run, [(genes[i][2:], genes[j][2:])])
     assert g.status == "scored"
     admitted_i = sum(1 for a, b in reach if a == i)
