@@ -89,7 +89,8 @@ def test_run_directory_records_everything(trained: dict[str, str], runs: Path) -
 
 
 def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path) -> None:
-    # The whole E. coli network, the default method (auto: spectral-reg, stack-rank, L3…);
+    # The whole E. coli network, the default method (auto: spectral-reg, gcn-rank,
+    # stack-rank+gcn, L3…);
     # 4% validation keeps the stack's cross-fitting quick (6,800 pairs still).
     r = runner.invoke(app, ["--seed", "5", "train", "-o", "ecoli", "--source", "biogrid",
                             "--dim", "16", "--val-frac", "0.04"],
@@ -102,7 +103,7 @@ def test_default_method_trains_and_predicts(sample_db: Database, tmp_path: Path)
     # auto recorded why: each candidate's validation ranking among all candidates, the
     # best one chosen
     vals = metrics["candidates"]
-    assert {"spectral-reg", "stack-rank", "l3"} <= set(vals)
+    assert {"spectral-reg", "gcn-rank", "stack-rank+gcn", "l3"} <= set(vals)
     assert metrics["chosen"] == max(vals, key=lambda k: vals[k])
     assert all(0 < metrics["retrieval"][k]["mrr"] <= 1 for k in vals)
     assert "chose" in r.output and metrics["chosen"] in r.output
