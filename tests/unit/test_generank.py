@@ -7,10 +7,11 @@ Graphs here are the synthetic planted communities of test_predictors (not biolog
 from __future__ import annotations
 
 import dataclasses
+from functools import cache
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
-from test_predictors import N, inputs_for, planted
+from test_predictors import N, inputs_for, planted, stack_fit
 
 from genekg.linkpred import scores as S
 from genekg.linkpred.base import SplitCache
@@ -23,6 +24,14 @@ from genekg.linkpred.generank import (
     known_pairs,
 )
 from genekg.linkpred.split import encode
+from genekg.linkpred.stack import Stack
+
+
+@cache
+def _stack_gcn() -> Stack:
+    """stack-rank+gcn fitted once on the planted split (tests that change one of its
+    parts for a moment put it back)."""
+    return stack_fit("stack-rank+gcn")
 
 
 def _codes(pairs: np.ndarray) -> set[int]:
@@ -106,13 +115,12 @@ def test_the_cascade_ranks_every_pair_stage_one_leaves_out_below_the_admitted_on
     """stack-rank+gcn through predict's selection: with a --top-k deeper than stage 1, the
     pairs stage 1 dropped still come, all below the admitted ones and in gcn-rank's
     order; the stack without a cascade never lists them."""
-    from test_predictors import stack_fit
 
     from genekg.linkpred.calibrate import Calibrator
     from genekg.linkpred.predict import PredictOptions, score_candidates
     from genekg.linkpred.retrieval import stage_scores
 
-    stack = stack_fit("stack-rank+gcn")
+    stack = _stack_gcn()
     split = inputs_for().split
     known = split.train
     ex = S.adjacency(known, N)
@@ -145,11 +153,10 @@ def test_a_pair_only_the_learned_ranker_proposes_is_admitted_and_scored_by_the_s
     """gcn-rank is a stage-1 generator of stack-rank+gcn: a pair in its top-K of a gene
     that no other generator proposes is admitted (scored by the booster, above the tail),
     where the same stack without that generator leaves it to the tail."""
-    from test_predictors import stack_fit
 
     from genekg.linkpred.retrieval import TAIL_TOP, stage_scores
 
-    stack = stack_fit("stack-rank+gcn")
+    stack = _stack_gcn()
     ex = S.adjacency(inputs_for().split.train, N)
     k = stack.stage1_k
     with_gcn = {tuple(p) for p in stack.candidates(k, None, ex).tolist()}
@@ -180,12 +187,11 @@ def test_every_part_of_the_contract_auto_delegates_reaches_its_choice() -> None:
               if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property))}
     shared -= {"fit", "score", "report", "save", "load", "val_auroc"}  # its own, or derived
     assert shared <= set(vars(Auto)), sorted(shared - set(vars(Auto)))
-    from test_predictors import stack_fit
 
     from genekg.linkpred.retrieval import TAIL_TOP, stage_scores
 
-    stack = stack_fit("stack-rank+gcn")
-    auto = Auto("auto", (stack,)).fit(inputs_for(), SplitCache())
+    stack = _stack_gcn()
+    auto = Auto("auto", (stack,)).fit(inputs_for(), SplitCache(fitted={stack.name: stack}))
     assert auto.chosen_ is stack
     ex = S.adjacency(inputs_for().split.train, N)
     got = stage_scores(auto, N, ex)(np.arange(N))
