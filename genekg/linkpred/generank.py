@@ -268,6 +268,12 @@ def fold_of(pairs: np.ndarray, n: int) -> np.ndarray:
     return np.asarray(encode(np.sort(pairs, axis=1), n) % 1_000_003 % FOLDS, dtype=np.int64)
 
 
+def without_fold(edges: np.ndarray, n: int, f: int) -> np.ndarray:
+    """The graph a training edge of fold `f` is scored on: `edges` without that fold (what
+    the fit's path counts and propagation, and `masked_logits`, all read)."""
+    return edges[fold_of(edges, n) != f]
+
+
 def _grid(pos: np.ndarray, tails: np.ndarray) -> np.ndarray:
     """Pairs of each query row: (head, positive partner) then (head, each tail)."""
     heads = np.repeat(pos[:, 0], tails.shape[1] + 1)
@@ -378,7 +384,7 @@ class GeneRanker(EmbeddingPredictor):
         width = tails.shape[1] + 1
         for f in range(FOLDS):
             sel = np.repeat(fold == f, width)
-            chan[sel] = channel_values(S.adjacency(train[fold != f], n), pairs[sel],
+            chan[sel] = channel_values(S.adjacency(without_fold(train, n, f), n), pairs[sel],
                                        self.scale_)
         target = _random_usable(rng, ok) if self.shuffle_labels \
             else np.zeros(len(pos), dtype=np.int64)
@@ -406,7 +412,7 @@ class GeneRanker(EmbeddingPredictor):
             if not len(rows):
                 return
             if f not in fold_adj:
-                fold_adj[f] = net.adjacency(train[fold != f])
+                fold_adj[f] = net.adjacency(without_fold(train, n, f))
             sel = (rows[:, None] * width + np.arange(width)).ravel()
             h = net.encode(fold_adj[f])
             logit = net.logits(h, pairs[sel], chan[sel]).reshape(len(rows), width)
@@ -518,10 +524,10 @@ class GeneRanker(EmbeddingPredictor):
         net = self.net_
         n = net.n
         out = np.empty(len(pairs))
-        fe, fp = fold_of(edges, n), fold_of(pairs, n)
+        fp = fold_of(pairs, n)
         with torch.no_grad():
             for f in np.unique(fp):
-                kept = edges[fe != f]
+                kept = without_fold(edges, n, f)
                 sel = fp == f
                 h = net.encode(net.adjacency(kept))
                 out[sel] = net.logits(h, pairs[sel], channel_values(
