@@ -2,9 +2,10 @@
 """Screenshot of the Neo4j Browser showing a gene's neighbourhood with predicted edges.
 
 Drives Debian's headless Chromium (packages `chromium`, `chromium-driver`) with Selenium
-against the running local server: logs in, applies browser/genekg.grass with `:style`,
-runs the query and saves docs/browser.png. Needs predicted edges in the graph (run
-`make demo` first). Usage: .venv/bin/python scripts/browser_screenshot.py [--gene dnaA]
+(`browser_session.py`) against the running local server: logs in, applies
+browser/genekg.grass with `:style`, runs the query and saves docs/browser.png. Needs
+predicted edges in the graph (run `make demo` first).
+Usage: .venv/bin/python scripts/browser_screenshot.py [--gene dnaA]
 """
 
 from __future__ import annotations
@@ -15,71 +16,37 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gene", default="dnaA")
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "browser.png")
-    ap.add_argument("--limit", type=int, default=12)
+    ap.add_argument("--limit", type=int, default=8)
     args = ap.parse_args()
     try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
+        import selenium  # noqa: F401
     except ImportError:
         sys.exit("pip install selenium (and apt install chromium chromium-driver)")
+    from browser_session import chrome, log_in, run_query
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
     from genekg.config import resolve_connection
     from genekg.server.manager import ServerConfig
 
     cfg = ServerConfig.from_env()
     conn = resolve_connection()
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1500,1000",
-                 "--disable-dev-shm-usage"):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    driver = chrome()
     wait = WebDriverWait(driver, 60)
     try:
-        driver.get(cfg.browser_url)
-        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR,
-                                                   "[data-testid='password']")))
-        time.sleep(7)  # the login frame re-renders after first paint; typing earlier is lost
-        pw = driver.find_element(By.CSS_SELECTOR, "[data-testid='password']")
-        from selenium.webdriver.support.ui import Select
-
-        # bolt:// (direct); the default neo4j:// asks for a routing table first
-        Select(driver.find_element(By.CSS_SELECTOR, "[data-testid='bolt-scheme-select']")
-               ).select_by_visible_text("bolt://")
-        addr = driver.find_element(By.CSS_SELECTOR, "[data-testid='boltaddress']")
-        if addr.get_attribute("value") != f"127.0.0.1:{cfg.bolt_port}":
-            addr.send_keys(Keys.CONTROL, "a")
-            addr.send_keys(f"127.0.0.1:{cfg.bolt_port}")
-        user = driver.find_element(By.CSS_SELECTOR, "[data-testid='username']")
-        user.send_keys(conn.user)
-        pw.send_keys(conn.password or "")
-        driver.find_element(By.CSS_SELECTOR, "[data-testid='connect']").click()
-        wait.until(ec.presence_of_element_located(
-            (By.XPATH, "//*[contains(text(), 'You are connected as user')]")))
+        log_in(driver, cfg.browser_url, cfg.bolt_port, conn.user, conn.password or "")
         time.sleep(2)
 
         def run(text: str, settle: float) -> None:
-            editor = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR,
-                                                            ".monaco-editor textarea")))
-            editor.click()
-            editor.send_keys(Keys.CONTROL, "a")
-            editor.send_keys(Keys.DELETE)
-            for line in text.splitlines():
-                editor.send_keys(line)
-                editor.send_keys(Keys.SHIFT, Keys.ENTER)
-            editor.send_keys(Keys.CONTROL, Keys.ENTER)
-            time.sleep(settle)
+            run_query(driver, text, settle)
 
         grass = (REPO / "browser" / "genekg.grass").read_text()
         run(":style " + " ".join(grass.split()), 2)

@@ -30,6 +30,7 @@ from pathlib import Path
 from genekg import BROWSER_VERSION, GDS_VERSION, NEO4J_VERSION
 from genekg.config import env_number, server_home
 from genekg.errors import ServerError
+from genekg.server.browser import seal_browser
 
 INSTALL_MARKER = ".genekg-install.json"
 PID_FILE = "run/genekg-neo4j.pid"
@@ -273,6 +274,7 @@ class ServerManager:
         if self.is_installed():
             self.write_config()  # ports/memory may have changed; the config is cheap
             self.restrict_permissions()  # homes installed by older versions were 0755/0644
+            seal_browser(self.home / "lib")  # homes installed before the Browser was sealed
             return False
         java = find_java()
         mvn = find_maven()
@@ -290,6 +292,7 @@ class ServerManager:
             with resources.as_file(poms / pom_name) as pom:
                 self._mvn_copy(mvn, pom, staging / dest)
         removed = self._dedupe_plugins(staging)
+        sealed = seal_browser(staging / "lib")
         for sub in ("conf", "data", "logs", "run", "import"):
             (staging / sub).mkdir(exist_ok=True)
         if self.home.exists():
@@ -303,6 +306,7 @@ class ServerManager:
             "neo4j": NEO4J_VERSION,
             "gds": GDS_VERSION,
             "browser": BROWSER_VERSION,
+            "browser_sealed": sealed,
             "lib_jars": len(list((self.home / "lib").glob("*.jar"))),
             "plugin_jars": len(list((self.home / "plugins").glob("*.jar"))),
             "plugin_duplicates_removed": removed,

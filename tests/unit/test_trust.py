@@ -362,3 +362,33 @@ def test_driver_retry_warnings_stay_off_the_terminal_unless_verbose(
     logging.getLogger("neo4j.pool").warning("Transaction failed and will be retried in 1.0s")
     assert "will be retried" in capsys.readouterr().err
     setup_logging(False)
+
+
+def test_the_browser_page_is_sealed_once_and_nothing_else_in_the_jar_changes(
+        tmp_path: Path) -> None:
+    import zipfile
+
+    from genekg.server.browser import CSP_TAG, is_sealed, seal_browser
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    jar = lib / "org.neo4j.client.neo4j-browser-5.24.0.jar"
+    page = '<!doctype html><html><head><title>B</title></head><body></body></html>'
+    other = {"browser/app.js": b"load('https://cdn.segment.com/x.js')", "META-INF/a": b"\x00\x01"}
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("browser/index.html", page)
+        for name, data in other.items():
+            z.writestr(name, data)
+    (lib / "org.neo4j.neo4j-kernel-5.26.24.jar").write_bytes(b"not a browser")
+    assert not is_sealed(jar)
+    assert seal_browser(lib) == [jar.name]
+    with zipfile.ZipFile(jar) as z:
+        html = z.read("browser/index.html").decode()
+        assert html.startswith("<!doctype html><html><head>" + CSP_TAG + "<title>")
+        assert "connect-src 'self' ws://127.0.0.1:*" in html
+        assert "script-src 'self' 'unsafe-eval';" in html  # no outside script host
+        assert {n: z.read(n) for n in other} == other
+    before = jar.read_bytes()
+    assert seal_browser(lib) == []  # a second install rewrites nothing
+    assert jar.read_bytes() == before
+    assert html.count("Content-Security-Policy") == 1
