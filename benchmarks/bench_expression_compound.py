@@ -5,6 +5,9 @@ through the CLI as a user runs it; wall time and peak memory (client and server)
 
 Run: .venv/bin/python benchmarks/bench_expression_compound.py [--reuse-graph]
      [--variant default|mtrs|extra-mo] [--seed 1]
+     .venv/bin/python benchmarks/bench_expression_compound.py --seeds 0,1,2
+       (the verdict over seeds: each seed redraws the graph's embeddings, and the command
+       redraws the folds with 3 fold seeds of its own; saved as expression_verdict_<variant>)
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--variant", choices=list(VARIANTS), default="default")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", default=None,
+                    help="Comma-separated seeds: run once per seed, save the verdict table.")
     ap.add_argument("--reuse-graph", action="store_true",
                     help="The server already holds this benchmark's graph.")
     args = ap.parse_args()
@@ -55,28 +60,43 @@ def main() -> None:
             ("lincs-consensus", consensi, [gm]),
         ]:
             ingest_bundle(db, get_loader(src).load(path, LoadOptions(id_maps=maps)))
+    if args.seeds:
+        runs = [_run(args.variant, int(x), consensi) for x in args.seeds.split(",")]
+        save(f"expression_verdict_{args.variant}",
+             {"command": runs[0]["command"].replace(f"--seed {runs[0]['seed']}", "--seed S"),
+              "variant": args.variant, "seeds": [r["seed"] for r in runs],
+              "runs": [{k: r[k] for k in ("seed", "seconds_total", "peak_rss_mib",
+                                          "fold_seeds", "over_fold_seeds")}
+                       | {"mean_r2": {row["model"]: row["mean_r2"] for row in r["summary"]}}
+                       for r in runs]})
+        return
+    save(f"expression_compound_{args.variant}", _run(args.variant, args.seed, consensi))
+
+
+def _run(variant: str, seed: int, consensi: Path) -> dict[str, object]:
     # the run's own folder (predictions.npz: ~100 MB) stays out of git
-    out = REPO / ".genekg-test" / f"bench-expression-compound-{args.variant}"
-    cmd = [str(REPO / ".venv/bin/genekg"), "--seed", str(args.seed), "expression",
+    out = REPO / ".genekg-test" / f"bench-expression-compound-{variant}-s{seed}"
+    cmd = [str(REPO / ".venv/bin/genekg"), "--seed", str(seed), "expression",
            "evaluate", "--split", "compound", "--lincs", str(consensi), "--out", str(out),
-           *VARIANTS[args.variant]]
+           *VARIANTS[variant]]
     t0 = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True,
                           text=True, env={**os.environ, "COLUMNS": "250"})
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(proc.stdout + proc.stderr)
-    print(proc.stdout)
+    print(proc.stdout, flush=True)
     peak_kib = int(proc.stderr.strip().splitlines()[-1])
     record = json.loads((out / "run.json").read_text())
-    save(f"expression_compound_{args.variant}",
-         {"command": " ".join(["genekg", *cmd[1:]]).replace(str(REPO) + "/", ""),
-          "variant": args.variant, "seconds_total": round(seconds),
-          "feature_seconds": record["metrics"]["feature_seconds"],
-          "fit_seconds": round(record["metrics"]["fit_seconds"]),
-          "peak_rss_mib": round(peak_kib / 1024), "server_rss_mib": server_rss_mib(),
-          "data": record["data"], "summary": record["metrics"]["summary"],
-          "explanations": _explanations(out)})
+    return {"command": " ".join(["genekg", *cmd[1:]]).replace(str(REPO) + "/", ""),
+            "variant": variant, "seed": seed, "seconds_total": round(seconds),
+            "feature_seconds": record["metrics"]["feature_seconds"],
+            "fit_seconds": round(record["metrics"]["fit_seconds"]),
+            "peak_rss_mib": round(peak_kib / 1024), "server_rss_mib": server_rss_mib(),
+            "data": record["data"], "summary": record["metrics"]["summary"],
+            "fold_seeds": record["config"]["fold_seeds"],
+            "over_fold_seeds": record["metrics"]["over_fold_seeds"],
+            "explanations": _explanations(out)}
 
 
 def _explanations(out: Path) -> list[dict[str, str]]:

@@ -125,8 +125,11 @@ def evaluate(
                               "MTRS (stage-1 predictions of all genes feed stage 2)."),
     ensemble: int = typer.Option(7, help="Members of the baseline-ensemble control (seeds "
                                  "of the forests; 1 = no control)."),
-    split_seeds: int = typer.Option(1, "--split-seeds", help="Repeat on this many seeded "
-                                    "train/test splits (seed, seed+1, …)."),
+    split_seeds: int = typer.Option(None, "--split-seeds", min=1, help="Repeat on this "
+                                    "many seeded splits (seed, seed+1, …): train/test "
+                                    "splits (random split; default 1) or fold assignments "
+                                    "(compound split; default 3, the verdict must hold in "
+                                    "each)."),
     jobs: int = typer.Option(-1, "--jobs", help="Worker processes (-1: all cores)."),
     test_frac: float = typer.Option(0.25),
     dim: int = typer.Option(32),
@@ -156,8 +159,9 @@ def evaluate(
     if split == "compound":
         _evaluate_compound(ctx, lincs, id_maps, folds=folds, sets=set_names, learner=learner,
                            mtrs=mtrs, trees=trees, ensemble=ensemble, jobs=jobs, dim=dim,
-                           seed=s, out=out)
+                           seed=s, out=out, fold_seeds=split_seeds or 3)
         return
+    split_seeds = split_seeds or 1
     if lincs is None or cell is None:
         raise GenekgError("the random split needs --lincs <GCTX/GCT> and --cell",
                           hint="Or --split compound for consensus signatures per compound.")
@@ -296,13 +300,15 @@ def _consensus(db: Any, lincs: Path | None, id_maps: list[Path]) -> ConsensusSig
 def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Path], *,
                        folds: int, sets: tuple[str, ...], learner: str, mtrs: bool,
                        trees: int, ensemble: int, jobs: int, dim: int, seed: int,
-                       out: Path) -> None:
+                       out: Path, fold_seeds: int = 3) -> None:
     """`expression evaluate --split compound`: every model, K folds by compound, the tables
-    and the run record."""
+    and the run record; the folds drawn with `fold_seeds` seeds, the verdict over all."""
     from genekg.expression.compound import (
         build_blocks,
+        compare_over_seeds,
         pull_compound_graph,
         run_compound_experiment,
+        seed_verdict,
     )
     from genekg.record import RunRecord
 
@@ -322,19 +328,29 @@ def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Pat
                               db=db, progress=say)
     in_graph = sum(d in graph.names for d in sig.drugs)
     t1 = time.monotonic()
+    seeds = [seed + k for k in range(fold_seeds)]
+    reports = []
     with err_console.status("…") as status:
         say = status.update if console.is_terminal else _plain_progress()
-        rep = run_compound_experiment(blocks, sig.values, sig.symbols, folds=folds,
-                                      seed=seed, learner=learner, mtrs=mtrs, trees=trees,
-                                      ensemble=ensemble, n_jobs=jobs, progress=say)
+        for k, fold_seed in enumerate(seeds):
+            def said(msg: str, k: int = k) -> None:
+                say(f"fold seed {k + 1}/{len(seeds)}: {msg}")
+            reports.append(run_compound_experiment(
+                blocks, sig.values, sig.symbols, folds=folds, seed=fold_seed,
+                learner=learner, mtrs=mtrs, trees=trees, ensemble=ensemble, n_jobs=jobs,
+                progress=said))
+    rep = reports[0]
+    comparisons = compare_over_seeds(reports, seeds)
     total = time.monotonic() - t0
     files = rep.save(out)
+    files.append(_seeds_table(comparisons, reports, seeds, out))
     summary = rep.summary()
     _compound_table(summary, len(sig.symbols), f"expression of compounds never profiled — "
                     f"{len(sig.drugs):,} compounds ({int(blocks.has_targets.sum()):,} with "
                     f"targets in the graph, {int(blocks.has_structure.sum()):,} with a "
                     f"structure), {len(sig.symbols)} landmark genes, {folds} folds by "
-                    f"compound, {learner}{' MTRS' if mtrs else ''}, seed {seed}")
+                    f"compound, {learner}{' MTRS' if mtrs else ''}, seed {seed} "
+                    f"(fold seed {seed} of {len(seeds)})")
     _compound_subsets(summary, len(sig.symbols))
     if rep.explanations:
         table = Table(title="genes the graph helps most over chemistry (graph model's "
@@ -345,10 +361,12 @@ def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Pat
             table.add_row(e["gene"], f"{e['r2_graph']:.3f}", f"{e['r2_chemistry']:.3f}",
                           e["carried_by"])
         console.print(table)
-    console.print(_verdict(summary))
+    console.print(f"[bold]verdict[/] {seed_verdict(comparisons)} (graph embeddings of seed "
+                  f"{seed}; each fold seed redraws the folds)")
     rec = RunRecord(command="expression evaluate --split compound",
                     run_id=out.name, seed=seed,
                     config={"split": "compound", **rep.config, "dim": dim,
+                            "fold_seeds": seeds,
                             "lincs": str(lincs) if lincs else "graph"},
                     data={"compounds": len(sig.drugs), "genes": len(sig.symbols),
                           "compounds_in_graph": in_graph,
@@ -358,6 +376,11 @@ def _evaluate_compound(ctx: typer.Context, lincs: Path | None, id_maps: list[Pat
                           "network_edges": int(graph.adj.nnz // 2),
                           "pathways": len(graph.pathways)},
                     metrics={"summary": summary, "feature_seconds": blocks.seconds,
+                             "over_fold_seeds": [
+                                 {"model": c.model, "reference": c.reference,
+                                  "wins": list(c.wins), "sign_p": list(c.sign_p),
+                                  "genes": c.genes, "holds": c.holds}
+                                 for c in comparisons],
                              "fit_seconds": time.monotonic() - t1,
                              "peak_rss_mib": _peak_mib()},
                     seconds=total)
@@ -418,23 +441,34 @@ def _compound_subsets(summary: list[dict[str, Any]], g: int) -> None:
     console.print(table)
 
 
-def _verdict(summary: list[dict[str, Any]]) -> str:
-    """One sentence: does the graph help for unseen compounds, and which model shows it."""
-    rows = {str(r["model"]): r for r in summary}
-    graphy = [m for m in ("stacking", "graph+chem", "core+chem", "graph") if m in rows]
-    if not graphy or "chemistry" not in rows:
-        return "no graph model was run"
-    best = max(graphy, key=lambda m: float(rows[m]["mean_r2"]))
-    r = rows[best]
-    frac = float(r["win_frac_vs_chemistry[all]"])
-    p = float(r["sign_p_vs_chemistry[all]"])
-    helps = frac > 0.5 and p < 0.01
-    alone = (f"; graph alone: R² {float(rows['graph']['mean_r2']):.4f}"
-             if "graph" in rows else "")
-    return (f"[bold]{'the graph helps' if helps else 'the graph does not help'}[/] for "
-            f"compounds never profiled: {best} (mean R² {float(r['mean_r2']):.4f}) beats "
-            f"chemistry alone (R² {float(rows['chemistry']['mean_r2']):.4f}) on "
-            f"{frac:.0%} of genes (sign p {p:.2g}){alone}")
+def _seeds_table(comparisons: list[Any], reports: list[Any], seeds: list[int],
+                 out: Path) -> Path:
+    """Wins of each graph model over chemistry and over the control, per fold seed (table
+    and seeds.csv)."""
+    import pandas as pd
+
+    table = Table(title=f"per fold seed ({', '.join(map(str, seeds))}): genes won, sign p",
+                  title_justify="left")
+    for c in ("model", "against", *[f"seed {x}" for x in seeds], "holds in every seed"):
+        table.add_column(c, justify="left" if c in ("model", "against") else "right")
+    rows = []
+    for c in comparisons:
+        table.add_row(c.model, c.reference,
+                      *[f"{w}/{c.genes} ({w / c.genes:.0%}, p {p:.1g})"
+                        for w, p in zip(c.wins, c.sign_p, strict=True)],
+                      "yes" if c.holds else "no")
+        rows += [{"model": c.model, "reference": c.reference, "fold_seed": x, "wins": w,
+                  "genes": c.genes, "sign_p": p}
+                 for x, w, p in zip(seeds, c.wins, c.sign_p, strict=True)]
+    console.print(table)
+    r2 = {(x, m): float(r.per_gene(m)["r2"].mean())
+          for x, r in zip(seeds, reports, strict=True) for m in r.predictions}
+    for row in rows:
+        row["mean_r2_model"] = r2[(row["fold_seed"], row["model"])]
+        row["mean_r2_reference"] = r2[(row["fold_seed"], row["reference"])]
+    path = out / "seeds.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
 
 
 @expr_app.command("predict")

@@ -329,6 +329,76 @@ class CompoundReport:
         return files
 
 
+# What a verdict compares: the graph models against chemistry alone and against the
+# control that has the drug's targets and pathways but no graph features (`core+chem`).
+VERDICT_PAIRS = (("graph+chem", "chemistry"), ("graph+chem", "core+chem"),
+                 ("stacking", "chemistry"), ("stacking", "core+chem"))
+VERDICT_ALPHA = 0.01
+
+
+@dataclass(frozen=True)
+class SeedComparison:
+    """Per-gene R² of `model` against `reference` in each fold seed: wins of the 978 genes
+    and the sign test's p."""
+
+    model: str
+    reference: str
+    seeds: tuple[int, ...]
+    wins: tuple[int, ...]
+    sign_p: tuple[float, ...]
+    genes: int
+
+    @property
+    def fractions(self) -> tuple[float, ...]:
+        """The share of genes won, per seed."""
+        return tuple(w / self.genes for w in self.wins)
+
+    @property
+    def seeds_won(self) -> int:
+        """Seeds in which `model` wins more than half the genes with sign p < 0.01."""
+        return sum(f > 0.5 and p < VERDICT_ALPHA
+                   for f, p in zip(self.fractions, self.sign_p, strict=True))
+
+    @property
+    def holds(self) -> bool:
+        """Whether the win holds in every seed (what a verdict may claim)."""
+        return self.seeds_won == len(self.seeds)
+
+
+def compare_over_seeds(reports: list[CompoundReport], seeds: list[int]
+                       ) -> list[SeedComparison]:
+    """`VERDICT_PAIRS` over the reports of several fold seeds (pairs a report lacks are
+    left out)."""
+    out = []
+    for model, ref in VERDICT_PAIRS:
+        if not all(model in r.predictions and ref in r.predictions for r in reports):
+            continue
+        tests = [paired(r.per_gene(model)["r2"], r.per_gene(ref)["r2"]) for r in reports]
+        out.append(SeedComparison(model, ref, tuple(seeds), tuple(int(t["wins"]) for t in tests),
+                                  tuple(float(t["sign_p"]) for t in tests),
+                                  len(reports[0].genes)))
+    return out
+
+
+def seed_verdict(comparisons: list[SeedComparison]) -> str:
+    """One sentence per model, worded by what holds in every fold seed."""
+    if not comparisons:
+        return "no graph model was run"
+    n = len(comparisons[0].seeds)
+    parts = []
+    for model in dict.fromkeys(c.model for c in comparisons):
+        said = []
+        for c in (c for c in comparisons if c.model == model):
+            lo, hi = min(c.fractions), max(c.fractions)
+            span = f"{lo:.0%}" if lo == hi else f"{lo:.0%}–{hi:.0%}"
+            verdict = (f"beats {c.reference} in every seed" if c.holds
+                       else f"does not beat {c.reference}" if c.seeds_won == 0
+                       else f"beats {c.reference} in only {c.seeds_won} of {n} seeds")
+            said.append(f"{verdict} ({span} of genes, max sign p {max(c.sign_p):.2g})")
+        parts.append(f"{model} " + "; ".join(said))
+    return f"over {n} fold seed{'s' if n > 1 else ''}: " + ". ".join(parts)
+
+
 def _pearson_columns(y: np.ndarray, p: np.ndarray) -> np.ndarray:
     yc, pc = y - y.mean(axis=0), p - p.mean(axis=0)
     den = np.sqrt((yc ** 2).sum(axis=0) * (pc ** 2).sum(axis=0))

@@ -131,10 +131,14 @@ def test_compound_split_and_prediction_for_an_unprofiled_compound(
     assert rows[0]["t"] > 0
     out = tmp_path / "compound"
     r = runner.invoke(app, ["expression", "evaluate", "--split", "compound", "--sets",
-                            "cn,le", "--folds", "3", "--seed", "2", "--out", str(out)],
-                      terminal_width=250)
+                            "cn,le", "--folds", "3", "--split-seeds", "2", "--seed", "2",
+                            "--out", str(out)], terminal_width=250)
     assert r.exit_code == 0, r.output
     assert "compounds never profiled" in r.output
+    assert "verdict over 2 fold seeds: graph+chem" in " ".join(r.output.split())
+    per_seed = pd.read_csv(out / "seeds.csv")
+    assert sorted(set(per_seed["fold_seed"])) == [2, 3]
+    assert set(per_seed["reference"]) == {"chemistry", "core+chem"}
     summary = pd.read_csv(out / "summary.csv").set_index("model")
     assert list(summary.index) == ["mean", "chemistry", "graph", "graph+chem", "core+chem",
                                    "member:cn", "member:le", "stacking"]

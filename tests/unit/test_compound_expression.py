@@ -15,11 +15,14 @@ from genekg.expression import blockridge as br
 from genekg.expression.compound import (
     Blocks,
     CompoundGraph,
+    SeedComparison,
     build_blocks,
+    compare_over_seeds,
     morgan_fingerprints,
     random_walk_with_restart,
     resolve_drug,
     run_compound_experiment,
+    seed_verdict,
 )
 
 ETHANOL = "InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3"
@@ -157,6 +160,31 @@ def test_same_seed_same_predictions_other_seed_other_folds() -> None:
     c = run_compound_experiment(blocks, y, genes, folds=3, seed=8, models=MODELS)
     assert all(np.array_equal(a.predictions[m], b.predictions[m]) for m in MODELS)
     assert not np.array_equal(a.folds, c.folds)
+
+
+def test_a_verdict_claims_only_what_holds_in_every_fold_seed() -> None:
+    blocks, y = _planted(n=90, g=8)
+    genes = [f"G{j}" for j in range(8)]
+    models = {"mean": {}, "chemistry": {"chem": 1.0},
+              "graph+chem": {"targets": 1.0, "chem": 1.0}, "core+chem": {"chem": 1.0}}
+    reports = [run_compound_experiment(blocks, y, genes, folds=3, seed=s, models=models)
+               for s in (4, 5, 6)]
+    comparisons = compare_over_seeds(reports, [4, 5, 6])
+    assert [(c.model, c.reference) for c in comparisons] == [("graph+chem", "chemistry"),
+                                                              ("graph+chem", "core+chem")]
+    assert all(c.wins == (8, 8, 8) and c.holds for c in comparisons)
+    assert seed_verdict(comparisons).startswith("over 3 fold seeds: graph+chem beats "
+                                                "chemistry in every seed (100% of genes")
+    # One seed of three with a significant majority is not a claim (the case: 75%
+    # in one fold seed, 54% with p 0.016 in another).
+    mixed = SeedComparison("graph+chem", "chemistry", (0, 1, 2), (735, 527, 560),
+                           (5e-58, 0.016, 3e-5), 978)
+    assert mixed.seeds_won == 2 and not mixed.holds
+    said = seed_verdict([mixed])
+    assert "beats chemistry in only 2 of 3 seeds (54%–75% of genes, max sign p 0.016)" in said
+    lost = SeedComparison("stacking", "core+chem", (0, 1, 2), (400, 480, 489),
+                          (1e-8, 0.6, 1.0), 978)
+    assert lost.seeds_won == 0 and "stacking does not beat core+chem" in seed_verdict([lost])
 
 
 def test_forest_learner_runs_and_per_gene_forests_are_refused() -> None:
