@@ -185,10 +185,12 @@ def _ordered(key: str, value: list[Any]) -> bool:
 
 def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
                found: list[Any], update_existing: bool,
-               conflicts: dict[str, tuple[int, list[str]]]) -> dict[str, dict[str, Any]]:
+               conflicts: dict[str, tuple[int, list[str]]],
+               files: list[Path] | None = None) -> dict[str, dict[str, Any]]:
     """What to SET on existing nodes: properties they lack, list items they lack and, only
     with `update_existing`, values that differ. Differing values are counted in
-    `conflicts` either way, so a shorter or older file never downgrades a node silently."""
+    `conflicts` either way, so a shorter or older file never downgrades a node silently.
+    `files`: the load's files, named in a refusal."""
     out: dict[str, dict[str, Any]] = {}
     for nid, _, values in found:
         current = dict(zip(keys, values, strict=True))
@@ -204,10 +206,11 @@ def _reconcile(label: str, keys: list[str], nodes: dict[str, dict[str, Any]],
             elif old != v and k in ORDER_PROPS:
                 # Signatures stored under this dataset are read in this gene order: another
                 # order would put every value of one load on the wrong gene.
+                where = ", ".join(str(f) for f in files or []) or "this load"
                 raise GenekgError(
-                    f"{label} {nid}: its {k} in the graph ({len(old)} items) differs from this "
-                    f"file's ({len(v)}); the values stored under one dataset index into one "
-                    "order, so nothing was loaded",
+                    f"{where}: {label} {nid}: its {k} in the graph ({len(old)} items) differs "
+                    f"from this file's ({len(v)}); the values stored under one dataset index "
+                    "into one order, so nothing was loaded",
                     hint="Load the file under another dataset name (--dataset), or delete "
                     "the dataset first.")
             elif old != v:
@@ -445,7 +448,8 @@ def _stage_and_flip(
                 rows = read(_existing_nodes_query(label), ids=ids, keys=keys)
                 for nid, was_seen, _ in rows:
                     seen[nid] = was_seen
-                fill.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts))
+                fill.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts,
+                                       bundle.files))
             new = [{"id": i, "props": p} for i, p in nodes.items() if i not in seen]
             mark = [i for i in nodes if seen.get(i) is False]
             for b in _batches(new, batch_size):

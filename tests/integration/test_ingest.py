@@ -492,6 +492,7 @@ def test_lincs_consensus_onto_drugbank_drugs(clean_db: Database, shared_data: Pa
     r = runner.invoke(app, ["ingest", "lincs-consensus", str(short), "--id-map", str(gm)],
                       terminal_width=200)
     assert r.exit_code == 1 and "differs from this file's (977)" in r.output, r.output
+    assert f"{short.name}: Dataset" in r.output  # the file is named
     assert "Traceback" not in r.output
     assert clean_db.run("MATCH (d:Drug) WHERE d.consensus_signature IS NOT NULL "
                         "RETURN size(d.consensus_signature) AS n, count(*) AS c") == before

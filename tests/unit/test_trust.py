@@ -392,3 +392,19 @@ def test_the_browser_page_is_sealed_once_and_nothing_else_in_the_jar_changes(
     assert seal_browser(lib) == []  # a second install rewrites nothing
     assert jar.read_bytes() == before
     assert html.count("Content-Security-Policy") == 1
+
+
+def test_a_dataset_order_refusal_names_the_file(tmp_path: Path) -> None:
+    from genekg.errors import GenekgError
+    from genekg.ingest.writer import _reconcile
+
+    f = tmp_path / "consensi-short.tsv"
+    nodes = {"lincs": {"genes_symbol": ["A", "B"]}}
+    found = [["lincs", True, [["A", "B", "C"]]]]  # the graph's order: one gene more
+    with pytest.raises(GenekgError) as err:
+        _reconcile("Dataset", ["genes_symbol"], nodes, found, False, {}, [f])
+    assert str(err.value).startswith(f"{f}: Dataset lincs: its genes_symbol in the graph "
+                                     "(3 items) differs from this file's (2)")
+    # the same order is no refusal, and nothing to set
+    same = [["lincs", True, [["A", "B"]]]]
+    assert _reconcile("Dataset", ["genes_symbol"], nodes, same, False, {}, [f]) == {"lincs": {}}
