@@ -110,7 +110,7 @@ def ep_check(net: Network, split: EdgeSplit, method: str, seed: int,
     def curve(held: np.ndarray, other: np.ndarray, honest: np.ndarray | None
               ) -> dict[str, list[float]]:
         ex = S.adjacency(np.vstack([split.train, other]), n)
-        return expected_precision_curve(stage_scores(p, n, ex, None,
+        return expected_precision_curve(stage_scores(p, ex, None,
                                                      honest=True), n, ex, held,
                                         lambda s: s, honest)
 

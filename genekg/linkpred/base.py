@@ -43,6 +43,7 @@ from genekg.graphdata import Network, Profiles
 from genekg.linkpred import scores as S
 from genekg.linkpred.evaluate import Classifier, EdgeClassifier
 from genekg.linkpred.kgcontext import GeneContext, build_context, pull_context
+from genekg.linkpred.ranking import GlobalTopK, PerGeneTopK, rank_pass
 from genekg.linkpred.split import EdgeSplit
 
 EpochFn = Callable[[int, float, float], None]
@@ -266,58 +267,21 @@ def top_k_per_gene(block: Callable[[np.ndarray], np.ndarray], n: int, k: int,
                    rows: np.ndarray | None = None, exclude: sp.csr_matrix | None = None,
                    step: int = 256, ties_propose: bool = False) -> np.ndarray:
     """Unique pairs (i < j): for each gene i of `rows`, its k best partners j by `block`
-    (scores of row genes against all genes), excluding `exclude` and i itself. A row whose
-    candidates all score alike (a gene without training edges, for L3 or an embedding of
-    the network alone) proposes none: any k of a tie would be an arbitrary pick (unless
-    `ties_propose`, for a block that is the same for every row by design). Memory
-    O(step · n + |rows| · k)."""
-    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
-    k = min(k, n - 1)
-    out: list[np.ndarray] = []
-    for lo in range(0, len(rows), step):
-        blk = rows[lo : lo + step]
-        s = np.asarray(block(blk), dtype=np.float64).copy()
-        s[np.arange(len(blk)), blk] = -np.inf
-        if exclude is not None:
-            ex = exclude[blk].tocoo()
-            s[ex.row, ex.col] = -np.inf
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k]
-        ok = np.isfinite(np.take_along_axis(s, top, axis=1))
-        fin = np.isfinite(s)
-        hi = np.where(fin, s, -np.inf).max(axis=1)
-        low = np.where(fin, s, np.inf).min(axis=1)
-        if not ties_propose:
-            ok &= ~((hi == low) & (fin.sum(axis=1) > 1))[:, None]
-        i = np.repeat(blk, k).reshape(len(blk), k)[ok]
-        out.append(np.column_stack([np.minimum(i, top[ok]), np.maximum(i, top[ok])]))
-    if not out:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.vstack(out), axis=0).astype(np.int64)
+    (scores of row genes against all genes), excluding `exclude` and i itself: one
+    `rank_pass` with a `PerGeneTopK` (a row whose candidates all score alike proposes
+    none unless `ties_propose`). Memory O(step · n + |rows| · k)."""
+    top = PerGeneTopK(n, k, ties_propose=ties_propose)
+    rank_pass(block, n, [top], rows=rows, exclude=exclude, step=step)
+    return top.result()[0]
 
 
 def top_pairs_global(block: Callable[[np.ndarray], np.ndarray], n: int, m: int,
                      exclude: sp.csr_matrix | None = None, step: int = 256) -> np.ndarray:
     """Unique pairs (i < j): the `m` best pairs of the whole list by `block`, excluding
-    `exclude` and self-pairs. Memory O(step · n + m)."""
-    best_s, best_c = np.empty(0), np.empty(0, dtype=np.int64)
-    cols = np.arange(n)
-    for lo in range(0, n, step):
-        blk = np.arange(lo, min(lo + step, n))
-        s = np.asarray(block(blk), dtype=np.float64).copy()
-        s[cols[None, :] <= blk[:, None]] = -np.inf  # each pair once, never a self-pair
-        if exclude is not None:
-            ex = exclude[blk].tocoo()
-            s[ex.row, ex.col] = -np.inf
-        flat = s.ravel()
-        ok = np.flatnonzero(np.isfinite(flat))
-        if len(ok) > m:
-            ok = ok[np.argpartition(-flat[ok], m - 1)[:m]]
-        best_s = np.concatenate([best_s, flat[ok]])
-        best_c = np.concatenate([best_c, blk[ok // n] * n + ok % n])
-        if len(best_s) > m:
-            keep = np.argpartition(-best_s, m - 1)[:m]
-            best_s, best_c = best_s[keep], best_c[keep]
-    return np.column_stack([best_c // n, best_c % n]).astype(np.int64)
+    `exclude` and self-pairs: one `rank_pass` with a `GlobalTopK`. Memory O(step · n + m)."""
+    top = GlobalTopK(n, m)
+    rank_pass(block, n, [top], exclude=exclude, step=step)
+    return top.result()[0]
 
 
 # -------------------------------------------------------------- the stored embedding form

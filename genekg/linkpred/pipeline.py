@@ -138,7 +138,7 @@ def train_run(
     # own path among every pair that is not a training (or test) edge.
     n, known = len(net.genes), np.vstack([split.train, split.test_pos])
     exclude = S.adjacency(known, n)
-    ep = expected_precision_curve(stage_scores(predictor, n, exclude, None,
+    ep = expected_precision_curve(stage_scores(predictor, exclude, None,
                                                honest=True), n, exclude, split.val_pos, cal,
                                   val_s[val_y == 1])
     with Run.staged(new_run_id(method, sel.organism.short, seed), base) as run:

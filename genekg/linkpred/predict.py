@@ -40,7 +40,8 @@ from genekg.db.connection import as_genekg_error, is_out_of_memory
 from genekg.db.locks import take_lock
 from genekg.errors import GenekgError
 from genekg.features import similarity as F
-from genekg.linkpred.retrieval import TAIL_TOP, read_expected_precision, stage_scores
+from genekg.linkpred.ranking import GlobalTopK, PerGeneTopK, rank_pass
+from genekg.linkpred.retrieval import stage_scores
 from genekg.linkpred.runs import FittedRun, Run, known_pairs
 from genekg.linkpred.split import encode
 
@@ -139,81 +140,48 @@ def score_candidates(
     progress: ProgressFn | None = None,
     calibrate: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[list[tuple[float, int, int]], int]:
-    """Blockwise scoring of pairs (i, j), i in `rows` (default all m genes), j any gene;
-    `block_scores(rows)` gives the (len(rows), m) scores of a block.
+    """Pairs (i, j), i in `rows` (default all m genes), j any gene, ranked in one
+    `rank_pass` over `block_scores(rows)` (the (len(rows), m) scores of a block; -inf: not
+    ranked) with known interactions and self-pairs excluded.
 
     Returns (probability, i, j) with i < j for the selected pairs and the number of
-    distinct candidate pairs scored. Selection: minimum probability (after `calibrate`,
+    distinct candidate pairs ranked. Selection: minimum probability (after `calibrate`,
     the run's Platt scaling, when given), then each gene's top-K partners (both
     directions of a pair count for each gene) together with the global top-k (union).
     """
     if not (opts.top_k or opts.per_gene or opts.min_score is not None):
         raise GenekgError("choose what to keep: --top-k, --per-gene or --min-score")
-    rows = np.arange(m) if rows is None else np.asarray(rows, dtype=np.int64)
-    in_rows = np.zeros(m, dtype=bool)
-    in_rows[rows] = True
-    known_adj = F.adjacency(known, m)
-    cols = np.arange(m)
-    best_s = np.empty(0)
-    best_i = np.empty(0, dtype=np.int64)
-    best_j = np.empty(0, dtype=np.int64)
-    chosen: dict[tuple[int, int], float] = {}
-    scored = 0
-    # With a cap per gene, the global list is filled greedily from a deeper pool: the
-    # pairs a hub may not take are replaced by the next best pairs of other genes.
-    keep = (opts.top_k or 0) * (1 if opts.max_per_gene is None else 8)
-    for start in range(0, len(rows), opts.block):
-        blk = rows[start : start + opts.block]
+
+    def probabilities(blk: np.ndarray) -> np.ndarray:
         raw = np.asarray(block_scores(blk), dtype=np.float64)
         ranked = np.isfinite(raw)  # -inf: not a candidate of stage 1
-        probs = calibrate(np.where(ranked, raw, 0.0)) if calibrate is not None else raw
-        probs = np.where(ranked, probs, -1.0)
-        valid = ranked & (cols[None, :] != blk[:, None])
-        kr = known_adj[blk].tocoo()
-        valid[kr.row, kr.col] = False
-        # Each unordered pair counted once: j > i, or j outside the requested rows.
-        once = valid & ((cols[None, :] > blk[:, None]) | ~in_rows[None, :])
-        scored += int(once.sum())
-        if opts.min_score is not None:
-            valid = valid & (probs >= opts.min_score)
-            once = once & valid
-        if opts.per_gene:
-            pg = np.where(valid, probs, -1.0)
-            k = min(opts.per_gene, m - 1)
-            top = np.argpartition(-pg, k - 1, axis=1)[:, :k]
-            for r, i in enumerate(blk):
-                for j in top[r]:
-                    pr = pg[r, j]
-                    if pr >= 0:
-                        chosen[(min(int(i), int(j)), max(int(i), int(j)))] = float(pr)
-        if opts.top_k:
-            flat = np.where(once, probs, -1.0).ravel()
-            k = min(keep, int((flat >= 0).sum()))
-            if k:
-                top = np.argpartition(-flat, k - 1)[:k]
-                bi, bj = blk[top // m], cols[top % m]
-                best_s = np.concatenate([best_s, flat[top]])
-                best_i = np.concatenate([best_i, np.minimum(bi, bj)])
-                best_j = np.concatenate([best_j, np.maximum(bi, bj)])
-                if len(best_s) > keep:
-                    sel = np.argpartition(-best_s, keep - 1)[:keep]
-                    best_s, best_i, best_j = best_s[sel], best_i[sel], best_j[sel]
-        if not (opts.per_gene or opts.top_k):
-            r_idx, c_idx = np.nonzero(once)
-            for r, j in zip(r_idx.tolist(), c_idx.tolist(), strict=True):
-                i = int(blk[r])
-                chosen[(min(i, j), max(i, j))] = float(probs[r, j])
-        if progress:
-            progress(min(start + opts.block, len(rows)), len(rows))
+        if calibrate is None:
+            return raw
+        return np.where(ranked, calibrate(np.where(ranked, raw, 0.0)), -np.inf)
+
+    # With a cap per gene, the global list is filled greedily from a deeper pool: the
+    # pairs a hub may not take are replaced by the next best pairs of other genes.
+    everything = not (opts.top_k or opts.per_gene)  # --min-score alone: all above it
+    keep = None if everything else (opts.top_k or 0) * (1 if opts.max_per_gene is None else 8)
+    best = GlobalTopK(m, keep, rows, opts.min_score)
+    per = PerGeneTopK(m, opts.per_gene or 0, opts.min_score, ties_propose=True)
+    rank_pass(probabilities, m, [best, per] if opts.per_gene else [best], rows=rows,
+              exclude=F.adjacency(known, m), step=opts.block, progress=progress)
+    chosen: dict[tuple[int, int], float] = {}
+    if opts.per_gene:
+        pairs, s = per.result()
+        chosen.update(zip(map(tuple, pairs.tolist()), s.tolist(), strict=True))
     # Per-gene and global top-k together: the union (each gene's K best partners plus the
     # k best pairs overall), so every gene of the run has its answer.
-    order = np.argsort(-best_s, kind="stable")
+    pairs, s = best.result()
+    order = np.arange(len(s))
     if opts.max_per_gene is not None:
-        order = order[cap_per_gene(best_i[order].tolist(), best_j[order].tolist(),
+        order = order[cap_per_gene(pairs[:, 0].tolist(), pairs[:, 1].tolist(),
                                    opts.max_per_gene, opts.top_k)]
     for q in order.tolist():
-        chosen[(int(best_i[q]), int(best_j[q]))] = float(best_s[q])
-    return sorted(((sc, i, j) for (i, j), sc in chosen.items()), reverse=True), scored
+        chosen[(int(pairs[q, 0]), int(pairs[q, 1]))] = float(s[q])
+    return (sorted(((sc, i, j) for (i, j), sc in chosen.items()), reverse=True),
+            best.candidates)
 
 
 def cap_per_gene(a: Sequence[Any], b: Sequence[Any], cap: int,
@@ -259,7 +227,7 @@ def predict(
     a = F.adjacency(known, len(genes))
     # a gene's own list holds at least stage1_k candidates; more only when asked for more
     k = max(predictor.stage1_k, opts.per_gene or 0)
-    block = stage_scores(predictor, len(genes), a, k, rows)
+    block = stage_scores(predictor, a, k, rows)
     selected, scored = score_candidates(block, len(genes), known, opts, rows, progress,
                                         calibrate=cal)
     if opts.per_gene and opts.min_score is None:
@@ -649,7 +617,6 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     Known interactions and genes the run lacks are reported, never dropped."""
     cfg = run.config
     fitted, table, known, notes = _open_run(db, run, allow_changed_graph)
-    predictor = fitted.predictor
     for note in notes:
         logger.warning(note)
     genes = list(table["gene_id"])
@@ -673,41 +640,14 @@ def score_pairs(db: GraphStore, run: Run, pairs: list[tuple[str, str]], *,
     if not todo:
         return out
     ij = np.array([[idx[str(out[k].gene_a)], idx[str(out[k].gene_b)]] for k in todo])
-    raw = predictor.score(ij)
-    prob = fitted.calibrator(raw)
-    ep = fitted.expected_precision(ij)
-    rows = np.unique(ij.ravel())
-    block = stage_scores(predictor, len(genes), known_adj, None, rows)
-    row_of = {int(g): r for r, g in enumerate(rows)}
-    scores = np.asarray(block(rows), dtype=np.float64)
-    # A pair in a cascade's tail (stage 1 did not admit it) is stated as predict ranks it:
-    # its probability and expected precision read from its tail score, not the booster's
-    # opinion of a pair the list places below every admitted one.
-    stage = scores[[row_of[int(i)] for i in ij[:, 0]], ij[:, 1]]
-    tail = np.isfinite(stage) & (stage < TAIL_TOP)
-    if tail.any():
-        prob = np.where(tail, fitted.calibrator(stage), prob)
-        ep = np.where(tail, read_expected_precision(fitted.precision_curve,
-                                                    fitted.calibrator(stage)), ep)
-    for q, g in enumerate(rows):  # a gene's own list: not itself, not its known partners
-        scores[q, g] = -np.inf
-        scores[q, known_adj[g].indices] = -np.inf
-
-    def rank_in(gene: int, partner: int) -> float:
-        """Rank of `partner` in `gene`'s own list as predict ranks it (1 = its best; a
-        cascade's tail pair below every admitted one); NaN when predict never lists it
-        (a stage 1 without a cascade that does not admit it)."""
-        row = scores[row_of[gene]]
-        if not np.isfinite(row[partner]):
-            return float("nan")
-        return float(1 + np.sum(row > row[partner]))
-
+    ranked = fitted.rank_pairs(ij, known_adj)
     disp = _display_names(genes, table)
     preds = []
     for n, k in enumerate(todo):
         r, (i, j) = out[k], ij[n]
-        r.score, r.expected_precision = float(prob[n]), float(ep[n])
-        r.rank_a, r.rank_b = rank_in(int(i), int(j)), rank_in(int(j), int(i))
+        r.score = float(ranked.probability[n])
+        r.expected_precision = float(ranked.expected_precision[n])
+        r.rank_a, r.rank_b = float(ranked.rank_a[n]), float(ranked.rank_b[n])
         if r.status == "scored" and np.isnan(r.rank_a) and np.isnan(r.rank_b):
             r.status = "outside the candidates (predict never lists it)"
         n_shared, partners = _shared_partners(known_adj, int(i), int(j), disp)

@@ -124,7 +124,7 @@ class HeldOutRanking:
     def rank(self, name: str, p: LinkPredictor, ks: tuple[int, ...],
              k: int | None = None) -> RetrievalResult:
         """How `p` (stage 1 of `k` per gene, default its own) ranks the held-out pairs."""
-        return retrieval_metrics(name, stage_scores(p, self.n, self.exclude, k), self.n,
+        return retrieval_metrics(name, stage_scores(p, self.exclude, k), self.n,
                                  self.exclude, self.positives, self.degree, ks)
 
 

@@ -32,12 +32,11 @@ import scipy.sparse as sp
 
 from genekg.linkpred import scores as S
 from genekg.linkpred.base import LinkPredictor
+from genekg.linkpred.ranking import STEP, BlockFn, GlobalTopK, ThresholdCounts, rank_pass
 from genekg.linkpred.split import EdgeSplit, encode
 
-BlockFn = Callable[[np.ndarray], np.ndarray]
 KS = (100, 1_000, 10_000, 20_000, 100_000)
 DEGREE_BINS = ((0, 0, "0"), (1, 5, "1-5"), (6, 20, "6-20"), (21, 1 << 62, ">20"))
-STEP = 256  # genes per block: block memory 256 · n doubles (13 MB for 6,362 genes)
 
 
 Lookup = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -87,35 +86,50 @@ def tail_scores(p: np.ndarray) -> np.ndarray:
     return TAIL_BASE + np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
 
 
-def stage_scores(predictor: LinkPredictor, n: int, exclude: sp.csr_matrix,
+def stage_scores(predictor: LinkPredictor, exclude: sp.csr_matrix,
                  k: int | None = None, rows: np.ndarray | None = None,
                  honest: bool = False, scorer: BlockFn | None = None) -> BlockFn:
     """Scores of (row gene, every gene) as predict ranks them: all pairs for an
-    exhaustive predictor, else its stage-1 `candidates(k)` (k default: the predictor's
-    `stage1_k`), every other pair below them in the order of the predictor's
-    `tail_block` (the cascade: `tail_scores`), or at -inf where it has none. `honest`:
-    scored by `honest_score`, and the pairs the fit learned from by their out-of-fold
-    scores (what expected precision and `auto`'s choice are estimated with). `scorer`:
-    scores the candidate pairs in place of the predictor's own (the stack's stage-1
-    ladder passes a memo of its honest scores)."""
+    exhaustive predictor, else its stage-1 `candidates(k)` for `rows` (k default: the
+    predictor's `stage1_k`; rows default: every gene), every other pair below them in the
+    order of the predictor's `tail_block` (the cascade: `tail_scores`), or at -inf where
+    it has none. The pairs of `exclude` are at -inf for every predictor. `honest`: scored
+    by `honest_score`, and the pairs the fit learned from by their out-of-fold scores
+    (what expected precision and `auto`'s choice are estimated with). `scorer`: scores
+    the candidate pairs in place of the predictor's own (the stack's stage-1 ladder
+    passes a memo of its honest scores)."""
+    n = predictor.n_genes
     oof = predictor.oof_pairs() if honest else None
     if predictor.exhaustive:
-        return predictor.block_scores if oof is None else _out_of_fold(
-            predictor.block_scores, oof, n)
-    pairs = predictor.candidates(predictor.stage1_k if k is None else k, rows, exclude)
-    fn = scorer or (predictor.honest_score if honest else predictor.score)
-    s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
-    look = _pair_lookup(pairs, s, n)
-    tail = predictor.tail_block()
+        block: BlockFn = predictor.block_scores
+    else:
+        pairs = predictor.candidates(predictor.stage1_k if k is None else k, rows, exclude)
+        fn = scorer or (predictor.honest_score if honest else predictor.score)
+        s = np.asarray(fn(pairs), dtype=np.float64) if len(pairs) else np.empty(0)
+        look = _pair_lookup(pairs, s, n)
+        tail = predictor.tail_block()
 
-    def block(blk: np.ndarray) -> np.ndarray:
-        out = np.full((len(blk), n), -np.inf) if tail is None else tail_scores(tail(blk))
-        r, c, v = look(blk)
-        out[r, c] = v
+        def block(blk: np.ndarray) -> np.ndarray:
+            out = np.full((len(blk), n), -np.inf) if tail is None else tail_scores(tail(blk))
+            r, c, v = look(blk)
+            out[r, c] = v
+            return out
+
+    if oof is not None:
+        floor = (-np.inf if predictor.exhaustive or predictor.tail_block() is None
+                 else TAIL_TOP)
+        block = _out_of_fold(block, oof, n, floor)
+    return _excluding(block, exclude)
+
+
+def _excluding(block: BlockFn, exclude: sp.csr_matrix) -> BlockFn:
+    def wrapped(blk: np.ndarray) -> np.ndarray:
+        out = np.array(block(blk), dtype=np.float64)
+        ex = exclude[blk].tocoo()
+        out[ex.row, ex.col] = -np.inf
         return out
 
-    return block if oof is None else _out_of_fold(block, oof, n,
-                                                   -np.inf if tail is None else TAIL_TOP)
+    return wrapped
 
 
 def degree_bin(d: np.ndarray) -> np.ndarray:
@@ -163,46 +177,35 @@ def _midrank(greater: np.ndarray | int, equal: np.ndarray | int) -> np.ndarray |
     return 1.0 + greater + equal / 2.0
 
 
-def retrieval_metrics(method: str, block: BlockFn, n: int, exclude: sp.csr_matrix,
-                      positives: np.ndarray, degree: np.ndarray, ks: tuple[int, ...] = KS,
-                      step: int = STEP) -> RetrievalResult:
-    """Rank `positives` (held-out pairs) among all pairs that are not in `exclude`."""
-    t0 = time.monotonic()
-    pos = np.unique(np.sort(np.asarray(positives, dtype=np.int64).reshape(-1, 2), axis=1),
-                    axis=0)
-    pos = pos[pos[:, 0] != pos[:, 1]]
-    pos_adj = sp.csr_matrix((np.ones(2 * len(pos), dtype=bool),
-                             (np.r_[pos[:, 0], pos[:, 1]], np.r_[pos[:, 1], pos[:, 0]])),
-                            shape=(n, n))
-    kmax = max(ks)
-    top = np.empty(0)  # the kmax best candidate scores so far (upper triangle, once each)
-    pos_score = np.full(len(pos), -np.inf)
-    code_to_pos = {int(a) * n + int(b): i for i, (a, b) in enumerate(pos)}
-    rr: list[tuple[int, float]] = []  # (query gene, reciprocal rank)
-    cols = np.arange(n)
-    candidates = 0
-    for lo in range(0, n, step):
-        blk = np.arange(lo, min(lo + step, n))
-        s = np.asarray(block(blk), dtype=np.float64).copy()
-        s[np.arange(len(blk)), blk] = -np.inf
-        ex = exclude[blk].tocoo()
-        s[ex.row, ex.col] = -np.inf
-        # the global list: each pair once (j > i)
-        upper = np.where(cols[None, :] > blk[:, None], s, -np.inf)
-        fin = upper[np.isfinite(upper)]
-        candidates += len(fin)
-        if len(fin):
-            kk = min(kmax, len(fin))
-            best = fin[np.argpartition(-fin, kk - 1)[:kk]] if kk < len(fin) else fin
-            top = np.concatenate([top, best])
-            if len(top) > kmax:
-                top = top[np.argpartition(-top, kmax - 1)[:kmax]]
-        # the held-out pairs' own scores, and each query gene's filtered rank
-        pr = pos_adj[blk].tocoo()
+class HeldOutRanks:
+    """A `rank_pass` consumer: the held-out `positives` ranked among every ranked pair —
+    their place in the global list (via the `max(ks)` best scores) and, for each query
+    gene with a held-out partner, the filtered rank of that partner in its own list."""
+
+    def __init__(self, method: str, n: int, positives: np.ndarray, degree: np.ndarray,
+                 ks: tuple[int, ...] = KS) -> None:
+        pos = np.unique(np.sort(np.asarray(positives, dtype=np.int64).reshape(-1, 2), axis=1),
+                        axis=0)
+        self.pos = pos[pos[:, 0] != pos[:, 1]]
+        self.adj = sp.csr_matrix((np.ones(2 * len(self.pos), dtype=bool),
+                                  (np.r_[self.pos[:, 0], self.pos[:, 1]],
+                                   np.r_[self.pos[:, 1], self.pos[:, 0]])), shape=(n, n))
+        self.method, self.n, self.degree, self.ks = method, n, np.asarray(degree), ks
+        self.top = GlobalTopK(n, max(ks))  # the kmax best candidate scores
+        self.pos_score = np.full(len(self.pos), -np.inf)
+        self.code_to_pos = {int(a) * n + int(b): i for i, (a, b) in enumerate(self.pos)}
+        self.rr: list[tuple[int, float]] = []  # (query gene, reciprocal rank)
+        self.t0 = time.monotonic()
+
+    def consume(self, blk: np.ndarray, s: np.ndarray) -> None:
+        """The block's share of the global list, the positives' scores, the query ranks."""
+        self.top.consume(blk, s)
+        n = self.n
+        pr = self.adj[blk].tocoo()
         for r, j in zip(pr.row.tolist(), pr.col.tolist(), strict=True):
             i = int(blk[r])
             if i < j:
-                pos_score[code_to_pos[i * n + j]] = s[r, j]
+                self.pos_score[self.code_to_pos[i * n + j]] = s[r, j]
         for r in np.unique(pr.row):
             row = s[r]
             mine = pr.col[pr.row == r]
@@ -212,51 +215,60 @@ def retrieval_metrics(method: str, block: BlockFn, n: int, exclude: sp.csr_matri
             for j in mine:
                 v = row[j]
                 if not np.isfinite(v):
-                    rr.append((int(blk[r]), 0.0))
+                    self.rr.append((int(blk[r]), 0.0))
                     continue
                 hi = int(np.searchsorted(ranked, v, side="right"))
                 lo = int(np.searchsorted(ranked, v, side="left"))
-                rr.append((int(blk[r]), float(1.0 / _midrank(len(ranked) - hi, hi - lo))))
-    top = np.sort(top)
-    fin = np.isfinite(pos_score)
-    above = np.searchsorted(top, pos_score, side="right")
-    greater = len(top) - above
-    equal = above - np.searchsorted(top, pos_score, side="left")
-    # a positive counts itself among the equal scores of the top list
-    rank = np.where(fin, _midrank(greater, np.maximum(equal - 1, 0)), np.inf)
-    rank[fin & (greater >= kmax)] = np.inf  # beyond the kept list: beyond every k
-    deg = np.asarray(degree)
-    orphan = (deg[pos[:, 0]] == 0) | (deg[pos[:, 1]] == 0)
-    res = RetrievalResult(method, len(pos), candidates,
-                          float(fin.mean()) if len(pos) else float("nan"))
-    for k in ks:
-        hits = int((rank <= k).sum())
-        res.recall[k] = hits / max(len(pos), 1)
-        res.precision[k] = hits / k
-        res.orphan_recall[k] = float((rank[orphan] <= k).mean()) if orphan.any() else float(
-            "nan")
-    res.orphan_positives = int(orphan.sum())
-    if rr:
-        genes = np.array([g for g, _ in rr])
-        rec = np.array([v for _, v in rr])
-        res.mrr = float(rec.mean())
-        res.hits10 = float((rec >= 1 / 10).mean())
-        bins = degree_bin(deg[genes])
-        for _, _, name in DEGREE_BINS:
-            sel = bins == name
-            if sel.any():
-                res.by_degree[name] = {"mrr": float(rec[sel].mean()),
-                                       "hits@10": float((rec[sel] >= 1 / 10).mean()),
-                                       "queries": float(sel.sum())}
-    res.seconds = time.monotonic() - t0
-    return res
+                self.rr.append((int(blk[r]),
+                                float(1.0 / _midrank(len(ranked) - hi, hi - lo))))
+
+    def result(self) -> RetrievalResult:
+        """Recall/precision@k, MRR, Hits@10, degree strata, stage-1 ceiling."""
+        ks, pos, kmax = self.ks, self.pos, max(self.ks)
+        top = np.sort(self.top.s)
+        pos_score = self.pos_score
+        fin = np.isfinite(pos_score)
+        above = np.searchsorted(top, pos_score, side="right")
+        greater = len(top) - above
+        equal = above - np.searchsorted(top, pos_score, side="left")
+        # a positive counts itself among the equal scores of the top list
+        rank = np.where(fin, _midrank(greater, np.maximum(equal - 1, 0)), np.inf)
+        rank[fin & (greater >= kmax)] = np.inf  # beyond the kept list: beyond every k
+        deg = self.degree
+        orphan = (deg[pos[:, 0]] == 0) | (deg[pos[:, 1]] == 0)
+        res = RetrievalResult(self.method, len(pos), self.top.candidates,
+                              float(fin.mean()) if len(pos) else float("nan"))
+        for k in ks:
+            hits = int((rank <= k).sum())
+            res.recall[k] = hits / max(len(pos), 1)
+            res.precision[k] = hits / k
+            res.orphan_recall[k] = (float((rank[orphan] <= k).mean()) if orphan.any()
+                                    else float("nan"))
+        res.orphan_positives = int(orphan.sum())
+        if self.rr:
+            genes = np.array([g for g, _ in self.rr])
+            rec = np.array([v for _, v in self.rr])
+            res.mrr = float(rec.mean())
+            res.hits10 = float((rec >= 1 / 10).mean())
+            bins = degree_bin(deg[genes])
+            for _, _, name in DEGREE_BINS:
+                sel = bins == name
+                if sel.any():
+                    res.by_degree[name] = {"mrr": float(rec[sel].mean()),
+                                           "hits@10": float((rec[sel] >= 1 / 10).mean()),
+                                           "queries": float(sel.sum())}
+        res.seconds = time.monotonic() - self.t0
+        return res
 
 
-def _transformed(block: BlockFn, blk: np.ndarray,
-                 transform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    raw = np.asarray(block(blk), dtype=np.float64)
-    ok = np.isfinite(raw)  # -inf: not a stage-1 candidate, stays out
-    return np.where(ok, transform(np.where(ok, raw, 0.0)), -np.inf)
+def retrieval_metrics(method: str, block: BlockFn, n: int, exclude: sp.csr_matrix,
+                      positives: np.ndarray, degree: np.ndarray, ks: tuple[int, ...] = KS,
+                      step: int = STEP) -> RetrievalResult:
+    """Rank `positives` (held-out pairs) among all pairs that are not in `exclude`: one
+    `rank_pass` with a `HeldOutRanks` consumer."""
+    ranks = HeldOutRanks(method, n, positives, degree, ks)
+    rank_pass(block, n, [ranks], exclude=exclude, step=step)
+    return ranks.result()
 
 
 def expected_precision_curve(block: BlockFn, n: int, exclude: sp.csr_matrix,
@@ -274,7 +286,6 @@ def expected_precision_curve(block: BlockFn, n: int, exclude: sp.csr_matrix,
     precision off its score; the highest keeps `min_positives` above it (a precision read
     off 2 pairs is noise), and scores above it read its precision."""
     pos = np.sort(np.asarray(positives, dtype=np.int64).reshape(-1, 2), axis=1)
-    cols = np.arange(n)
     # pass 1: the positives' scores as ranked (their rows only); honest ones where given
     ranked = np.full(len(pos), -np.inf)
     order = np.argsort(pos[:, 0], kind="stable")
@@ -294,15 +305,9 @@ def expected_precision_curve(block: BlockFn, n: int, exclude: sp.csr_matrix,
     # pass 2: every other candidate, counted against the thresholds
     skip = (exclude + sp.csr_matrix((np.ones(len(pos)), (pos[:, 0], pos[:, 1])),
                                     shape=(n, n))).tocsr()
-    counts = npos.astype(np.float64)
-    for lo in range(0, n, step):
-        blk = np.arange(lo, min(lo + step, n))
-        sc = _transformed(block, blk, transform)
-        ok = (cols[None, :] > blk[:, None]) & np.isfinite(sc)
-        ex = skip[blk].tocoo()
-        ok[ex.row, ex.col] = False
-        v = np.sort(sc[ok])
-        counts += len(v) - np.searchsorted(v, thr, side="left")
+    above = ThresholdCounts(n, thr, transform)
+    rank_pass(block, n, [above], exclude=skip, step=step)
+    counts = npos.astype(np.float64) + above.counts
     prec = np.divide(npos, counts, out=np.zeros_like(counts), where=counts > 0)
     # A higher score should never read a lower precision: isotonic regression, each point
     # weighted by the positives behind it, pools the noisy top of the curve with its
@@ -339,6 +344,6 @@ def validation_retrieval(predictor: LinkPredictor, split: EdgeSplit, k: int | No
     n = predictor.n_genes
     exclude = S.adjacency(np.vstack([split.train, split.test_pos]), n)
     degree = S.degrees(S.adjacency(split.train, n))
-    return retrieval_metrics(predictor.name, stage_scores(predictor, n, exclude, k,
+    return retrieval_metrics(predictor.name, stage_scores(predictor, exclude, k,
                                                           honest=True, scorer=scorer),
                              n, exclude, split.val_pos, degree, ks)

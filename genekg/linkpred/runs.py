@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from genekg.config import runs_dir
 from genekg.db.store import GraphStore
@@ -36,7 +37,8 @@ from genekg.errors import GenekgError
 from genekg.linkpred.base import LinkPredictor
 from genekg.linkpred.calibrate import Calibrator
 from genekg.linkpred.methods import load_predictor, save_predictor
-from genekg.linkpred.retrieval import read_expected_precision
+from genekg.linkpred.ranking import PairRanks, rank_pass
+from genekg.linkpred.retrieval import TAIL_TOP, read_expected_precision, stage_scores
 from genekg.linkpred.split import EdgeSplit, canonical_pairs, encode
 from genekg.record import RECORD_FILE, RunRecord
 
@@ -115,6 +117,17 @@ def new_run_id(method: str, organism: str, seed: int) -> str:
     return f"{stamp}-{method.replace('+', '-')}-{organism}-s{seed}"
 
 
+@dataclass(frozen=True)
+class PairRanking:
+    """What `FittedRun.rank_pairs` states of each pair: P(edge), expected precision, the
+    rank of b in a's own list and of a in b's (NaN: predict never lists it)."""
+
+    probability: np.ndarray
+    expected_precision: np.ndarray
+    rank_a: np.ndarray
+    rank_b: np.ndarray
+
+
 @dataclass
 class FittedRun:
     """Everything a run fitted, as one object: the predictor, the calibrator that turns its
@@ -127,8 +140,30 @@ class FittedRun:
     precision_curve: dict[str, list[float]] = field(default_factory=dict)
 
     def probability(self, pairs: np.ndarray) -> np.ndarray:
-        """Calibrated P(edge) of index pairs (the score predict writes)."""
+        """Calibrated P(edge) of index pairs by the predictor (the score predict writes
+        for a pair stage 1 admits; `rank_pairs` states every pair as predict ranks it)."""
         return self.calibrator(self.predictor.score(pairs))
+
+    def rank_pairs(self, pairs: np.ndarray, known: sp.csr_matrix) -> PairRanking:
+        """Index pairs as predict ranks them among all pairs that are not `known`
+        (adjacency of the known interactions): calibrated P(edge), expected precision and
+        each gene's rank of the other in its own list (one `rank_pass` over the pairs'
+        genes). A pair in a cascade's tail (stage 1 did not admit it) is stated from its
+        tail score, not from the booster's opinion of a pair the list places below every
+        admitted one."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        prob, ep = self.probability(pairs), self.expected_precision(pairs)
+        ranks = PairRanks(self.predictor.n_genes, pairs)
+        rows = ranks.rows()
+        rank_pass(stage_scores(self.predictor, known, None, rows), self.predictor.n_genes,
+                  [ranks], rows=rows, exclude=known)
+        rank, stage = ranks.result()
+        tail = np.isfinite(stage) & (stage < TAIL_TOP)
+        if tail.any():
+            at = self.calibrator(np.where(tail, stage, 0.0))
+            prob = np.where(tail, at, prob)
+            ep = np.where(tail, read_expected_precision(self.precision_curve, at), ep)
+        return PairRanking(prob, ep, rank[:, 0], rank[:, 1])
 
     def expected_precision(self, pairs: np.ndarray) -> np.ndarray:
         """Expected precision of index pairs, read off the curve on the footing it was

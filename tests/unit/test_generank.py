@@ -125,7 +125,7 @@ def test_the_cascade_ranks_every_pair_stage_one_leaves_out_below_the_admitted_on
     known = split.train
     ex = S.adjacency(known, N)
     admitted = {tuple(p) for p in stack.candidates(stack.stage1_k, None, ex).tolist()}
-    block = stage_scores(stack, N, ex)
+    block = stage_scores(stack, ex)
     s, y = stack.validation(split)
     cal = Calibrator.fit(s, y)
     everything = N * (N - 1) // 2 - len(known)
@@ -142,7 +142,7 @@ def test_the_cascade_ranks_every_pair_stage_one_leaves_out_below_the_admitted_on
     # a stack without the cascade leaves the same pairs unranked
     stack.cascade = None
     try:
-        plain, _ = score_candidates(stage_scores(stack, N, ex), N, known,
+        plain, _ = score_candidates(stage_scores(stack, ex), N, known,
                                     PredictOptions(top_k=everything), calibrate=cal)
     finally:
         stack.cascade = "gcn-rank"
@@ -167,10 +167,10 @@ def test_a_pair_only_the_learned_ranker_proposes_is_admitted_and_scored_by_the_s
         only = sorted(with_gcn - without)
         assert only, "gcn-rank proposes no pair of its own on the planted graph"
         i, j = only[0]
-        dropped = stage_scores(stack, N, ex)(np.array([i]))[0, j]
+        dropped = stage_scores(stack, ex)(np.array([i]))[0, j]
     finally:
         stack.generator_members_ = gens
-    admitted = stage_scores(stack, N, ex)(np.array([i]))[0, j]
+    admitted = stage_scores(stack, ex)(np.array([i]))[0, j]
     assert admitted > TAIL_TOP >= dropped
 
 
@@ -194,6 +194,6 @@ def test_every_part_of_the_contract_auto_delegates_reaches_its_choice() -> None:
     auto = Auto("auto", (stack,)).fit(inputs_for(), SplitCache(fitted={stack.name: stack}))
     assert auto.chosen_ is stack
     ex = S.adjacency(inputs_for().split.train, N)
-    got = stage_scores(auto, N, ex)(np.arange(N))
-    want = stage_scores(stack, N, ex)(np.arange(N))
+    got = stage_scores(auto, ex)(np.arange(N))
+    want = stage_scores(stack, ex)(np.arange(N))
     assert np.array_equal(got, want) and (got < TAIL_TOP).any()

@@ -101,7 +101,7 @@ def mrr(p: LinkPredictor, split: EdgeSplit) -> float:
     from genekg.linkpred.retrieval import retrieval_metrics, stage_scores
 
     ex = S.adjacency(np.vstack([split.train, split.val_pos]), N)
-    return retrieval_metrics("", stage_scores(p, N, ex), N, ex, split.test_pos,
+    return retrieval_metrics("", stage_scores(p, ex), N, ex, split.test_pos,
                              S.degrees(S.adjacency(split.train, N)), (100,)).mrr
 
 
@@ -403,7 +403,7 @@ def test_stack_rank_chooses_its_stage_one_depth_by_how_it_ranks_validation_edges
     # predict's path ranks exactly the chosen stage 1
     split = planted()[3]
     exclude = S.adjacency(split.train, N)
-    got = stage_scores(fitted, N, exclude)(np.arange(N))
+    got = stage_scores(fitted, exclude)(np.arange(N))
     fin = np.argwhere(np.isfinite(got))
     fin = fin[fin[:, 0] < fin[:, 1]]
     assert np.array_equal(fin, fitted.candidates(best[0], None, exclude))

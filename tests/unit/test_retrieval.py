@@ -72,7 +72,7 @@ def test_a_pair_outside_stage_one_is_never_retrieved() -> None:
 def test_stage_scores_of_a_stack_are_its_candidates_scored_by_it() -> None:
     fitted = METHODS["stack"].make().fit(inputs_for(), SplitCache())
     exclude = S.adjacency(planted()[3].train, N)
-    block = stage_scores(fitted, N, exclude, 4)
+    block = stage_scores(fitted, exclude, 4)
     rows = np.array([3, 77])
     got = block(rows)
     cand = fitted.candidates(4, None, exclude)
@@ -97,7 +97,7 @@ def test_expected_precision_matches_what_another_held_out_split_observes(method:
     def curve(held: np.ndarray, other: np.ndarray, honest_scores: np.ndarray | None
               ) -> dict[str, list[float]]:
         ex = S.adjacency(np.vstack([split.train, other]), N)
-        return expected_precision_curve(stage_scores(p, N, ex, 50, honest=True), N, ex, held,
+        return expected_precision_curve(stage_scores(p, ex, 50, honest=True), N, ex, held,
                                         lambda s: s, honest_scores)
 
     # validation pairs with their honest scores (the stack was fitted on them: out-of-fold)
@@ -125,8 +125,8 @@ def test_honest_ranking_reads_each_pair_the_stack_learned_from_out_of_fold() -> 
     split = planted()[3]
     assert len(learned) > len(split.val_pos) + len(split.val_neg)  # hard negatives too
     exclude = S.adjacency(split.train, N)
-    honest = stage_scores(p, N, exclude, 50, honest=True)
-    plain = stage_scores(p, N, exclude, 50)
+    honest = stage_scores(p, exclude, 50, honest=True)
+    plain = stage_scores(p, exclude, 50)
     got, seen = np.vstack([honest(np.array([i])) for i in learned[:, 0]]), np.vstack(
         [plain(np.array([i])) for i in learned[:, 0]])
     admitted = np.isfinite(got[np.arange(len(learned)), learned[:, 1]])
