@@ -40,16 +40,14 @@ from genekg.linkpred import scores as S
 from genekg.linkpred.base import SplitCache, SplitInputs
 from genekg.linkpred.methods import METHODS
 from genekg.linkpred.pipeline import temporal_split_of
-from genekg.linkpred.split import encode
+from genekg.linkpred.split import PairSet, canonical_pairs
 from genekg.loaders import LoadOptions, get_loader
 
 
 def _absent(pairs: np.ndarray, n: int, *known: np.ndarray) -> np.ndarray:
     """`pairs` (sorted, unique, no self-pairs) that no array of `known` holds."""
-    p = np.unique(np.sort(pairs, axis=1), axis=0)
-    p = p[p[:, 0] != p[:, 1]]
-    codes = np.concatenate([encode(np.sort(k, axis=1), n) for k in known])
-    return p[~np.isin(encode(p, n), codes)]
+    p = canonical_pairs(pairs)
+    return p[~PairSet.of(np.vstack(known), n).holds(p[:, 0], p[:, 1])]
 
 
 def main() -> None:

@@ -76,7 +76,7 @@ from genekg.linkpred.base import (
 from genekg.linkpred.embedding import kg_attributes
 from genekg.linkpred.evaluate import Classifier
 from genekg.linkpred.retrieval import ranking_criterion, validation_retrieval
-from genekg.linkpred.split import EdgeSplit, encode
+from genekg.linkpred.split import EdgeSplit, PairSet, encode
 
 DIM = 64
 LAYERS = 2
@@ -139,29 +139,6 @@ def hard_pool(a_train: sp.csr_matrix, known: sp.csr_matrix, k: int = POOL_K
     pool = np.vstack(parts) if parts else np.empty((0, 2), dtype=np.int64)
     return np.unique(pool, axis=0) if len(pool) else pool.astype(np.int64)
 
-
-def random_non_edges(rng: np.random.Generator, n: int, m: int, known_codes: np.ndarray
-                     ) -> np.ndarray:
-    """`m` uniformly drawn pairs (i < j), none in `known_codes` (sorted `encode`d pairs)."""
-    out: list[np.ndarray] = []
-    got = 0
-    while got < m:
-        i, j = rng.integers(0, n, 2 * (m - got) + 16), rng.integers(0, n, 2 * (m - got) + 16)
-        p = np.column_stack([np.minimum(i, j), np.maximum(i, j)])
-        p = p[p[:, 0] != p[:, 1]]
-        c = encode(p, n)
-        pos = np.searchsorted(known_codes, c)
-        hit = known_codes[np.minimum(pos, len(known_codes) - 1)] == c if len(known_codes) \
-            else np.zeros(len(c), dtype=bool)
-        p = p[~hit][: m - got]
-        out.append(p)
-        got += len(p)
-    return np.vstack(out) if out else np.empty((0, 2), dtype=np.int64)
-
-
-def _known_codes(known: sp.csr_matrix) -> np.ndarray:
-    up = sp.triu(known, k=1).tocoo()
-    return np.sort(encode(np.column_stack([up.row, up.col]).astype(np.int64), known.shape[0]))
 
 
 def _symmetric_product() -> Any:
@@ -352,7 +329,7 @@ class GeneRanker(EmbeddingPredictor):
         n = split.n_nodes
         rng = np.random.default_rng(inputs.seed)
         known = known_pairs(split)
-        codes = _known_codes(known)
+        codes = PairSet.of_adjacency(known)
         cache.step(f"{self.name}: hard pool (each gene's top {POOL_K} by AA and L3)")
         pool = hard_pool(inputs.a_train, known)
         by_gene = S.adjacency(pool, n) if len(pool) else sp.csr_matrix((n, n))
@@ -492,12 +469,12 @@ class GeneRanker(EmbeddingPredictor):
 
     @staticmethod
     def tails(rng: np.random.Generator, heads: np.ndarray, by_gene: sp.csr_matrix,
-              codes: np.ndarray, n_random: int, n_hard: int
+              never: PairSet, n_random: int, n_hard: int
               ) -> tuple[np.ndarray, np.ndarray]:
         """Negative partners of each query gene: `n_random` uniform genes and `n_hard`
         from its row of the hard pool (uniform where its row is empty), shape
         (len(heads), n_random + n_hard), and which of them may be used (never the gene
-        itself, a training edge or a validation pair: `codes`)."""
+        itself, a training edge or a validation pair: `never`)."""
         n = by_gene.shape[0]
         m = len(heads)
         out = rng.integers(0, n, (m, n_random + n_hard))
@@ -508,13 +485,7 @@ class GeneRanker(EmbeddingPredictor):
             hard = by_gene.indices[np.minimum(pick, len(by_gene.indices) - 1)]
             out[:, n_random:] = np.where((hi > lo)[:, None], hard, out[:, n_random:])
         h = np.repeat(heads, out.shape[1]).reshape(out.shape)
-        c = encode(np.column_stack([np.minimum(h, out).ravel(), np.maximum(h, out).ravel()]),
-                   n)
-        pos = np.searchsorted(codes, c)
-        hit = codes[np.minimum(pos, len(codes) - 1)] == c if len(codes) \
-            else np.zeros(len(c), dtype=bool)
-        ok = ~hit.reshape(out.shape) & (out != h)
-        return out, ok
+        return out, ~never.holds(h, out) & (out != h)
 
     def masked_logits(self, edges: np.ndarray, pairs: np.ndarray) -> np.ndarray:
         """Training-time logits of `pairs` (edges of the graph, i < j) given the graph's

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from genekg.errors import GenekgError
 
@@ -56,6 +57,38 @@ def encode(pairs: np.ndarray, n: int) -> np.ndarray:
     return pairs[:, 0].astype(np.int64) * n + pairs[:, 1].astype(np.int64)
 
 
+class PairSet:
+    """A set of unordered gene pairs among `n` genes, for membership tests of many pairs at
+    once (sorted `encode`d codes, binary search): what a negative must never be."""
+
+    def __init__(self, codes: np.ndarray, n: int) -> None:
+        self.codes = np.unique(np.asarray(codes, dtype=np.int64))
+        self.n = n
+
+    @classmethod
+    def of(cls, pairs: np.ndarray, n: int) -> PairSet:
+        """The set of `pairs` (either order; self-pairs ignored)."""
+        return cls(encode(canonical_pairs(pairs), n), n)
+
+    @classmethod
+    def of_adjacency(cls, a: sp.spmatrix) -> PairSet:
+        """The pairs of a symmetric adjacency matrix."""
+        up = sp.triu(a, k=1).tocoo()
+        return cls.of(np.column_stack([up.row, up.col]), a.shape[0])
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def holds(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair (a[q], b[q]), in either order, is in the set (a's shape)."""
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        c = np.minimum(a, b) * self.n + np.maximum(a, b)
+        if not len(self.codes):
+            return np.zeros(c.shape, dtype=bool)
+        at = np.minimum(np.searchsorted(self.codes, c), len(self.codes) - 1)
+        return np.asarray(self.codes[at] == c)
+
+
 def sample_non_edges(
     n_nodes: int,
     count: int,
@@ -76,7 +109,7 @@ def sample_non_edges(
         if degree is None:
             raise GenekgError("degree-matched sampling needs node degrees")
         p = degree.astype(float) / degree.sum()
-    forbidden_sorted = np.unique(forbidden)
+    never = PairSet(forbidden, n_nodes)
     chosen = np.empty(0, dtype=np.int64)
     for _ in range(200):
         need = count - len(chosen)
@@ -87,8 +120,7 @@ def sample_non_edges(
         j = rng.choice(n_nodes, size=k, p=p)
         keep = i != j
         a, b = np.minimum(i, j)[keep], np.maximum(i, j)[keep]
-        codes = a.astype(np.int64) * n_nodes + b
-        codes = codes[~np.isin(codes, forbidden_sorted, assume_unique=False)]
+        codes = (a.astype(np.int64) * n_nodes + b)[~never.holds(a, b)]
         codes = codes[~np.isin(codes, chosen)]
         _, first = np.unique(codes, return_index=True)
         codes = codes[np.sort(first)]  # dedupe, keep the random order

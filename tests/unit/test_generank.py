@@ -19,11 +19,10 @@ from genekg.linkpred.evaluate import held_out_pairs
 from genekg.linkpred.generank import (
     GeneRanker,
     RankerReport,
-    _known_codes,
     hard_pool,
     known_pairs,
 )
-from genekg.linkpred.split import encode
+from genekg.linkpred.split import PairSet, encode
 from genekg.linkpred.stack import Stack
 
 
@@ -59,7 +58,7 @@ def test_negatives_are_never_a_training_or_validation_pair_and_never_read_the_te
     split = inputs.split
     known = known_pairs(split)
     pool = hard_pool(inputs.a_train, known)
-    codes = _known_codes(known)
+    codes = PairSet.of_adjacency(known)
     by_gene = S.adjacency(pool, N)
     heads = np.random.default_rng(0).integers(0, N, 3_000)
     tails, ok = GeneRanker.tails(np.random.default_rng(1), heads, by_gene, codes, 8, 4)

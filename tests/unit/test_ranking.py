@@ -150,3 +150,16 @@ def test_threshold_counts_count_each_ranked_pair_once_after_the_transform() -> N
     full = _ranked(s, exclude)[np.triu_indices(N, 1)]
     full = full[np.isfinite(full)] * 1.5
     assert counts.counts.tolist() == [float((full >= t).sum()) for t in thr]
+
+
+def test_a_pair_set_answers_for_either_order_and_any_shape() -> None:
+    from genekg.linkpred.split import PairSet
+
+    known = PairSet.of(np.array([[3, 1], [1, 3], [2, 5], [4, 4]]), 6)
+    assert len(known) == 2  # (1, 3) once; the self-pair is not a pair
+    a = np.array([[1, 3], [5, 0]])
+    b = np.array([[3, 1], [2, 5]])
+    assert known.holds(a, b).tolist() == [[True, True], [True, False]]  # (5, 2) is (2, 5)
+    assert known.holds(np.array([0]), np.array([2])).tolist() == [False]
+    empty = PairSet.of_adjacency(sp.csr_matrix((6, 6)))
+    assert not empty.holds(a, b).any() and empty.holds(a, b).shape == (2, 2)
