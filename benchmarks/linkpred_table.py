@@ -151,11 +151,11 @@ def main() -> None:
             split = split_edges(net.edges, len(net.genes), seed=seed, negatives=neg)
             for r in run_methods(net, split, methods, seed=seed, gene_context=ctx):
                 row = {"method": r.method, "negatives": neg, "seed": seed, "auroc": r.auroc,
-                       "aupr": r.aupr, "seconds": r.seconds, **r.extra}
+                       "aupr": r.aupr, "seconds": r.seconds, **r.row()}
                 rows.append(row)
                 print(f"{neg} seed {seed} {r.method:14s} AUROC {r.auroc:.4f} "
-                      f"AUPR {r.aupr:.4f} Brier {r.extra.get('brier', float('nan')):.3f} "
-                      f"{r.seconds:.0f} s {r.extra.get('chosen', '')}", flush=True)
+                      f"AUPR {r.aupr:.4f} Brier {r.brier or float('nan'):.3f} "
+                      f"{r.seconds:.0f} s {r.row().get('chosen', '')}", flush=True)
     df = pd.DataFrame(rows)
     name = f"linkpred_{args.organism}{args.tag}"
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -116,6 +116,7 @@ def train(
     """Train a model on a network pulled from Neo4j; writes runs/<id>/."""
     from genekg.linkpred.auto import AutoReport
     from genekg.linkpred.pipeline import train_run
+    from genekg.linkpred.stack import StackReport
 
     if not get_method(method).trainable:  # checked before connecting
         raise GenekgError(f"cannot train {method!r}", hint=f"Trainable: {', '.join(TRAINABLE)}")
@@ -150,12 +151,12 @@ def train(
         else:
             cands = ", ".join(f"{k} {v:.4f}" for k, v in report.candidates.items())
         table.add_row("auto chose", f"{report.chosen} ({report.criterion}: {cands})")
-    chosen_rep = report.chosen_report if isinstance(report, AutoReport) else report.to_dict()
-    if chosen_rep.get("stage1"):  # a stack that chose its stage-1 depth on validation
+    chosen_rep = report.chosen_report if isinstance(report, AutoReport) else report
+    if isinstance(chosen_rep, StackReport) and chosen_rep.stage1:  # K chosen on validation
         ks = ", ".join(f"K={k}: MRR {v['mrr']:.3f}, R@1000 {v['recall@1000']:.3f}, "
-                       f"ceiling {v['ceiling']:.2f}" for k, v in chosen_rep["stage1"].items())
-        glob = " + each generator's global top" if chosen_rep.get("stage1_global") else ""
-        table.add_row("stage 1", f"K={chosen_rep['stage1_k']} partners per gene and "
+                       f"ceiling {v['ceiling']:.2f}" for k, v in chosen_rep.stage1.items())
+        glob = " + each generator's global top" if chosen_rep.stage1_global else ""
+        table.add_row("stage 1", f"K={chosen_rep.stage1_k} partners per gene and "
                       f"generator{glob} ({ks})")
     for k in ("val_auroc", "test_auroc", "test_aupr", "test_brier", "best_epoch",
               "seconds_per_epoch", "kg_only_genes"):

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,7 +47,7 @@ class AutoReport(Report):
 
     chosen: str = ""
     candidates: dict[str, float] = field(default_factory=dict)  # criterion by candidate
-    chosen_report: dict[str, Any] = field(default_factory=dict)
+    chosen_report: Report | None = None  # the kept candidate's own (typed) report
     criterion: str = "validation AUROC"  # runs trained before the retrieval criterion
     retrieval: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -85,7 +85,7 @@ class Auto(LinkPredictor):
         self.report_ = AutoReport(self.name, numbers[self.chosen_.name]["val_auroc"],
                                   self.chosen_.name,
                                   {k: round(v, 5) for k, v in scored.items()},
-                                  self.chosen_.report().to_dict(), CRITERION,
+                                  self.chosen_.report(), CRITERION,
                                   {k: {m: round(v, 5) for m, v in d.items()}
                                    for k, d in numbers.items()})
         return self
@@ -152,9 +152,11 @@ class Auto(LinkPredictor):
              allow_changed_graph: bool = False) -> Self:
         """The saved choice, loaded as its own class."""
         self = cls()
-        self.report_ = AutoReport(**json.loads((folder / "report.json").read_text()))
-        self.name = self.report_.method
         self.chosen_ = load_predictor(folder / "chosen", store,
                                       allow_changed_graph=allow_changed_graph)
+        raw = json.loads((folder / "report.json").read_text())
+        raw["chosen_report"] = self.chosen_.report()  # typed, from the chosen candidate
+        self.report_ = AutoReport(**raw)
+        self.name = self.report_.method
         self.notes_ = self.chosen_.notes_
         return self

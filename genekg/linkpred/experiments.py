@@ -176,8 +176,8 @@ def _temporal(db: Database, spec: ExperimentSpec, step: StepFn,
                                    device=spec.device, kg_genes=sel.kg_genes)
             rows += [{"method": r.method, "negatives": mode, "seed": seed,
                       "auroc": r.auroc, "aupr": r.aupr,
-                      "recall@1000": r.extra.get("recall_at_1000"),
-                      "recall@20000": r.extra.get("recall_at_20000"), "seconds": r.seconds}
+                      "recall@1000": r.recall.get(1000),
+                      "recall@20000": r.recall.get(20000), "seconds": r.seconds}
                      for r in res]
     cols = ["method", "negatives", *(["seed"] if len(spec.seeds) > 1 else []), "auroc",
             "aupr", "recall@1000", "recall@20000"]

@@ -230,7 +230,7 @@ def evaluate_protocol(
                 report.rows.append({"method": r.method, "negatives": neg, "seed": seed,
                                     "auroc": r.auroc, "aupr": r.aupr, "seconds": r.seconds,
                                     "train_edges": len(split.train),
-                                    "test_edges": len(split.test_pos), **r.extra})
+                                    "test_edges": len(split.test_pos), **r.row()})
                 if seed == seeds[0]:
                     report.curves.setdefault(neg, []).append(r)
     return report

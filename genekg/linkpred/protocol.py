@@ -40,9 +40,23 @@ class MethodResult:
     seconds: float
     y_true: np.ndarray = field(repr=False)
     y_score: np.ndarray = field(repr=False)
-    extra: dict[str, Any] = field(default_factory=dict)  # val AUROC, Brier, recall@k
     y_prob: np.ndarray | None = field(default=None, repr=False)  # calibrated
     report: Report | None = None  # what the method chose (typed, per method)
+    val_auroc: float | None = None  # on the split's validation pairs
+    brier: float | None = None  # of the calibrated test probabilities
+    recall: dict[int, float] = field(default_factory=dict)  # k -> recall@k, as predict ranks
+
+    def row(self) -> dict[str, Any]:
+        """The flat columns of a results table: the report's scalars, validation AUROC,
+        Brier score and `recall_at_<k>`."""
+        out = {k: v for k, v in (self.report.summary() if self.report else {}).items()
+               if k != "method"}
+        if self.val_auroc is not None:
+            out["val_auroc"] = self.val_auroc
+        if self.brier is not None:
+            out["brier"] = self.brier
+        out.update({f"recall_at_{k}": r for k, r in self.recall.items()})
+        return out
 
 
 def run_methods(
@@ -65,7 +79,7 @@ def run_methods(
     With `recall_ks` (the temporal experiment), each method also ranks the pairs that are
     not known edges of the split (training and validation) the way `predict` does (stage 1
     for a non-exhaustive predictor) and reports the fraction of the test positives found
-    among its top k (`extra["recall_at_<k>"]`).
+    among its top k (`MethodResult.recall`).
     """
     entries = resolve(methods, profiles=profiles, db=db)
     inputs = SplitInputs(network, split, seed, gne_config or GNEConfig(), profiles, db, device,
@@ -82,21 +96,17 @@ def run_methods(
             fitted = cache.fit(entry.make(), inputs)
             s = fitted.score(pairs)
             auroc, aupr = score(y, s)
-            report = fitted.report()
-            extra: dict[str, Any] = {k: v for k, v in report.summary().items()
-                                     if k != "method"}
-            prob = None
+            result = MethodResult(entry.name, auroc, aupr, 0.0, y, s, None, fitted.report())
             if len(split.val_pos):
-                extra["val_auroc"] = fitted.val_auroc(split)
+                result.val_auroc = fitted.val_auroc(split)
                 cal = Calibrator.fit(*fitted.validation(split))
-                prob = cal(s)
-                extra["brier"] = brier(y, prob)
+                result.y_prob = cal(s)
+                result.brier = brier(y, result.y_prob)
             if recall_ks:  # ranked as predict ranks: through stage 1 (stage_scores)
                 ranking = ranking or HeldOutRanking.of(inputs)
-                found = ranking.rank(entry.name, fitted, recall_ks)
-                extra.update({f"recall_at_{k}": r for k, r in found.recall.items()})
-            results.append(MethodResult(entry.name, auroc, aupr, time.monotonic() - t0, y, s,
-                                        extra, prob, report))
+                result.recall = dict(ranking.rank(entry.name, fitted, recall_ks).recall)
+            result.seconds = time.monotonic() - t0
+            results.append(result)
     finally:
         cache.close(db)
     return results

@@ -210,9 +210,9 @@ def test_auto_picks_the_best_validation_ranking_and_records_why() -> None:
         assert v == pytest.approx(math.sqrt(nums["mrr"] * nums["recall@1000"]), abs=1e-4)
         assert 0 < nums["mrr"] <= 1 and 0 < nums["recall@1000"] <= 1
         # the balanced AUROC beside it is the one the protocol measured for the candidate
-        assert nums["val_auroc"] == pytest.approx(by[c].extra["val_auroc"], abs=1e-5)
+        assert nums["val_auroc"] == pytest.approx(by[c].val_auroc, abs=1e-5)
     assert by["auto"].auroc == by[chosen].auroc
-    assert 0 <= by["auto"].extra["brier"] <= 0.25
+    assert 0 <= (by["auto"].brier or -1) <= 0.25
 
 
 def test_registry_lists_and_rejects() -> None:
@@ -296,7 +296,7 @@ def test_the_temporal_recall_ranks_through_stage_one_as_predict_and_retrieval_do
                                   gene_context=inp.gene_context, recall_ks=ks, device="cpu")
         (ret,) = run_retrieval(inp.network, inp.split, [method], seed=3,
                                gene_context=inp.gene_context, ks=ks, device="cpu")
-        got = [temporal.extra[f"recall_at_{k}"] for k in ks]
+        got = [temporal.recall[k] for k in ks]
         assert got == pytest.approx([ret.recall[k] for k in ks])
         if method == "stack":
             assert ret.ceiling < 1.0  # stage 1 leaves pairs out: what predict can reach

@@ -145,6 +145,9 @@ def test_contract(name: str, tmp_path: Path) -> None:
     assert np.allclose(loaded.score(pairs), s, rtol=0, atol=1e-9), name
     assert json.dumps(loaded.report().to_dict(), default=float) == json.dumps(
         fitted.report().to_dict(), default=float)
+    assert type(loaded.report()) is type(fitted.report())  # typed, not a dict read back
+    inner = getattr(loaded.report(), "chosen_report", None)  # auto: the kept one's report
+    assert inner is None or type(inner) is type(fitted.report().chosen_report)  # type: ignore[attr-defined]
     assert loaded.stage1_k == fitted.stage1_k  # predict's stage 1 is the fitted one
     # what expected precision and auto read after loading: the honest (out-of-fold)
     # scores, the pairs fitted on, the gene embedding
