@@ -23,14 +23,10 @@ from genekg.ingest.writer import ingest_bundle
 from genekg.linkpred import gds as G
 from genekg.linkpred.base import EmbeddingPredictor
 from genekg.linkpred.evaluate import EdgeClassifier
-from genekg.linkpred.predict import (
-    Prediction,
-    PredictOptions,
-    PredictResult,
-    score_candidates,
-    write_predictions,
-)
+from genekg.linkpred.predict import score_candidates
+from genekg.linkpred.prediction import Prediction, PredictOptions, PredictResult
 from genekg.linkpred.split import split_edges
+from genekg.linkpred.writeback import write_predictions
 from genekg.loaders import LoadOptions, get_loader
 from genekg.organisms import resolve_organism
 

@@ -46,9 +46,11 @@ def predict(
     Re-running replaces this run's edges (in one transaction); other runs are untouched.
     With --genes the run's set grows: only edges touching those genes are replaced.
     """
-    from genekg.linkpred.predict import PredictOptions, write_predictions, write_tsv
+    from genekg.linkpred.pairio import write_tsv
     from genekg.linkpred.predict import predict as do_predict
+    from genekg.linkpred.prediction import PredictOptions
     from genekg.linkpred.runs import Run, check_output_file
+    from genekg.linkpred.writeback import write_predictions
 
     if top_k is None and per_gene is None and min_score is None:
         top_k, per_gene = 1000, 10  # global best plus every gene's own top partners
@@ -109,7 +111,8 @@ def score(
     the evidence. Known interactions and genes the run does not hold are reported."""
     import json
 
-    from genekg.linkpred.predict import read_pairs, score_pairs
+    from genekg.linkpred.pairio import read_pairs
+    from genekg.linkpred.predict import score_pairs
     from genekg.linkpred.runs import Run
 
     if fmt not in ("table", "tsv", "json"):
@@ -199,7 +202,7 @@ def list_runs(ctx: typer.Context,
 @preds_app.command("delete")
 def delete(ctx: typer.Context, run: str = typer.Option(..., "--run")) -> None:
     """Delete one run's PREDICTED_INTERACTION edges (others are untouched)."""
-    from genekg.linkpred.predict import delete_run
+    from genekg.linkpred.writeback import delete_run
 
     with open_db(ctx) as db:
         n = delete_run(db, run)

@@ -24,9 +24,10 @@ from genekg.cli.main import app
 from genekg.db import Database, load_query, query_names
 from genekg.linkpred import gds as G
 from genekg.linkpred.pipeline import Selection, evaluate_protocol
-from genekg.linkpred.predict import Prediction, PredictResult, delete_run, write_predictions
+from genekg.linkpred.prediction import Prediction, PredictResult
 from genekg.linkpred.runs import RUN_FORMAT
 from genekg.linkpred.split import encode, split_edges
+from genekg.linkpred.writeback import delete_run, write_predictions
 from genekg.organisms import resolve_organism
 from genekg.server.manager import ServerManager
 

@@ -116,7 +116,8 @@ def test_the_cascade_ranks_every_pair_stage_one_leaves_out_below_the_admitted_on
     order; the stack without a cascade never lists them."""
 
     from genekg.linkpred.calibrate import Calibrator
-    from genekg.linkpred.predict import PredictOptions, score_candidates
+    from genekg.linkpred.predict import score_candidates
+    from genekg.linkpred.prediction import PredictOptions
     from genekg.linkpred.retrieval import stage_scores
 
     stack = _stack_gcn()

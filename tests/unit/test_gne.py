@@ -13,7 +13,8 @@ from genekg.features import similarity as F
 from genekg.gne.model import GNEConfig
 from genekg.gne.train import train_gne
 from genekg.linkpred.evaluate import EdgeClassifier, held_out_pairs
-from genekg.linkpred.predict import PredictOptions, score_candidates
+from genekg.linkpred.predict import score_candidates
+from genekg.linkpred.prediction import PredictOptions
 from genekg.linkpred.protocol import run_methods
 from genekg.linkpred.split import encode, split_edges
 from genekg.sample import sample_dir

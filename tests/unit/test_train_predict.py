@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 
 from genekg.cli.main import app
 from genekg.errors import GenekgError
+from genekg.linkpred.pairio import read_pairs
 from genekg.linkpred.pipeline import Selection, train_run
-from genekg.linkpred.predict import PredictOptions, predict, read_pairs, score_pairs
+from genekg.linkpred.predict import predict, score_pairs
+from genekg.linkpred.prediction import PredictOptions
 from genekg.linkpred.runs import RUN_FORMAT, Run
 from genekg.organisms import Organism
 

@@ -257,7 +257,8 @@ def test_predict_output_problems_are_named_before_any_work(tmp_path: Path) -> No
 
 def test_a_full_device_is_a_one_line_error() -> None:
     from genekg.errors import GenekgError
-    from genekg.linkpred.predict import Prediction, PredictResult, write_tsv
+    from genekg.linkpred.pairio import write_tsv
+    from genekg.linkpred.prediction import Prediction, PredictResult
 
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")

@@ -10,13 +10,8 @@ import pytest
 from fakes import RecordingStore
 from neo4j.exceptions import ServiceUnavailable
 
-from genekg.linkpred.predict import (
-    Prediction,
-    PredictResult,
-    caption,
-    delete_run,
-    write_predictions,
-)
+from genekg.linkpred.prediction import Prediction, PredictResult, caption
+from genekg.linkpred.writeback import delete_run, write_predictions
 
 
 def _result(n: int, scope: list[str] | None = None) -> PredictResult:
@@ -74,7 +69,7 @@ def test_captions_say_each_genes_own_rank_and_discriminate_close_scores() -> Non
     """A hub's edges must not all read `#27 1.00`: each names the gene in whose own list
     the pair ranks best and its place there (unambiguous whichever way the stored arrow
     points), and the expected precision (or the score to two significant digits)."""
-    from genekg.linkpred.predict import per_gene_ranks
+    from genekg.linkpred.evidence import per_gene_ranks
 
     preds = [Prediction("9606:TP53", "9606:MDM2", 0.9995, rank=1),
              Prediction("9606:ATM", "9606:CHEK2", 0.999, rank=2),
@@ -198,18 +193,18 @@ def test_shared_partner_names_come_from_the_adjacency_alphabetically() -> None:
     import numpy as np
     import pandas as pd
 
-    from genekg.linkpred.predict import _display_names, _shared_partners
+    from genekg.linkpred.evidence import display_names, shared_partners
     from genekg.linkpred.scores import adjacency
 
     # genes 0 and 1 share partners 2..8; gene 5 has no symbol (its id is shown)
     edges = np.array([[0, k] for k in range(2, 9)] + [[1, k] for k in range(2, 9)])
     genes = [f"9606:g{k}" for k in range(9)]
     table = pd.DataFrame({"symbol": ["A", "B", "Z", "Y", "X", None, "V", "U", "T"]})
-    names = _display_names(genes, table)
+    names = display_names(genes, table)
     assert names[5] == "9606:g5"
-    assert _shared_partners(adjacency(edges, 9), 0, 1, names) == (
+    assert shared_partners(adjacency(edges, 9), 0, 1, names) == (
         7, ["9606:g5", "T", "U", "V", "X"])
-    assert _shared_partners(adjacency(edges, 9), 0, 2, names) == (0, [])
+    assert shared_partners(adjacency(edges, 9), 0, 2, names) == (0, [])
 
 
 def test_feature_embedding_write_fills_only_schema_labels_and_sends_values_as_params() -> None:
@@ -241,7 +236,7 @@ def test_feature_embedding_write_fills_only_schema_labels_and_sends_values_as_pa
 def test_strongest_path_of_length_three_names_why_a_pair_ranks() -> None:
     import numpy as np
 
-    from genekg.linkpred.predict import strongest_path3
+    from genekg.linkpred.evidence import strongest_path3
     from genekg.linkpred.scores import adjacency
 
     # square 0-1-2-3 with tails 3-4 and 2-5: paths 1-0-3-4 (weight 1/√(2·3)) and 1-2-3-4
