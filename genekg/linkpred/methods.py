@@ -161,9 +161,6 @@ _TABLE = (
            needs_expression=True, trainable=True),
     Method("gne+kg", f"GNE, knowledge-graph memberships as attributes, {KG_ENSEMBLE} seeds "
            "averaged", lambda: GNEKG(), uses_kg=True, trainable=True),
-    Method("stack-mt", "stack fitted on masked training edges (validation picks)",
-           _stack("stack-mt", kg_members=(), richer=False, fit_on="masked-train"),
-           uses_kg=True, trainable=True),
     Method("spectral", "spectral (SVD of norm. adjacency)",
            lambda: Spectral("spectral", "spectral"), trainable=True),
     Method("spectral+expr", "spectral + expression",

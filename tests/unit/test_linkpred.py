@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from genekg.errors import GenekgError
 from genekg.gne.config import GNEConfig
@@ -55,7 +54,7 @@ def test_l3_and_a3_match_hand_computed_values() -> None:
 
 
 def test_node_context_matches_hand_computed_values() -> None:
-    from genekg.linkpred.stack import node_context
+    from genekg.linkpred.pairfeatures import node_context
 
     # a triangle 0-1-2 with a tail 2-3: degrees 2, 2, 3, 1
     a = S.adjacency(np.array([[0, 1], [1, 2], [0, 2], [2, 3]]), 4)
@@ -65,7 +64,7 @@ def test_node_context_matches_hand_computed_values() -> None:
 
 
 def test_ratio_features_match_hand_computed_values() -> None:
-    from genekg.linkpred.stack import PairFeatures, ratio_features
+    from genekg.linkpred.pairfeatures import PairFeatures, ratio_features
 
     # a triangle 0-1-2 with a tail 2-3: degrees 2, 2, 3, 1
     a = S.adjacency(np.array([[0, 1], [1, 2], [0, 2], [2, 3]]), 4)
@@ -164,9 +163,8 @@ def test_stack_fits_on_validation_pairs_only_and_never_sees_test_edges() -> None
     assert set(model.importances) == set(feats.names)
 
 
-@pytest.mark.parametrize(("fit_on", "hard"), [("validation", 0), ("masked-train", 0),
-                                             ("validation", 2)])
-def test_stack_with_shuffled_labels_is_at_chance(fit_on: str, hard: int) -> None:
+@pytest.mark.parametrize("hard", [0, 2])
+def test_stack_with_shuffled_labels_is_at_chance(hard: int) -> None:
     from sklearn.metrics import roc_auc_score
 
     net = _planted(seed=1)
@@ -175,8 +173,7 @@ def test_stack_with_shuffled_labels_is_at_chance(fit_on: str, hard: int) -> None
         split = split_edges(net.edges, len(net.genes), seed=seed)
         inputs = SplitInputs(net, split, seed, GNEConfig(dim=16))
         stack = Stack("stack", members=(Spectral("spectral-reg"),), kg_members=(SpectralKG(),),
-                      shuffle_labels=True, fit_on=fit_on, richer=fit_on == "validation",
-                      hard_negatives=hard)
+                      shuffle_labels=True, hard_negatives=hard)
         fitted = stack.fit(inputs, SplitCache())
         test = np.vstack([split.test_pos, split.test_neg])
         y = np.r_[np.ones(len(split.test_pos)), np.zeros(len(split.test_neg))]
@@ -236,40 +233,8 @@ def test_platt_calibration_keeps_order_and_spreads_squeezed_scores() -> None:
     assert brier(y, p) < brier(y, raw)
 
 
-def test_masked_training_rows_never_see_their_own_edge(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every featurisation the function makes is recorded (graph and pairs, as it calls
-    them): no training positive is ever featurised on a graph that holds its own edge, and
-    each is featurised exactly once."""
-    import genekg.linkpred.stack as stack_mod
-    from genekg.linkpred.stack import PairFeatures, masked_training_rows
-
-    calls: list[tuple[sp.csr_matrix, np.ndarray]] = []
-
-    class Recording(PairFeatures):
-        def __call__(self, pairs: np.ndarray) -> np.ndarray:
-            calls.append((self.a_train, np.asarray(pairs)))
-            return super().__call__(pairs)
-
-    monkeypatch.setattr(stack_mod, "PairFeatures", Recording)
-    net = _planted(seed=6)
-    split = split_edges(net.edges, len(net.genes), seed=1)
-    inputs = SplitInputs(net, split, 1, GNEConfig(dim=16))
-    feats = PairFeatures(inputs.a_train, {})
-    x, y = masked_training_rows(inputs, feats, None)
-    assert x.shape == (len(y), len(feats.names)) and np.isfinite(x).all()
-    assert y.sum() == len(split.train) and len(y) == len(split.train) + len(split.train_neg)
-    train = {tuple(p) for p in split.train.tolist()}
-    seen: list[tuple[int, int]] = []
-    for a, pairs in calls:
-        pos = np.array([p for p in pairs.tolist() if tuple(p) in train]).reshape(-1, 2)
-        assert not np.asarray(a[pos[:, 0], pos[:, 1]]).any()  # its own edge is masked
-        seen += [tuple(p) for p in pos.tolist()]
-    assert sorted(seen) == sorted(train)  # each positive once
-
-
 def test_partner_super_ra_joins_network_and_knowledge_graph() -> None:
-    from genekg.linkpred.stack import partner_super_ra
+    from genekg.linkpred.pairfeatures import partner_super_ra
 
     genes = ["g0", "g1", "g2", "g3"]
     rows = [{"gene": "g1", "pathway": ["p1"]}, {"gene": "g2", "pathway": ["p1"]},
@@ -377,7 +342,7 @@ def test_gne_kg_places_orphans_through_the_attribute_branch_and_picks_lambda() -
 
 
 def test_relative_features_place_a_pair_in_each_genes_own_list() -> None:
-    from genekg.linkpred.stack import RELATIVE_SCORES, PairFeatures
+    from genekg.linkpred.pairfeatures import RELATIVE_SCORES, PairFeatures
 
     net = _planted(seed=7)
     a = S.adjacency(net.edges, len(net.genes))

@@ -345,7 +345,7 @@ def test_hard_negatives_come_from_stage_one_and_never_a_training_or_validation_p
 
 
 def test_the_stack_reports_each_booster_grid_point_with_its_time() -> None:
-    from genekg.linkpred.stack import GRID, fit_boosters
+    from genekg.linkpred.boosters import GRID, fit_boosters
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 4))

@@ -320,7 +320,7 @@ def test_booster_fits_use_the_configured_openmp_threads(monkeypatch: pytest.Monk
                                                         ) -> None:
     from threadpoolctl import threadpool_info
 
-    from genekg.linkpred.stack import booster_threads
+    from genekg.linkpred.boosters import booster_threads
 
     if not any(i["user_api"] == "openmp" for i in threadpool_info()):
         pytest.skip("no OpenMP runtime loaded")
