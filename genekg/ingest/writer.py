@@ -24,18 +24,16 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
-
 from genekg import __version__
 from genekg.config import env_number
 from genekg.db import Database, load_query
 from genekg.db.locks import take_lock
+from genekg.db.staged import FlipTransaction, StagedLoad
 from genekg.errors import ConnectionFailed, GenekgError
 from genekg.loaders.base import Bundle, sha256_of
 from genekg.schema import check_label, check_rel
@@ -384,140 +382,124 @@ def collect_pending_loads(db: Database) -> list[str]:
     return out
 
 
+def _stage_nodes(load: StagedLoad, bundle: Bundle, batch_size: int, update_existing: bool,
+                 conflicts: dict[str, tuple[int, list[str]]],
+                 fills: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int],
+                                                                 dict[str, int]]:
+    """Queue the bundle's nodes: new ones created, ones already there tagged with this
+    release; the property updates the flip applies go to `fills`. (added, existing) per
+    label."""
+    added: dict[str, int] = {}
+    existing: dict[str, int] = {}
+    for label, nodes in sorted(bundle.nodes.items()):
+        key = f"(:{label})"
+        seen: dict[str, bool] = {}
+        fill: dict[str, dict[str, Any]] = {}
+        keys = sorted({k for p in nodes.values() for k in p})
+        for ids in _batches(list(nodes), batch_size):  # type: ignore[arg-type]
+            # One collected list instead of a record per row: far less driver overhead.
+            rows = load.collect(_existing_nodes_query(label), ids=ids, keys=keys)
+            for nid, was_seen, _ in rows:
+                seen[nid] = was_seen
+            fill.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts,
+                                   bundle.files))
+        new = [{"id": i, "props": p} for i, p in nodes.items() if i not in seen]
+        mark = [i for i in nodes if seen.get(i) is False]
+        for b in _batches(new, batch_size):
+            load.queue(_create_nodes_query(label), f"nodes {label}", len(b), rows=b)
+        for ids in _batches(mark, batch_size):  # type: ignore[arg-type]
+            load.queue(_mark_nodes_query(label), f"nodes {label}", len(ids), ids=ids)
+        fills[label] = [{"id": i, "props": p} for i, p in fill.items() if p]
+        load.skip(len(nodes) - len(new) - len(mark))
+        added[key] = len(new)
+        existing[key] = len(nodes) - len(new)
+    return added, existing
+
+
+def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Queue the bundle's relationships, diffed against the graph instead of MERGEd (MERGE
+    pays an existence check per row, slow on hub genes): new ones created, ones already
+    there tagged with this release. (added, existing) per type."""
+    added: dict[str, int] = {}
+    existing: dict[str, int] = {}
+    for (rel, sl, el), table in sorted(bundle.edges.items()):
+        key = f"(:{sl})-[:{rel}]->(:{el})"
+        starts = sorted({s for s, _ in table})
+        eseen: dict[tuple[str, str], bool] = {}
+        for ids in _batches(starts, batch_size):  # type: ignore[arg-type]
+            for s, t, was_seen in load.collect(_existing_edges_query(rel, sl, el), ids=ids):
+                eseen[(s, t)] = was_seen
+        new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
+        for i in range(0, len(new_e), batch_size):
+            chunk = new_e[i : i + batch_size]
+            props = [p for _, _, p in chunk]
+            has_props = any(props)
+            load.queue(_create_edges_query(rel, sl, el, has_props), rel, len(chunk),
+                       s=[s for s, _, _ in chunk], t=[t for _, t, _ in chunk],
+                       p=props if has_props else [])
+        mark_e = [{"s": s, "t": t} for (s, t) in table if eseen.get((s, t)) is False]
+        for b in _batches(mark_e, batch_size):
+            load.queue(_mark_edges_query(rel, sl, el), rel, len(b), rows=b)
+        load.skip(len(table) - len(new_e) - len(mark_e))
+        added[key] = len(new_e)
+        existing[key] = len(table) - len(new_e)
+    return added, existing
+
+
 def _stage_and_flip(
     db: Database, bundle: Bundle, source_id: str, sha: str, tag: str, *,
     batch_size: int, progress: ProgressFn | None, update_existing: bool, t0: float,
     writers: int,
 ) -> LoadReport:
+    """The load's phases in one `StagedLoad`: nodes (diffed against the graph, created or
+    tagged), relationships (likewise), the release diff, then the flip."""
     params = {"source": bundle.source, "release": bundle.release, "tag": tag,
               "load": source_id}
-    added: dict[str, int] = {}
-    existing: dict[str, int] = {}
-    done = 0
-    # Diff against what is there instead of MERGE: MERGE on relationships pays an
-    # existence check per row (slow on hub genes); a pre-read of existing ids lets new
-    # rows be CREATEd and rows already tagged with this release be skipped entirely.
+    expected = bundle.counts()
+    total = sum(expected.values())
+    load = StagedLoad(db, params, writers,
+                      (lambda task, done: progress(task, done, total)) if progress else None)
+    # Differing values of existing nodes, and the updates the flip applies (per label).
     conflicts: dict[str, tuple[int, list[str]]] = {}
-    fills: dict[str, list[dict[str, Any]]] = {}  # per label, applied in the flip
-    with db.session() as session:
-        merged = session.execute_read(lambda tx: merge_known_nodes(tx, bundle))
-        expected = bundle.counts()
-        total = sum(expected.values())
-
-        def read(query: str, **kw: Any) -> list[Any]:
-            row = session.run(query, **kw, **params).single()
-            return list(row["rows"]) if row else []
-
-        queued: list[tuple[str, str, int, dict[str, Any]]] = []
-
-        def send(query: str, task: str, n: int, **kw: Any) -> None:
-            queued.append((query, task, n, kw))
-
-        def flush() -> None:
-            """Write the queued batches, each its own transaction (retried on transient
-            errors such as a deadlock between two writers), `writers` at a time."""
-            nonlocal done
-            jobs = list(queued)
-            queued.clear()
-
-            def one(job: tuple[str, str, int, dict[str, Any]]) -> None:
-                query, _, _, kw = job
-                db.write(lambda tx: tx.run(query, **kw, **params).consume())
-
-            with ThreadPoolExecutor(max_workers=max(1, writers)) as pool:
-                futures = {pool.submit(one, job): job for job in jobs}
-                try:
-                    for fut in as_completed(futures):
-                        fut.result()
-                        _, task, n, _ = futures[fut]
-                        done += n
-                        if progress:
-                            progress(task, done, total)
-                except BaseException:
-                    for f in futures:
-                        f.cancel()
-                    raise
-
-        for label, nodes in sorted(bundle.nodes.items()):
-            key = f"(:{label})"
-            seen: dict[str, bool] = {}
-            fill: dict[str, dict[str, Any]] = {}
-            keys = sorted({k for p in nodes.values() for k in p})
-            for ids in _batches(list(nodes), batch_size):  # type: ignore[arg-type]
-                # One collected list instead of a record per row: far less driver overhead.
-                rows = read(_existing_nodes_query(label), ids=ids, keys=keys)
-                for nid, was_seen, _ in rows:
-                    seen[nid] = was_seen
-                fill.update(_reconcile(label, keys, nodes, rows, update_existing, conflicts,
-                                       bundle.files))
-            new = [{"id": i, "props": p} for i, p in nodes.items() if i not in seen]
-            mark = [i for i in nodes if seen.get(i) is False]
-            for b in _batches(new, batch_size):
-                send(_create_nodes_query(label), f"nodes {label}", len(b), rows=b)
-            for ids in _batches(mark, batch_size):  # type: ignore[arg-type]
-                send(_mark_nodes_query(label), f"nodes {label}", len(ids), ids=ids)
-            fills[label] = [{"id": i, "props": p} for i, p in fill.items() if p]
-            done += len(nodes) - len(new) - len(mark)
-            added[key] = len(new)
-            existing[key] = len(nodes) - len(new)
-        flush()  # every node is there before a relationship needs it
-        for (rel, sl, el), table in sorted(bundle.edges.items()):
-            key = f"(:{sl})-[:{rel}]->(:{el})"
-            starts = sorted({s for s, _ in table})
-            eseen: dict[tuple[str, str], bool] = {}
-            for ids in _batches(starts, batch_size):  # type: ignore[arg-type]
-                for s, t, was_seen in read(_existing_edges_query(rel, sl, el), ids=ids):
-                    eseen[(s, t)] = was_seen
-            new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
-            for i in range(0, len(new_e), batch_size):
-                chunk = new_e[i : i + batch_size]
-                props = [p for _, _, p in chunk]
-                has_props = any(props)
-                send(_create_edges_query(rel, sl, el, has_props), rel, len(chunk),
-                     s=[s for s, _, _ in chunk], t=[t for _, t, _ in chunk],
-                     p=props if has_props else [])
-            mark_e = [{"s": s, "t": t} for (s, t) in table if eseen.get((s, t)) is False]
-            for b in _batches(mark_e, batch_size):
-                send(_mark_edges_query(rel, sl, el), rel, len(b), rows=b)
-            done += len(table) - len(new_e) - len(mark_e)
-            added[key] = len(new_e)
-            existing[key] = len(table) - len(new_e)
-        flush()
-        diff = session.execute_read(lambda tx: release_diff(tx, bundle, tag))
-        seconds = time.monotonic() - t0
+    fills: dict[str, list[dict[str, Any]]] = {}
+    with load.open():
+        merged = load.read(lambda tx: merge_known_nodes(tx, bundle))
+        added, existing = _stage_nodes(load, bundle, batch_size, update_existing,
+                                       conflicts, fills)
+        load.flush()  # every node is there before a relationship needs it
+        e_added, e_existing = _stage_edges(load, bundle, batch_size)
+        added.update(e_added)
+        existing.update(e_existing)
+        load.flush()
+        diff = load.read(lambda tx: release_diff(tx, bundle, tag))
         source = dict(
             diff=json.dumps(diff) if diff else None,
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,
             maps=[str(Path(f).name) for f in bundle.id_maps] or None,  # as the bulk path
-            licence=bundle.licence, now=datetime.now(UTC).isoformat(), seconds=seconds,
+            licence=bundle.licence, now=datetime.now(UTC).isoformat(),
+            seconds=time.monotonic() - t0,
             counts=json.dumps(expected), added=json.dumps(added),
             issues=json.dumps({**bundle.issues.as_dict(), "merged": merged,
                                "conflicts": {k: {"count": n, "examples": ex}
                                              for k, (n, ex) in conflicts.items()},
                                "conflicts_updated": update_existing}),
             version=__version__, **params)
-        # The flip: one small transaction (the updates of existing nodes' properties, the
-        # Source record made complete). Readers see all of the load or none of it.
-        with session.begin_transaction() as tx:
-            still = tx.run(load_query("ingest/flip").text, load=source_id).single()
+
+        def steps(tx: FlipTransaction) -> None:
+            # One small transaction: the updates of existing nodes' properties and the
+            # Source record made complete. Readers see all of the load or none of it.
+            still = tx.one(load_query("ingest/flip").text, load=source_id)
             if not still or still["status"] is None:
                 raise GenekgError(f"the pending load {source_id} was collected before it "
                                   "could be made live (another process took the ingest lock "
                                   "as dead)", hint="Run the same command again.")
             for label, rows in sorted(fills.items()):
                 for b in _batches(rows, batch_size):
-                    tx.run(_fill_nodes_query(label), rows=b).consume()
-            tx.run(load_query("ingest/source").text, **source).consume()
-            try:
-                tx.commit()
-            except (ServiceUnavailable, SessionExpired) as exc:
-                # The server went away while committing: it may have committed or not, and
-                # only a look at the graph can tell. A re-run is safe either way.
-                raise ConnectionFailed(
-                    f"the Neo4j server stopped answering while the load of {tag} was being "
-                    "committed: it may or may not have been committed",
-                    hint="Start the server and run the same command again: if the load was "
-                         "committed, the re-run changes nothing; if not, it loads it.") from exc
+                    tx.run(_fill_nodes_query(label), rows=b)
+            tx.run(load_query("ingest/source").text, **source)
+
+        load.flip(steps, tag)
     return LoadReport(
         source=bundle.source, release=bundle.release, source_id=source_id,
         files=[str(f) for f in bundle.files], sha256=sha, seconds=time.monotonic() - t0,

@@ -128,3 +128,23 @@ def test_server_logs_without_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert result.exit_code == 0
     assert "no log yet" in result.output
     assert os.environ["GENEKG_HOME"] == str(tmp_path)
+
+
+def test_only_the_database_seam_imports_the_neo4j_driver() -> None:
+    """The README's rule: `genekg/db` is the one package that talks to the driver (the
+    staged ingest's transactions included), so the rest is testable with a recording
+    fake of the seam."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    users = set()
+    for folder in ("genekg", "loaders"):
+        for p in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(p.read_text())):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                if any(n == "neo4j" or n.startswith("neo4j.") for n in names):
+                    users.add(p.relative_to(root).as_posix())
+    assert users and all(u.startswith("genekg/db/") for u in users), sorted(users)
+    assert "genekg/db/staged.py" in users  # the staged load's transactions live there
