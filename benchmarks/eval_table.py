@@ -21,6 +21,7 @@ from genekg.gne.model import GNEConfig
 from genekg.ingest.writer import ingest_bundle
 from genekg.linkpred.pipeline import Selection, evaluate_protocol
 from genekg.loaders import LoadOptions, get_loader
+from genekg.loaders.expression import ExpressionOptions
 from genekg.organisms import resolve_organism
 
 NETWORKS = {
@@ -68,7 +69,8 @@ def main() -> None:
         dorg, dpath, dmaps = DATASETS[args.dataset]
         assert dorg == args.organism
         ingest_bundle(db, get_loader("expression").load(data / dpath, LoadOptions(
-            organism=org, id_maps=[data / m for m in dmaps], extra={"dataset": args.dataset})))
+            organism=org, id_maps=[data / m for m in dmaps],
+            source=ExpressionOptions(dataset=args.dataset))))
     sel = Selection(org, source="biogrid", release=b.release, dataset=args.dataset)
     t0 = time.time()
     cfg = GNEConfig(lam=args.lam, epochs=args.epochs)

@@ -15,13 +15,15 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from genekg.errors import InputError
+from genekg.errors import GenekgError, InputError
 from genekg.organisms import Organism
 from genekg.schema import NODE_LABELS, REL_TYPES, UNDIRECTED, check_id, check_label, check_rel
+
+T = TypeVar("T")
 
 # Labels and relationship types a loader may produce: declared once in genekg.schema.
 __all__ = ["NODE_LABELS", "REL_TYPES", "Bundle", "Issues", "LoadOptions", "Loader"]
@@ -157,13 +159,45 @@ class Bundle:
         return out
 
 
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of a source that takes none of its own."""
+
+
 @dataclass
 class LoadOptions:
-    """Options of one load: organism, release, id maps and source-specific extras."""
+    """Options of one load: organism, release, id maps, and the source's own options as
+    its loader's typed `Options` (`of`)."""
     organism: Organism | None = None
     release: str | None = None
     id_maps: list[Path] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    source: Any = field(default_factory=NoOptions)
+
+    def of(self, cls: type[T]) -> T:
+        """The source's own options as `cls` (its defaults where none were given); an
+        error when options of another source were given."""
+        if isinstance(self.source, cls):
+            return self.source
+        if isinstance(self.source, NoOptions):
+            return cls()
+        raise GenekgError(f"{type(self.source).__name__} given to a loader that takes "
+                          f"{cls.__name__}")
+
+
+def source_options(loader: type[Any], given: dict[str, Any]) -> Any:
+    """A loader's typed options from the values a user gave (None: not given), its
+    `Options` class (NoOptions without one); a GenekgError naming every option this source
+    does not take, and the ones it does."""
+    cls = getattr(loader, "Options", NoOptions)
+    known = {f.name for f in fields(cls)}
+    wrong = sorted(k for k, v in given.items() if v is not None and k not in known)
+    if wrong:
+        takes = ", ".join("--" + k.replace("_", "-") for k in sorted(known) if k in given)
+        raise GenekgError(
+            f"ingest {loader.name} does not take "
+            + ", ".join("--" + k.replace("_", "-") for k in wrong),
+            hint=f"Its own options: {takes}." if takes else "It takes no options of its own.")
+    return cls(**{k: v for k, v in given.items() if v is not None and k in known})
 
 
 class Loader(Protocol):

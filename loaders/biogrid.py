@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -44,9 +45,18 @@ def organism_from_name(path: Path) -> Organism | None:
     return organism_by_taxon(int(m.group(1))) if m else None
 
 
+@dataclass(frozen=True)
+class BiogridOptions:
+    """`ingest biogrid`'s own options."""
+
+    id_type: str | None = None  # namespace of the ids (default: detected)
+    interaction_type: str = "physical"  # BioGRID TAB: physical, genetic or all
+
+
 class BioGridLoader:
     """BioGRID TAB 2.0/3.0 files and two-column edge lists -> INTERACTS_WITH."""
     name: ClassVar[str] = "biogrid"
+    Options: ClassVar[type] = BiogridOptions
     summary: ClassVar[str] = "BioGRID interactions (TAB2/TAB3 releases, two-column edge lists)"
     formats: ClassVar[str] = (
         "BIOGRID-*.tab2.txt / *.tab3.txt (gz ok); 2-column CSV/TSV edge lists of symbols, "
@@ -102,7 +112,7 @@ class BioGridLoader:
                 bundle.issues.skip("header row", f"{path.name}:{lineno}")
                 continue  # a header (`gene_a,gene_b`), never an interaction
             rows.append((lineno, parts[0], parts[1]))
-        id_type = options.extra.get("id_type") or guess_namespace(
+        id_type = options.of(BiogridOptions).id_type or guess_namespace(
             [r[1] for r in rows], org)
         if id_type != org.canonical and not mapper.has(id_type):
             raise InputError(
@@ -126,7 +136,7 @@ class BioGridLoader:
         if missing:
             raise InputError(f"BioGRID TAB header lacks columns {missing}", path=str(path), line=1)
         idx = {c: i for i, c in enumerate(cols)}
-        kind = str(options.extra.get("interaction_type") or "physical").lower()
+        kind = options.of(BiogridOptions).interaction_type.lower()
         if kind not in ("physical", "genetic", "all"):
             raise InputError(f"--interaction-type must be physical, genetic or all, not {kind!r}")
         key = "Systematic Name" if org.canonical == "orf" else "Official Symbol"

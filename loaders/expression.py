@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -68,9 +69,21 @@ def _float(value: str, path: Path, line: int, column: str) -> float:
     return x
 
 
+@dataclass(frozen=True)
+class ExpressionOptions:
+    """`ingest expression`'s own options."""
+
+    dataset: str | None = None  # default: the file's name
+    orientation: str = "genes-rows"  # or genes-columns
+    id_type: str | None = None  # default: detected
+    id_column: str | None = None  # column holding gene ids
+    drop_columns: str | None = None  # comma-separated columns to ignore
+
+
 class ExpressionLoader:
     """Expression compendia (DREAM5, PRECISE, Gasch, Spellman, …) -> ExpressionProfile, Dataset."""
     name: ClassVar[str] = "expression"
+    Options: ClassVar[type] = ExpressionOptions
     summary: ClassVar[str] = "Gene x sample expression matrices (PRECISE, Gasch, DREAM5, ...)"
     formats: ClassVar[str] = (
         "TSV/CSV(.gz) or Parquet; genes as rows or columns (--orientation); DREAM5 "
@@ -85,13 +98,13 @@ class ExpressionLoader:
                              path=str(path))
         org = options.organism
         mapper = IdMapper.from_files(org, options.id_maps)
-        dataset = str(options.extra.get("dataset") or _stem(path))
-        orientation = str(options.extra.get("orientation") or "genes-rows")
+        dataset = options.of(ExpressionOptions).dataset or _stem(path)
+        orientation = options.of(ExpressionOptions).orientation
         if orientation not in ("genes-rows", "genes-columns"):
             raise InputError(f"--orientation must be genes-rows or genes-columns, "
                              f"not {orientation!r}")
         ids, samples, matrix, lines = self._read(path, options, orientation)
-        id_type = str(options.extra.get("id_type") or guess_id_type(ids))
+        id_type = options.of(ExpressionOptions).id_type or guess_id_type(ids)
         if id_type != org.canonical and not mapper.has(id_type):
             raise InputError(
                 f"gene ids look like {id_type!r} but no {id_type} -> {org.canonical} mapping "
@@ -144,14 +157,14 @@ class ExpressionLoader:
         sep = detect_separator(header, path)
         cols = [c.strip().strip('"') for c in header.split(sep)]
         brauer = cols[:4] == ["GID", "YORF", "NAME", "GWEIGHT"]
-        drop = {c.strip() for c in str(options.extra.get("drop_columns") or "").split(",")
+        drop = {c.strip() for c in options.of(ExpressionOptions).drop_columns or [""]
                 if c.strip()}
         if brauer:
             drop |= {"GID", "YORF", "GWEIGHT"}
         # Genes as columns (DREAM5): every column is a gene unless --id-column names the
         # column of sample labels; rows are then numbered samples.
-        no_labels = orientation == "genes-columns" and not options.extra.get("id_column")
-        id_col = str(options.extra.get("id_column") or ("NAME" if brauer else cols[0]))
+        no_labels = orientation == "genes-columns" and not options.of(ExpressionOptions).id_column
+        id_col = options.of(ExpressionOptions).id_column or ("NAME" if brauer else cols[0])
         if not no_labels and id_col not in cols:
             raise InputError(f"--id-column {id_col!r} not in header {cols[:8]}",
                              path=str(path), line=1)
@@ -190,7 +203,7 @@ class ExpressionLoader:
             frame = pd.read_parquet(path)
         except Exception as exc:
             raise InputError(f"not a readable Parquet file ({exc})", path=str(path)) from None
-        id_col = options.extra.get("id_column")
+        id_col = options.of(ExpressionOptions).id_column
         if id_col:
             frame = frame.set_index(str(id_col))
         numeric = frame.select_dtypes("number")

@@ -21,6 +21,7 @@ import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,19 +37,28 @@ LICENCE = "KEGG: academic use (kegg.jp/kegg/legal.html)"
 REST = "https://rest.kegg.jp"
 
 
+@dataclass(frozen=True)
+class KeggOptions:
+    """`ingest kegg`'s own options."""
+
+    online: str | None = None  # comma-separated pathway ids to download
+    base_url: str = REST
+    cache: Path | None = None  # downloaded KGML (default: genekg's data folder)
+
+
 class KgmlLoader:
     """KEGG KGML pathway files -> Pathway, IN_PATHWAY, KEGG_RELATION (XXE-safe parser)."""
     name: ClassVar[str] = "kegg"
+    Options: ClassVar[type] = KeggOptions
     summary: ClassVar[str] = "KEGG pathways (KGML files or directory; --online via KEGG REST)"
     formats: ClassVar[str] = "KGML .xml (one file, a directory of them, or --online ids)"
 
     def load(self, path: Path, options: LoadOptions) -> Bundle:
         """Read one KGML file or a folder of them."""
-        online = options.extra.get("online")
-        if online:
-            files = download_kgml(str(online).split(","),
-                                  str(options.extra.get("base_url") or REST),
-                                  Path(str(options.extra.get("cache") or data_dir() / "kegg")))
+        own = options.of(KeggOptions)
+        if own.online:
+            files = download_kgml(own.online.split(","), own.base_url,
+                                  own.cache or data_dir() / "kegg")
         elif path.is_dir():
             files = sorted(path.glob("*.xml"))
             if not files:

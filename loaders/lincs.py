@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,9 +44,21 @@ def brd(pert_id: str) -> str:
     return m.group(1) if m else pert_id
 
 
+@dataclass(frozen=True)
+class LincsOptions:
+    """`ingest lincs`'s own options."""
+
+    cell: str | None = None  # keep signatures of this cell line
+    landmark: bool = False  # keep the landmark genes only
+    chunk: int = 10_000  # GCTX signatures per read
+    dataset: str | None = None  # default: the file's name
+    store: Path | None = None  # where the Parquet signatures go (default: data folder)
+
+
 class LincsLoader:
     """LINCS L1000 GCT/GCTX -> Parquet signatures plus Drug/Dataset nodes (PROFILED_IN)."""
     name: ClassVar[str] = "lincs"
+    Options: ClassVar[type] = LincsOptions
     summary: ClassVar[str] = "LINCS L1000 signatures (GCTX/GCT), streamed to Parquet"
     formats: ClassVar[str] = "GCTX (HDF5, level 3-5) or GCT v1.3 text; --cell, --landmark"
 
@@ -53,11 +66,10 @@ class LincsLoader:
         """Read signatures of a GCT/GCTX file (optionally one cell line), streaming GCTX in
         chunks."""
         require_file(path)
-        cell = options.extra.get("cell")
-        landmark = bool(options.extra.get("landmark"))
-        chunk = int(options.extra.get("chunk") or 10_000)
-        dataset = str(options.extra.get("dataset") or path.name.split(".")[0])
-        store = Path(str(options.extra.get("store") or data_dir() / "lincs"))
+        own = options.of(LincsOptions)
+        cell, landmark, chunk = own.cell, own.landmark, own.chunk
+        dataset = own.dataset or path.name.split(".")[0]
+        store = own.store or data_dir() / "lincs"
         if path.suffix == ".gctx":
             genes, sig_meta, blocks = self._gctx(path, cell, landmark, chunk)
         else:

@@ -33,9 +33,17 @@ LICENCE = "LINCS L1000: CC BY 4.0 (consensus signatures: dhimmel/lincs, CC0)"
 DRUGBANK_ID = re.compile(r"^DB\d{5}$")
 
 
+@dataclass(frozen=True)
+class ConsensusOptions:
+    """`ingest lincs-consensus`'s own options."""
+
+    dataset: str = "consensi-drugbank"
+
+
 class LincsConsensusLoader:
     """Consensus L1000 signatures per DrugBank compound -> Drug.consensus_signature."""
     name: ClassVar[str] = "lincs-consensus"
+    Options: ClassVar[type] = ConsensusOptions
     summary: ClassVar[str] = "LINCS L1000 consensus signature per compound (dhimmel consensi)"
     formats: ClassVar[str] = ("consensi-drugbank.tsv(.gz): perturbagen + one column per "
                               "landmark gene (Entrez); --id-map geneinfo.tsv.gz")
@@ -45,7 +53,7 @@ class LincsConsensusLoader:
         bundle = Bundle(source="lincs-consensus", release=options.release or "unversioned",
                         files=[path], licence=LICENCE)
         sig = read_consensus(path, options.id_maps, bundle.issues)
-        dataset = str(options.extra.get("dataset") or "consensi-drugbank")
+        dataset = options.of(ConsensusOptions).dataset
         ds_id = f"lincs:{dataset}"
         for drug, values in zip(sig.drugs, sig.values.tolist(), strict=True):
             bundle.node("Drug", drug, drugbank_id=drug, consensus_signature=values)

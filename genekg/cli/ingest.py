@@ -11,8 +11,9 @@ from rich.table import Table
 
 from genekg.cli.common import console, err_console, open_db
 from genekg.errors import GenekgError
+from genekg.ingest.checks import check_bulk_target, check_partial
 from genekg.ingest.writer import LoadReport, ingest_bundle
-from genekg.loaders.base import Bundle, LoadOptions, accepting_unterminated_files
+from genekg.loaders.base import LoadOptions, accepting_unterminated_files
 
 
 def print_report(report: LoadReport) -> None:
@@ -86,28 +87,6 @@ def print_report(report: LoadReport) -> None:
         console.print(f"[yellow]warning[/]: {n:,} identifiers {reason}, e.g. {ex}")
 
 
-def check_partial(bundle: Bundle, path: Path, allow_partial: bool) -> None:
-    """Refuse a load that would drop most of its relationships for unmapped ids.
-
-    Such a load is almost always a missing or wrong --id-map (e.g. DrugBank targets given
-    as UniProt accessions without a UniProt table: 0 of 10,695 targets); it ends non-zero
-    before anything is written unless --allow-partial says it is intended.
-    """
-    kept, what = sum(len(t) for t in bundle.edges.values()), "relationships"
-    if not kept:  # a table of gene properties (Cancer Gene Census): its genes are the load
-        kept, what = sum(len(t) for t in bundle.nodes.values()), "nodes"
-    unmapped = sum(bundle.issues.unmapped.values())
-    if unmapped > kept and not allow_partial:
-        ex = bundle.issues.unmapped_examples
-        detail = ", ".join(f"{ns}: {n:,} (e.g. {', '.join(ex.get(ns, [])[:3])})"
-                           for ns, n in bundle.issues.unmapped.items())
-        raise GenekgError(
-            f"{path}: {unmapped:,} identifier occurrences could not be mapped and only "
-            f"{kept:,} {what} would be loaded ({detail}); nothing was written",
-            hint="Pass --id-map with a table for these ids, or --allow-partial to load the "
-                 "rest anyway.")
-
-
 def run_load(ctx: typer.Context, source: str, path: Path, options: LoadOptions,
              batch_size: int = 20_000, allow_partial: bool = True,
              update_existing: bool = False, writers: int | None = None) -> LoadReport:
@@ -149,10 +128,10 @@ def ingest(
                                       "(repeatable)."),
     id_type: str = typer.Option(None, help="Namespace of the ids: symbol, uniprot, entrez, "
                                 "ensembl, bnumber, orf, dream5 (default: detected)."),
-    interaction_type: str = typer.Option("physical", help="BioGRID TAB: physical, genetic "
-                                         "or all."),
+    interaction_type: str = typer.Option(None, help="BioGRID TAB: physical (default), "
+                                         "genetic or all."),
     dataset: str = typer.Option(None, help="Expression: dataset name (default: file name)."),
-    orientation: str = typer.Option("genes-rows", help="Expression: genes-rows or "
+    orientation: str = typer.Option(None, help="Expression: genes-rows (default) or "
                                     "genes-columns."),
     id_column: str = typer.Option(None, help="Expression: column holding gene ids."),
     drop_columns: str = typer.Option(None, help="Expression: comma-separated columns to "
@@ -161,7 +140,8 @@ def ingest(
     base_url: str = typer.Option(None, help="KEGG: REST base URL (default rest.kegg.jp)."),
     cell: str = typer.Option(None, help="LINCS: keep signatures of this cell line."),
     landmark: bool = typer.Option(False, "--landmark", help="LINCS: keep landmark genes."),
-    chunk: int = typer.Option(10_000, min=1, help="LINCS GCTX: signatures per read."),
+    chunk: int = typer.Option(None, min=1, help="LINCS GCTX: signatures per read "
+                              "(default 10,000)."),
     batch_size: int = typer.Option(20_000, min=100, help="Rows per batch (each batch is "
                                    "its own transaction; the load goes live at the end)."),
     writers: int = typer.Option(None, "--writers", min=1, help="Batches written at once "
@@ -182,7 +162,8 @@ def ingest(
     """Load a source into Neo4j. Readers see the whole load at once when it is done; a
     failed or killed load leaves the graph as it was (the next load cleans up after it);
     re-running a load changes nothing."""
-    from genekg.loaders import REGISTRY
+    from genekg.loaders import REGISTRY, get_loader
+    from genekg.loaders.base import source_options
     from genekg.organisms import resolve_organism
 
     if list_sources:
@@ -211,15 +192,15 @@ def ingest(
         return
     if path is None and not online:
         raise GenekgError(f"ingest {source} needs a path", hint="genekg ingest --help")
-    options = LoadOptions(
-        organism=resolve_organism(organism) if organism else None,
-        release=release, id_maps=list(id_map),
-        extra={k: v for k, v in {
-            "id_type": id_type, "interaction_type": interaction_type, "dataset": dataset,
-            "orientation": orientation, "id_column": id_column, "drop_columns": drop_columns,
-            "online": online, "base_url": base_url, "cell": cell,
-            "landmark": landmark or None, "chunk": chunk}.items() if v is not None},
-    )
+    # The source's own options, typed by its loader; one it does not take is an error
+    # (before any file is read) naming what it does take.
+    own = source_options(REGISTRY[source] if source in REGISTRY else get_loader(source), {
+        "id_type": id_type, "interaction_type": interaction_type, "dataset": dataset,
+        "orientation": orientation, "id_column": id_column, "drop_columns": drop_columns,
+        "online": online, "base_url": base_url, "cell": cell,
+        "landmark": landmark or None, "chunk": chunk})
+    options = LoadOptions(organism=resolve_organism(organism) if organism else None,
+                          release=release, id_maps=list(id_map), source=own)
     if bulk:
         bulk_load(ctx, [(source, path or Path("."), options)], allow_partial)
         return
@@ -232,7 +213,6 @@ def bulk_load(ctx: typer.Context, plan: list[tuple[str, Path, LoadOptions]],
               allow_partial: bool) -> None:
     """Read every load of `plan`, then build the empty local database in one import."""
     import tempfile
-    from urllib.parse import urlparse
 
     from genekg.cli.common import state
     from genekg.config import resolve_connection
@@ -242,15 +222,7 @@ def bulk_load(ctx: typer.Context, plan: list[tuple[str, Path, LoadOptions]],
 
     manager = ServerManager(ServerConfig.from_env())
     s = state(ctx)
-    target = resolve_connection(s.uri, s.user, s.password).uri
-    uri = urlparse(target)
-    if uri.hostname not in ("127.0.0.1", "localhost") or uri.port != manager.config.bolt_port \
-            or not manager.state().running:
-        raise GenekgError(f"--bulk imports offline into the local server genekg manages "
-                          f"(bolt://127.0.0.1:{manager.config.bolt_port}); {target} "
-                          "is not it, or it is not running",
-                          hint="genekg server start; or use the transactional ingest for a "
-                               "remote server")
+    check_bulk_target(resolve_connection(s.uri, s.user, s.password).uri, manager)
     bundles = []
     for source, path, options in plan:
         with err_console.status(f"reading {path} …"), \

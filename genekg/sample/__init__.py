@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from genekg.loaders.base import LoadOptions
+from genekg.loaders.expression import ExpressionOptions
 from genekg.organisms import resolve_organism
 
 SAMPLE_DATASET = "precise278_sample"
@@ -29,7 +30,7 @@ def sample_plan() -> list[tuple[str, Path, LoadOptions]]:
         ("expression", d / "ecoli_precise278_log_tpm_32samples.csv.gz",
          LoadOptions(organism=ecoli, release="precise278",
                      id_maps=[d / "ecoli_precise278_gene_table.csv.gz"],
-                     extra={"dataset": SAMPLE_DATASET})),
+                     source=ExpressionOptions(dataset=SAMPLE_DATASET))),
         ("kegg", d / "kgml", LoadOptions(organism=human, release="kgml-2024",
                                          id_maps=[gene_info])),
         ("drugs", d / "repurposing_hub_pathway_targets.txt",

@@ -16,6 +16,8 @@ from genekg.cli.main import app
 from genekg.db import Database
 from genekg.ingest.writer import ingest_bundle
 from genekg.loaders import LoadOptions, get_loader
+from genekg.loaders.expression import ExpressionOptions
+from genekg.loaders.lincs import LincsOptions
 from genekg.organisms import resolve_organism
 
 runner = CliRunner()
@@ -27,10 +29,10 @@ def counts(db: Database) -> dict[str, int]:
     return {r["k"]: r["c"] for r in rows}
 
 
-def load(db: Database, source: str, path: Path, **kw: object) -> dict[str, int]:
+def load(db: Database, name: str, path: Path, **kw: object) -> dict[str, int]:
     org = kw.pop("organism", None)
     opts = LoadOptions(organism=resolve_organism(str(org)) if org else None, **kw)  # type: ignore[arg-type]
-    report = ingest_bundle(db, get_loader(source).load(path, opts))
+    report = ingest_bundle(db, get_loader(name).load(path, opts))
     return report.added
 
 
@@ -137,7 +139,7 @@ def test_cell_lines_and_mutations(clean_db: Database, shared_data: Path) -> None
 def test_expression_precise_profiles(clean_db: Database, shared_data: Path) -> None:
     d = shared_data / "expression/ecoli_precise278"
     added = load(clean_db, "expression", d / "log_tpm.csv.gz", organism="ecoli",
-                 id_maps=[d / "gene_table.csv"], extra={"dataset": "precise278"})
+                 id_maps=[d / "gene_table.csv"], source=ExpressionOptions(dataset="precise278"))
     assert added["(:ExpressionProfile)"] == 3899
     row = clean_db.run("MATCH (:Gene {id: '511145:thrA'})-[:HAS_PROFILE]->(p) "
                        "RETURN size(p.values) AS n, p.values[0] AS v")[0]
@@ -148,7 +150,7 @@ def test_dream5_gene_ids_mapping_real(clean_db: Database, shared_data: Path) -> 
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "net3_expression_fixture.tsv"
     added = load(clean_db, "expression", fixture, organism="ecoli",
                  id_maps=[shared_data / "dream5/net3_ecoli/net3_gene_ids.tsv"],
-                 extra={"orientation": "genes-columns", "dataset": "d5fixture"})
+                 source=ExpressionOptions(orientation="genes-columns", dataset="d5fixture"))
     # G1..G4 of the real DREAM5 net3 map are real genes
     assert added["(:ExpressionProfile)"] == 4
 
@@ -244,8 +246,8 @@ def test_lincs_gctx_streamed_to_parquet(clean_db: Database, shared_data: Path,
     results = {}
     for chunk in (7, 10_000):  # chunked streaming gives the same matrix
         store = tmp_path / f"c{chunk}"
-        bundle = get_loader("lincs").load(f, LoadOptions(extra={
-            "cell": "MCF7", "chunk": chunk, "store": str(store), "dataset": "modzs_mcf7"}))
+        bundle = get_loader("lincs").load(f, LoadOptions(source=LincsOptions(
+            cell="MCF7", chunk=chunk, store=store, dataset="modzs_mcf7")))
         results[chunk] = pd.read_parquet(store / "modzs_mcf7.parquet")
     assert results[7].shape == (25, 978)
     assert results[7].equals(results[10_000])
@@ -260,14 +262,13 @@ def test_lincs_gctx_streamed_to_parquet(clean_db: Database, shared_data: Path,
 
 def test_lincs_gct_text_level3(shared_data: Path, tmp_path: Path) -> None:
     f = shared_data / "lincs/cmapPy_tests/test_l1000.gct"
-    b = get_loader("lincs").load(f, LoadOptions(extra={"store": str(tmp_path),
-                                                       "dataset": "ljp"}))
+    b = get_loader("lincs").load(f, LoadOptions(source=LincsOptions(store=tmp_path, dataset="ljp")))
     m = pd.read_parquet(tmp_path / "ljp.parquet")
     assert m.shape == (377, 978)
     assert b.nodes["Dataset"]["lincs:ljp"]["cells"] == ["A375"]
     gctx = get_loader("lincs").load(shared_data / "lincs/cmapPy_tests/"
                                     "test_l1000_highprecision.gctx",
-                                    LoadOptions(extra={"store": str(tmp_path), "dataset": "h"}))
+                                    LoadOptions(source=LincsOptions(store=tmp_path, dataset="h")))
     h = pd.read_parquet(tmp_path / "h.parquet")
     assert h.shape == (377, 978) and gctx.nodes["Dataset"]["lincs:h"]["n_signatures"] == 377
     # same plate: same genes and signatures in the same order (values differ: the GCT is
@@ -283,7 +284,7 @@ def test_lincs_unknown_cell_line(shared_data: Path, tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="no signature for cell line 'NOPE'"):
         get_loader("lincs").load(shared_data / "lincs/l1ktools/modzs_n272x978.gctx",
-                                 LoadOptions(extra={"cell": "NOPE", "store": str(tmp_path)}))
+                                 LoadOptions(source=LincsOptions(cell="NOPE", store=tmp_path)))
 
 
 EXACT = [

@@ -12,7 +12,7 @@ import pytest
 
 from genekg.errors import InputError
 from genekg.loaders.base import LoadOptions
-from genekg.loaders.kegg import KgmlLoader
+from genekg.loaders.kegg import KeggOptions, KgmlLoader
 from genekg.sample import sample_dir
 
 
@@ -50,8 +50,8 @@ def kegg_rest() -> Iterator[str]:
 
 def test_online_download_matches_local_files(kegg_rest: str, tmp_path: Path) -> None:
     opts = LoadOptions(id_maps=[sample_dir() / "lincs_gene_info_pathway_genes.txt"],
-                       extra={"online": "hsa04012,path:hsa04115", "base_url": kegg_rest,
-                              "cache": str(tmp_path)})
+                       source=KeggOptions(online="hsa04012,path:hsa04115", base_url=kegg_rest,
+                                          cache=tmp_path))
     online = KgmlLoader().load(Path("."), opts)
     local_opts = LoadOptions(id_maps=opts.id_maps)
     b1 = KgmlLoader().load(sample_dir() / "kgml" / "hsa04012.xml", local_opts)
@@ -63,10 +63,9 @@ def test_online_download_matches_local_files(kegg_rest: str, tmp_path: Path) -> 
 
 
 def test_online_unknown_pathway_is_a_clear_error(kegg_rest: str, tmp_path: Path) -> None:
-    opts = LoadOptions(extra={"online": "hsa99999", "base_url": kegg_rest,
-                              "cache": str(tmp_path)})
+    opts = LoadOptions(source=KeggOptions(online="hsa99999", base_url=kegg_rest, cache=tmp_path))
     with pytest.raises(InputError, match="could not download"):
         KgmlLoader().load(Path("."), opts)
     with pytest.raises(InputError, match="not a KEGG pathway id"):
-        KgmlLoader().load(Path("."), LoadOptions(extra={"online": "MAPK", "base_url": kegg_rest,
-                                                        "cache": str(tmp_path)}))
+        KgmlLoader().load(Path("."), LoadOptions(source=KeggOptions(
+            online="MAPK", base_url=kegg_rest, cache=tmp_path)))

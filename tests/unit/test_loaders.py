@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from genekg.errors import InputError
+from genekg.errors import GenekgError, InputError
 from genekg.ingest.idmap import IdMapper
 from genekg.loaders import REGISTRY, get_loader
 from genekg.loaders.base import Bundle, LoadOptions, iter_lines
-from genekg.loaders.biogrid import BioGridLoader
-from genekg.loaders.expression import ExpressionLoader, guess_id_type
+from genekg.loaders.biogrid import BioGridLoader, BiogridOptions
+from genekg.loaders.expression import ExpressionLoader, ExpressionOptions, guess_id_type
 from genekg.organisms import resolve_organism
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -62,7 +62,7 @@ def test_biogrid_tab2_filters_organism_type_selfloops() -> None:
     assert b.issues.skipped == {"duplicate pair": 1, "not physical": 1,
                                 "self-interaction": 1, "other organism": 1}
     allb = BioGridLoader().load(f, LoadOptions(organism=resolve_organism("yeast"),
-                                               extra={"interaction_type": "all"}))
+                                               source=BiogridOptions(interaction_type="all")))
     assert len(allb.edges[("INTERACTS_WITH", "Gene", "Gene")]) == 3
 
 
@@ -72,7 +72,7 @@ def test_dream5_format_drops_decoys_and_maps_ids(tmp_path: Path) -> None:
     b = ExpressionLoader().load(
         FIX / "net3_expression_fixture.tsv",
         LoadOptions(organism=resolve_organism("ecoli"), id_maps=[ids],
-                    extra={"orientation": "genes-columns", "dataset": "d5"}))
+                    source=ExpressionOptions(orientation="genes-columns", dataset="d5")))
     assert set(b.nodes["ExpressionProfile"]) == {"d5|511145:dnaA", "d5|511145:dnaN",
                                                  "d5|511145:recF"}
     assert b.issues.skipped == {"DREAM5 decoy": 1}
@@ -157,8 +157,8 @@ def test_unknown_table_is_refused_not_loaded_as_edges(tmp_path: Path) -> None:
 
 
 def test_mostly_unmapped_load_is_refused_unless_allowed(tmp_path: Path) -> None:
-    from genekg.cli.ingest import check_partial
     from genekg.errors import GenekgError
+    from genekg.ingest.checks import check_partial
 
     b = Bundle("drugs", "1", [])
     b.edge("TARGETS", ("Drug", "DB1"), ("Gene", "9606:TP53"))
@@ -173,8 +173,8 @@ def test_a_gene_property_table_is_judged_by_its_genes_not_its_missing_relationsh
         shared_data: Path) -> None:
     """The real Cancer Gene Census (593 genes, no relationships, one unusable row) was
     refused by the mapped-share rule with a hint no --id-map could satisfy."""
-    from genekg.cli.ingest import check_partial
     from genekg.errors import GenekgError
+    from genekg.ingest.checks import check_partial
 
     f = shared_data / "cosmic/cancer_gene_census.csv"
     b = get_loader("cell-lines").load(f, LoadOptions())
@@ -433,3 +433,45 @@ def test_gencode_table_keeps_one_gene_per_entrez_id(tmp_path: Path) -> None:
     assert m.gene_props("DUP1")["ensembl"] == "ENSG00000100000"  # the Entrez row's gene
     with pytest.raises(InputError, match=r"is for Homo sapiens|is for human"):
         IdMapper.from_files(resolve_organism("ecoli"), [f])
+
+
+def test_a_source_gets_its_own_typed_options_and_an_option_it_lacks_is_named(
+        tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from genekg.cli.main import app
+    from genekg.loaders.base import LoadOptions, NoOptions, source_options
+    from genekg.loaders.biogrid import BioGridLoader, BiogridOptions
+    from genekg.loaders.drugs import DrugsLoader
+    from genekg.loaders.expression import ExpressionOptions
+
+    own = source_options(BioGridLoader, {"interaction_type": "all", "id_type": None,
+                                         "cell": None})
+    assert own == BiogridOptions(interaction_type="all")
+    assert LoadOptions(source=own).of(BiogridOptions).id_type is None
+    assert LoadOptions().of(BiogridOptions).interaction_type == "physical"  # its default
+    assert source_options(DrugsLoader, {"cell": None}) == NoOptions()
+    with pytest.raises(GenekgError, match="BiogridOptions given to a loader that takes "
+                                          "ExpressionOptions"):
+        LoadOptions(source=own).of(ExpressionOptions)
+    f = tmp_path / "pairs.tsv"
+    f.write_text("a\tb\n")
+    r = CliRunner().invoke(app, ["ingest", "biogrid", str(f), "--cell", "A375",
+                                 "--orientation", "genes-columns"], terminal_width=200)
+    assert r.exit_code == 1
+    assert "ingest biogrid does not take --cell, --orientation" in r.output
+    assert "Its own options: --id-type, --interaction-type" in r.output
+    r = CliRunner().invoke(app, ["ingest", "drugs", str(f), "--dataset", "x"],
+                           terminal_width=200)
+    assert r.exit_code == 1 and "It takes no options of its own" in r.output
+
+
+def test_a_bulk_build_is_refused_for_any_server_but_the_local_one(tmp_path: Path) -> None:
+    from genekg.ingest.checks import check_bulk_target
+    from genekg.server.manager import ServerConfig, ServerManager
+
+    manager = ServerManager(ServerConfig(home=tmp_path / "neo4j"))
+    for uri in ("bolt://db.example.org:7687", f"bolt://127.0.0.1:{manager.config.bolt_port + 1}",
+                f"bolt://127.0.0.1:{manager.config.bolt_port}"):  # the last: not running
+        with pytest.raises(GenekgError, match="--bulk imports offline into the local server"):
+            check_bulk_target(uri, manager)
