@@ -152,9 +152,8 @@ class GNE(EmbeddingPredictor):
         if self.expression and prof is None:
             raise GenekgError(f"{self.name} needs expression profiles", hint="pass --dataset")
         cfg = replace(inputs.cfg, lam=inputs.cfg.lam if prof is not None else 0.0)
-        first = E.fit_gne_method("gne+expr" if prof is not None else "gne", inputs.split, cfg,
-                                 seed=inputs.seed, profiles=prof, device=inputs.device,
-                                 on_epoch=inputs.on_epoch)
+        first = E.fit_gne(inputs.split, cfg, seed=inputs.seed, profiles=prof,
+                          device=inputs.device, on_epoch=inputs.on_epoch)
         n = self.ensemble or inputs.cfg.ensemble or 1
         return self._members(inputs, first, cfg, prof, n)
 
@@ -164,12 +163,11 @@ class GNE(EmbeddingPredictor):
         its own validation-fitted edge classifier and the ensemble scores by their mean
         logit (`EdgeClassifier.mean_logit` over the concatenated embeddings)."""
         trs = [first]
-        method = "gne+expr" if profiles is not None else "gne"
         for j in range(1, n):
             # a distinct, reproducible seed per member (one --seed fixes them all)
-            trs.append(E.fit_gne_method(method, inputs.split, cfg,
-                                        seed=inputs.seed + j * 7919, profiles=profiles,
-                                        device=inputs.device, on_epoch=inputs.on_epoch))
+            trs.append(E.fit_gne(inputs.split, cfg, seed=inputs.seed + j * 7919,
+                                 profiles=profiles, device=inputs.device,
+                                 on_epoch=inputs.on_epoch))
         clfs = [E.EdgeClassifier.fit(t.embeddings, inputs.split, inputs.seed) for t in trs]
         emb = np.hstack([t.embeddings for t in trs]) if n > 1 else first.embeddings
         clf = E.EdgeClassifier.mean_logit(clfs) if n > 1 else clfs[0]
@@ -236,9 +234,8 @@ class GNEKG(GNE):
         best: tuple[GNEConfig, Any] | None = None
         for lam in sorted({*KG_LAMBDAS, *([inputs.cfg.lam] if inputs.cfg.lam > 0 else [])}):
             cfg = replace(inputs.cfg, lam=lam)
-            tr = E.fit_gne_method("gne+expr", inputs.split, cfg, seed=inputs.seed,
-                                  profiles=prof, device=inputs.device,
-                                  on_epoch=inputs.on_epoch)
+            tr = E.fit_gne(inputs.split, cfg, seed=inputs.seed, profiles=prof,
+                           device=inputs.device, on_epoch=inputs.on_epoch)
             if best is None or tr.best_val_auroc > best[1].best_val_auroc:
                 best = (cfg, tr)
         assert best is not None

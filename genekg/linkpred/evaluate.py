@@ -155,14 +155,14 @@ def spectral_method(method: str, a_train: sp.csr_matrix, split: EdgeSplit, dim: 
     return best
 
 
-def fit_gne_method(method: str, split: EdgeSplit, cfg: GNEConfig, *, seed: int,
-                   profiles: Profiles | None, device: str = "auto",
-                   on_epoch: Callable[[int, float, float], None] | None = None) -> TrainResult:
-    """GNE topology-only (`gne`, λ forced to 0) or with expression (`gne+expr`, cfg.lam)."""
+def fit_gne(split: EdgeSplit, cfg: GNEConfig, *, seed: int, profiles: Profiles | None,
+            device: str = "auto",
+            on_epoch: Callable[[int, float, float], None] | None = None) -> TrainResult:
+    """GNE on the training edges: with `profiles` (expression, or the knowledge graph's
+    memberships) its attribute branch weighs cfg.lam; without, topology only (λ = 0)."""
     from genekg.gne.train import train_gne
 
-    lam = cfg.lam if method == "gne+expr" else 0.0
-    c = replace(cfg, lam=lam)
+    c = replace(cfg, lam=cfg.lam if profiles is not None else 0.0)
     return train_gne(split, c, seed=seed, attributes=profiles.matrix if profiles else None,
                      has_attributes=profiles.has_profile if profiles else None,
                      device=device, on_epoch=on_epoch)

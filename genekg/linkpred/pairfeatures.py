@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,6 +20,7 @@ from genekg.linkpred import scores as S
 from genekg.linkpred.base import SplitCache, SplitInputs
 from genekg.linkpred.kgcontext import FEATURES as KG_FEATURES
 from genekg.linkpred.kgcontext import GeneContext, pair_features
+from genekg.linkpred.ranking import RowMax, rank_pass
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 
@@ -86,16 +87,11 @@ class PairFeatures:
         """Each gene's best score over the genes it is not a training partner of, per
         RELATIVE_SCORES heuristic (one blockwise pass over the training graph)."""
         n = self.a_train.shape[0]
-        out = {h: np.zeros(n) for h in RELATIVE_SCORES}
-        for lo in range(0, n, 256):
-            rows = np.arange(lo, min(lo + 256, n))
-            nb = self.a_train[rows].tocoo()
-            for h in RELATIVE_SCORES:
-                b = S.block_scores(h, self.a_train, rows)
-                b[np.arange(len(rows)), rows] = 0.0
-                b[nb.row, nb.col] = 0.0
-                out[h][rows] = b.max(axis=1)
-        return out
+        best = {h: RowMax(n) for h in RELATIVE_SCORES}
+        for h, top in best.items():  # the gene itself and its partners are not ranked
+            rank_pass(partial(S.block_scores, h, self.a_train), n, [top],
+                      exclude=self.a_train)
+        return {h: top.best for h, top in best.items()}
 
     @cached_property
     def node_vectors(self) -> dict[str, np.ndarray]:

@@ -138,6 +138,19 @@ class PerGeneTopK:
                 np.concatenate(self.s)[first])
 
 
+class RowMax:
+    """Each row gene's best ranked score, at least `floor` (a row with nothing ranked
+    reads `floor`)."""
+
+    def __init__(self, n: int, floor: float = 0.0) -> None:
+        self.best = np.full(n, floor)
+        self.floor = floor
+
+    def consume(self, blk: np.ndarray, scores: np.ndarray) -> None:
+        """Keep each row's maximum."""
+        self.best[blk] = np.maximum(scores.max(axis=1), self.floor)
+
+
 class ThresholdCounts:
     """How many ranked pairs (each once: j > i) score at least each of `thresholds`, after
     `transform` (the run's calibration)."""

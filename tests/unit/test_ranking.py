@@ -163,3 +163,16 @@ def test_a_pair_set_answers_for_either_order_and_any_shape() -> None:
     assert known.holds(np.array([0]), np.array([2])).tolist() == [False]
     empty = PairSet.of_adjacency(sp.csr_matrix((6, 6)))
     assert not empty.holds(a, b).any() and empty.holds(a, b).shape == (2, 2)
+
+
+def test_row_max_is_each_rows_best_ranked_score_above_a_floor() -> None:
+    from genekg.linkpred.ranking import RowMax
+
+    s, exclude = _matrix(6)
+    s[7] = -np.inf  # gene 7: nothing ranked
+    s[:, 7] = -np.inf
+    best = RowMax(N, floor=0.05)
+    rank_pass(lambda b: s[b], N, [best], exclude=exclude, step=11)
+    full = _ranked(s, exclude)
+    want = np.maximum(np.max(full, axis=1), 0.05)
+    assert np.array_equal(best.best, want) and best.best[7] == 0.05
