@@ -53,6 +53,10 @@ from genekg.linkpred.base import (
     top_pairs_global,
     val_pairs,
 )
+
+# Runs saved before the boosters had a module of their own pickled StackModel as
+# genekg.linkpred.stack.StackModel: the name stays here so that they still load.
+from genekg.linkpred.boosters import StackModel as StackModel
 from genekg.linkpred.boosters import booster_threads, fit_boosters
 from genekg.linkpred.kgcontext import GeneContext, pull_context
 from genekg.linkpred.pairfeatures import HADAMARD_RANK, PairFeatures, spectral_ladder

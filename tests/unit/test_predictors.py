@@ -473,3 +473,24 @@ def test_an_embedding_method_computes_its_parameters_whatever_its_name() -> None
     assert np.allclose(renamed.score(pairs), plain)
     joined = Spectral("spectral", "spectral", expression=True).fit(inputs_for(), SplitCache())
     assert not np.allclose(joined.score(pairs), plain)
+
+
+def test_a_stack_saved_before_the_boosters_moved_still_loads(tmp_path: Path) -> None:
+    """A run's stack.joblib pickles its StackModel by module path; runs saved before the
+    split name genekg.linkpred.stack. Such a pickle (the old path written into it) loads
+    as the same class."""
+    import pickle
+
+    from genekg.linkpred.boosters import StackModel
+
+    model = StackModel(["l3"], [], {"max_iter": 3}, 0.75)
+    assert b"genekg.linkpred.boosters" in pickle.dumps(model)
+    moved_from = StackModel.__module__
+    StackModel.__module__ = "genekg.linkpred.stack"  # written as an old run wrote it
+    try:
+        old = pickle.dumps(model)
+    finally:
+        StackModel.__module__ = moved_from
+    assert b"genekg.linkpred.stack" in old
+    again = pickle.loads(old)
+    assert type(again) is StackModel and again.oof_auroc == 0.75
