@@ -47,6 +47,28 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# A run's written predictions in predict's rank order, each with the expected precision it
+# was stated with and whether a later release (tag) holds the pair: what the tour's
+# after-the-fact benchmarks (hub_cap.py, ep_observed.py) read.
+WRITTEN = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
+           "WHERE p.rank IS NOT NULL "
+           "RETURN a.id AS a, b.id AS b, p.rank AS rank, p.expected_precision AS ep, "
+           "EXISTS { (a)-[i:INTERACTS_WITH]-(b) WHERE $tag IN i.seen_in } AS confirmed "
+           "ORDER BY p.rank")
+
+
+def written_predictions(run: str, tag: str) -> list[dict[str, Any]]:
+    """The written predictions of `run` on the server genekg's settings point at, in rank
+    order, with `confirmed` by the release `tag` (WRITTEN)."""
+    from genekg.db import connect
+
+    db = connect()
+    try:
+        return db.run(WRITTEN, {"run": run, "tag": tag})
+    finally:
+        db.close()
+
+
 def server_rss_mib() -> float | None:
     from genekg.server.manager import ServerConfig, ServerManager
 

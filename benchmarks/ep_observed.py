@@ -25,15 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS
+from common import RESULTS, written_predictions
 
-from genekg.db import connect
-
-ROWS = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
-        "WHERE p.rank IS NOT NULL "
-        "RETURN p.rank AS rank, p.expected_precision AS ep, "
-        "EXISTS { (a)-[i:INTERACTS_WITH]-(b) WHERE $tag IN i.seen_in } AS confirmed "
-        "ORDER BY p.rank")
 WINDOWS = ((1, 100), (101, 1_000), (1_001, 10_000), (10_001, 100_000))
 
 
@@ -56,9 +49,7 @@ def main() -> None:
     ap.add_argument("--run", required=True)
     ap.add_argument("--tag", default="biogrid@4.4.203")
     args = ap.parse_args()
-    db = connect()
-    rows = db.run(ROWS, {"run": args.run, "tag": args.tag})
-    db.close()
+    rows = written_predictions(args.run, args.tag)
     rank = np.array([r["rank"] for r in rows], dtype=np.int64)
     ep = np.array([np.nan if r["ep"] is None else r["ep"] for r in rows], dtype=np.float64)
     hit = np.array([bool(r["confirmed"]) for r in rows])

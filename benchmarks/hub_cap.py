@@ -23,16 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS
+from common import RESULTS, written_predictions
 
-from genekg.db import connect
 from genekg.linkpred.predict import cap_per_gene
-
-ROWS = ("MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene) "
-        "WHERE p.rank IS NOT NULL "
-        "RETURN a.id AS a, b.id AS b, p.rank AS rank, "
-        "EXISTS { (a)-[i:INTERACTS_WITH]-(b) WHERE $tag IN i.seen_in } AS confirmed "
-        "ORDER BY p.rank")
 
 
 def capped(rows: list[dict[str, object]], cap: int | None) -> list[dict[str, object]]:
@@ -49,9 +42,7 @@ def main() -> None:
     ap.add_argument("--tag", default="biogrid@4.4.203")
     ap.add_argument("--caps", default="none,100,50,20,10")
     args = ap.parse_args()
-    db = connect()
-    rows = db.run(ROWS, {"run": args.run, "tag": args.tag})
-    db.close()
+    rows = written_predictions(args.run, args.tag)
     ks = [k for k in (100, 1_000, 10_000, 50_000) if k <= len(rows)]
     table = []
     for c in args.caps.split(","):
