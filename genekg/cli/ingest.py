@@ -194,7 +194,7 @@ def ingest(
         raise GenekgError(f"ingest {source} needs a path", hint="genekg ingest --help")
     # The source's own options, typed by its loader; one it does not take is an error
     # (before any file is read) naming what it does take.
-    own = source_options(REGISTRY[source] if source in REGISTRY else get_loader(source), {
+    own = source_options(type(get_loader(source)), {  # an unknown source: get_loader says so
         "id_type": id_type, "interaction_type": interaction_type, "dataset": dataset,
         "orientation": orientation, "id_column": id_column, "drop_columns": drop_columns,
         "online": online, "base_url": base_url, "cell": cell,
