@@ -141,9 +141,9 @@ def run_child(args: argparse.Namespace, release: str, batch: int,
 
 PENDING = ("MATCH (p:Source {status: 'pending'}) RETURN p.id AS id, "
            "toString(p.started_at) AS started, "
-           "COUNT { MATCH ()-[r]->() WHERE r.load = p.id } AS rels, "
+           "COUNT { MATCH ()-[r]->() WHERE r.load = coalesce(p.token, p.id) } AS rels, "
            "COUNT { MATCH ()-[r:INTERACTS_WITH]->() WHERE $tag IN r.seen_in "
-           "AND coalesce(r.load, '') <> p.id } AS tagged")
+           "AND coalesce(r.load, '') <> coalesce(p.token, p.id) } AS tagged")
 
 
 def kill_points(args: argparse.Namespace, batch: int) -> dict[str, object]:
@@ -180,8 +180,8 @@ def kill_points(args: argparse.Namespace, batch: int) -> dict[str, object]:
         print(f"killed at {name}: {point}", flush=True)
         out["points"].append(point)  # type: ignore[attr-defined]
     final = run_child(args, "r2", batch, sample=False)
-    counts = db.run("MATCH ()-[r:INTERACTS_WITH]->() "  # type: ignore[attr-defined]
-                    "RETURN count(r) AS all, count(DISTINCT r.key) AS keys, "
+    counts = db.run("MATCH (a)-[r:INTERACTS_WITH]->(b) "  # type: ignore[attr-defined]
+                    "RETURN count(r) AS all, count(DISTINCT a.id + '|' + b.id) AS keys, "
                     "sum(CASE WHEN 'synthetic@r2' IN r.seen_in THEN 1 ELSE 0 END) AS r2, "
                     "sum(CASE WHEN 'synthetic@r1' IN r.seen_in THEN 1 ELSE 0 END) AS r1")[0]
     expected = {"all": args.edges + args.edges // 10, "keys": args.edges + args.edges // 10,

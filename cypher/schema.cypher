@@ -1,6 +1,6 @@
 // Graph schema: one uniqueness constraint on `id` per label, plus lookup indexes.
 // Generated from genekg/schema.py (python -m genekg.schema --write): edit there.
-// Applied idempotently by every ingest (IF NOT EXISTS); safe to paste into the Browser.
+// Applied idempotently by every ingest (IF [NOT] EXISTS); safe to paste into the Browser.
 CREATE CONSTRAINT gene_id IF NOT EXISTS FOR (n:Gene) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT pathway_id IF NOT EXISTS FOR (n:Pathway) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT drug_id IF NOT EXISTS FOR (n:Drug) REQUIRE n.id IS UNIQUE;
@@ -19,13 +19,13 @@ CREATE INDEX drug_drugbank_id IF NOT EXISTS FOR (n:Drug) ON (n.drugbank_id);
 CREATE INDEX cell_line_name IF NOT EXISTS FOR (n:CellLine) ON (n.name);
 CREATE INDEX profile_dataset IF NOT EXISTS FOR (n:ExpressionProfile) ON (n.dataset);
 CREATE INDEX source_name IF NOT EXISTS FOR (n:Source) ON (n.name);
-CREATE CONSTRAINT interacts_with_key IF NOT EXISTS FOR ()-[r:INTERACTS_WITH]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT kegg_relation_key IF NOT EXISTS FOR ()-[r:KEGG_RELATION]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT in_pathway_key IF NOT EXISTS FOR ()-[r:IN_PATHWAY]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT targets_key IF NOT EXISTS FOR ()-[r:TARGETS]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT has_mutation_key IF NOT EXISTS FOR ()-[r:HAS_MUTATION]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT has_profile_key IF NOT EXISTS FOR ()-[r:HAS_PROFILE]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT in_dataset_key IF NOT EXISTS FOR ()-[r:IN_DATASET]-() REQUIRE r.key IS UNIQUE;
-CREATE CONSTRAINT profiled_in_key IF NOT EXISTS FOR ()-[r:PROFILED_IN]-() REQUIRE r.key IS UNIQUE;
+DROP CONSTRAINT interacts_with_key IF EXISTS;
+DROP CONSTRAINT kegg_relation_key IF EXISTS;
+DROP CONSTRAINT in_pathway_key IF EXISTS;
+DROP CONSTRAINT targets_key IF EXISTS;
+DROP CONSTRAINT has_mutation_key IF EXISTS;
+DROP CONSTRAINT has_profile_key IF EXISTS;
+DROP CONSTRAINT in_dataset_key IF EXISTS;
+DROP CONSTRAINT profiled_in_key IF EXISTS;
 CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[p:PREDICTED_INTERACTION]-() ON (p.run_id);
 CREATE INDEX pending_run IF NOT EXISTS FOR ()-[p:PENDING_PREDICTION]-() ON (p.run_id);

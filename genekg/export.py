@@ -273,7 +273,7 @@ def to_cx2(sub: Subgraph, path: Path, name: str) -> None:
 
 # Rows of a staged load that is not live yet are left out (genekg.ingest.writer).
 LIVE_LOADS = ("CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) "
-              "RETURN collect(s.id) AS live }")
+              "RETURN collect(coalesce(s.token, s.id)) AS live }")
 
 
 def _triples_query(rel: str, start: str, end: str) -> str:
@@ -282,7 +282,11 @@ def _triples_query(rel: str, start: str, end: str) -> str:
     check_rel(rel, start, end)  # names come from the declared schema, never from input
     return (f"{LIVE_LOADS} MATCH (a:{start})-[r:{rel}]->(b:{end}) "
             "WHERE r.load IS NULL OR r.load IN live "
-            "RETURN a.id AS head, b.id AS tail, r.source AS source, r.release AS release")
+            # of the load that created it: its first tag (older graphs stored both)
+            "WITH a, b, r, r.seen_in[0] AS first "
+            "RETURN a.id AS head, b.id AS tail, coalesce(r.source, split(first, '@')[0]) "
+            "AS source, coalesce(r.release, substring(first, size(split(first, '@')[0]) + 1)) "
+            "AS release")
 
 
 def _nodes_query(label: str, props: list[str]) -> str:

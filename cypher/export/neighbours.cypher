@@ -1,7 +1,7 @@
 // One hop out from a gene set over known and (visible) predicted interactions.
 // Params: $ids (gene ids), $run (run id or null: known interactions only),
 //         $min_ep (minimum expected precision of a predicted edge, or null)
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 UNWIND $ids AS id
 MATCH (g:Gene {id: id}) WHERE (g.load IS NULL OR g.load IN live)
 CALL (g, live) {

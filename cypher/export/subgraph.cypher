@@ -2,7 +2,7 @@
 // Params: $ids (gene ids), $run (run id or null), $min_ep (or null)
 CALL () {
   OPTIONAL MATCH (s:Source {status: 'complete'})
-  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+  RETURN collect(coalesce(s.token, s.id)) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
 }
 MATCH (g:Gene) WHERE g.id IN $ids AND (g.load IS NULL OR g.load IN live)
 WITH live, tags, collect(g) AS genes
@@ -10,8 +10,14 @@ CALL (genes, live, tags) {
   UNWIND genes AS a
   MATCH (a)-[e:INTERACTS_WITH]->(b:Gene)
   WHERE b IN genes AND (e.load IS NULL OR e.load IN live)
-  RETURN collect({s: a.id, t: b.id, type: 'INTERACTS_WITH', source: e.source,
-                  release: e.release, seen_in: [t IN e.seen_in WHERE t IN tags],
+  // source/release: of the load that created it, its first tag (older graphs also
+  // stored them on the relationship)
+  WITH a, b, e, [t IN e.seen_in WHERE t IN tags] AS seen
+  RETURN collect({s: a.id, t: b.id, type: 'INTERACTS_WITH',
+                  source: coalesce(e.source, split(e.seen_in[0], '@')[0]),
+                  release: coalesce(e.release, substring(e.seen_in[0],
+                                    size(split(e.seen_in[0], '@')[0]) + 1)),
+                  seen_in: seen,
                   experimental_system: e.experimental_system}) AS known
 }
 CALL (genes) {

@@ -1,6 +1,6 @@
 // Pathways, drugs and cell lines attached to a gene set (the super nodes), on request.
 // Params: $ids (gene ids), $kinds (any of 'pathways', 'drugs', 'cell-lines')
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 UNWIND $ids AS id
 MATCH (g:Gene {id: id}) WHERE (g.load IS NULL OR g.load IN live)
 CALL (g, live) {

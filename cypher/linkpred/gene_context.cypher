@@ -1,6 +1,6 @@
 // Knowledge-graph context of each gene in $ids: its pathways, the drugs that target it,
 // the cell lines where it is mutated, and its KEGG-relation partners (either direction).
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 UNWIND $ids AS id
 MATCH (g:Gene {id: id}) WHERE (g.load IS NULL OR g.load IN live)
 RETURN g.id AS gene,

@@ -2,7 +2,7 @@
 // the drugs that target both, and whether KEGG already draws a relation between them. (Shared interaction partners are named by genekg.predict
 // from the adjacency it scored with: O(degree) per pair, where a Cypher pattern through two
 // hub genes would cost O(degree²).)
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 UNWIND range(0, size($a) - 1) AS k
 MATCH (x:Gene {id: $a[k]}), (y:Gene {id: $b[k]})
 RETURN collect([

@@ -2,7 +2,7 @@
 // plus the super nodes (pathways, drugs, cell lines) with their genes, as
 // [start id, start label, end id, end label] rows.
 // Params: $t (taxon)
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 CALL (live) {
   MATCH (a:Gene {organism: $t})-[x:KEGG_RELATION]-(b:Gene) WHERE (x.load IS NULL OR x.load IN live)
   RETURN a.id AS s, 'Gene' AS sl, b.id AS e, 'Gene' AS el

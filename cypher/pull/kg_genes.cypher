@@ -2,7 +2,7 @@
 // that targets it, a cell line where it is mutated), for runs that also rank genes without
 // a known interaction (`genekg train --kg-genes`). Only links of live loads count.
 // Params: $taxon, $pathway (null: any), $genes (null: any)
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 MATCH (g:Gene {organism: $taxon})
 WHERE ($genes IS NULL OR g.id IN $genes)
   AND EXISTS { MATCH (g)-[x:IN_PATHWAY|KEGG_RELATION|TARGETS|HAS_MUTATION]-()

@@ -3,7 +3,7 @@
 // Params: $taxon, $source, $release, $pathway, $genes (each optional one may be null)
 CALL () {
   OPTIONAL MATCH (s:Source {status: 'complete'})
-  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+  RETURN collect(coalesce(s.token, s.id)) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
 }
 MATCH (a:Gene {organism: $taxon})-[r:INTERACTS_WITH]->(b:Gene {organism: $taxon})
 WHERE (r.load IS NULL OR r.load IN live)

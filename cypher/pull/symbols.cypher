@@ -1,6 +1,6 @@
 // Symbols of the given gene ids: [[id, symbol], ...].
 // Params: $ids
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 UNWIND $ids AS id
 MATCH (g:Gene {id: id}) WHERE (g.load IS NULL OR g.load IN live)
 RETURN collect([g.id, g.symbol]) AS r

@@ -1,6 +1,6 @@
 // Predictions touching genes that are mutated in one cell line (by name, e.g. 'MCF7').
 // Params: $cell_line, $limit
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 MATCH (c:CellLine)
 WHERE (c.name = $cell_line OR c.id = $cell_line) AND (c.load IS NULL OR c.load IN live)
 MATCH (c)-[m:HAS_MUTATION]->(g:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)

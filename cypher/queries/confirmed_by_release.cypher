@@ -3,7 +3,7 @@
 // Params: $run (run id), $tag (e.g. 'biogrid@4.2.192'), $limit
 CALL () {
   OPTIONAL MATCH (s:Source {status: 'complete'})
-  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+  RETURN collect(coalesce(s.token, s.id)) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
 }
 MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene)
 MATCH (a)-[i:INTERACTS_WITH]-(b)

@@ -1,6 +1,6 @@
 // Predicted partners of the targets of one drug (by name or id): candidate off-pathway effects.
 // Params: $drug (e.g. 'imatinib' or 'DB00619'), $limit
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 MATCH (d:Drug)
 WHERE (toLower(d.name) = toLower($drug) OR d.id = $drug) AND (d.load IS NULL OR d.load IN live)
 MATCH (d)-[x:TARGETS]->(t:Gene)-[p:PREDICTED_INTERACTION]-(partner:Gene)

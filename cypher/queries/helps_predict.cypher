@@ -2,7 +2,7 @@
 // (MTRS stage 2, permutation importance on test signatures; `genekg expression evaluate
 // --to-graph`), with the KEGG pathways the two genes share.
 // Params: $gene (symbol or id, e.g. 'TP53'), $limit
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 MATCH (g:Gene)
 WHERE g.symbol = $gene OR g.id = $gene
 MATCH (h:Gene)-[r:HELPS_PREDICT]->(g)

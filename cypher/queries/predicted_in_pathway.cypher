@@ -1,6 +1,6 @@
 // Predicted edges whose two genes are both members of one KEGG pathway.
 // Params: $pathway (e.g. 'path:hsa04010'), $limit
-CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(s.id) AS live }
+CALL () { OPTIONAL MATCH (s:Source {status: 'complete'}) RETURN collect(coalesce(s.token, s.id)) AS live }
 MATCH (p:Pathway {id: $pathway})<-[x:IN_PATHWAY]-(a:Gene)-[e:PREDICTED_INTERACTION]->(b:Gene)
       -[y:IN_PATHWAY]->(p)
 WHERE (x.load IS NULL OR x.load IN live) AND (y.load IS NULL OR y.load IN live)

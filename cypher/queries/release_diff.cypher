@@ -4,7 +4,7 @@
 // Params: $old, $new (e.g. '4.2.191' or 'biogrid@4.2.191'), $limit
 CALL () {
   OPTIONAL MATCH (s:Source {status: 'complete'})
-  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+  RETURN collect(coalesce(s.token, s.id)) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
 }
 WITH live, tags, CASE WHEN $old CONTAINS '@' THEN $old ELSE 'biogrid@' + $old END AS old,
      CASE WHEN $new CONTAINS '@' THEN $new ELSE 'biogrid@' + $new END AS new

@@ -4,7 +4,7 @@
 // Params: $run, $tag (a newer release tag such as 'biogrid@4.2.192', or null)
 CALL () {
   OPTIONAL MATCH (s:Source {status: 'complete'})
-  RETURN collect(s.id) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
+  RETURN collect(coalesce(s.token, s.id)) AS live, collect(DISTINCT s.name + '@' + s.release) AS tags
 }
 MATCH (a:Gene)-[p:PREDICTED_INTERACTION {run_id: $run}]->(b:Gene)
 WHERE EXISTS { MATCH (run:PredictionRun {id: p.run_id})

@@ -1,10 +1,10 @@
 """Bulk build of an empty database with `neo4j-admin database import full`.
 
 The loaders' bundles are merged in load order with the same rules as the transactional
-writer (`genekg.ingest.writer`): the first load of a node or relationship sets `source`,
-`release` and `seen_in = [tag]`; a later load with another tag appends its tag (nodes also
-take its properties); a load with a tag already seen changes nothing. Relationships get the
-same `key` ("<start id>|<end id>"), and every load gets its `Source` node with the counts it
+writer (`genekg.ingest.writer`): the first load of a node sets `source`, `release` and
+`seen_in = [tag]` (a relationship `seen_in`), each row carries its load's token as `load`;
+a later load with another tag appends its tag (nodes also take its properties); a load with
+a tag already seen changes nothing. Every load gets its `Source` node with the counts it
 would have reported. The merged graph is written as the typed CSV files the importer reads
 (`id:ID(<Label>)`, `:START_ID(<Label>)`, `:END_ID(<Label>)`, `name:long`, `name:string[]`,
 …; one id space per label), the local server is stopped, the importer run offline, the
@@ -30,7 +30,7 @@ from typing import Any
 from genekg import __version__
 from genekg.db import Database
 from genekg.errors import GenekgError
-from genekg.ingest.writer import ensure_schema, source_fingerprint
+from genekg.ingest.writer import ensure_schema, load_token, source_fingerprint
 from genekg.loaders.base import Bundle
 from genekg.schema import check_label, check_rel
 from genekg.server.manager import ADMIN_CLASS, ServerManager, find_java
@@ -63,7 +63,8 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
     for b in bundles:
         t0 = time.monotonic()
         tag = f"{b.source}@{b.release}"
-        source_id, sha = source_fingerprint(b)  # rows carry it as `load`, as staged loads do
+        source_id, sha = source_fingerprint(b)
+        token = load_token(source_id)  # rows carry it as `load`, as staged loads do
         added: dict[str, int] = {}
         for label, nodes in sorted(b.nodes.items()):
             have = g.nodes.setdefault(check_label(label), {})
@@ -72,7 +73,7 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
                 cur = have.get(nid)
                 if cur is None:
                     have[nid] = {**props, "source": b.source, "release": b.release,
-                                 "seen_in": [tag], "load": source_id}
+                                 "seen_in": [tag], "load": token}
                     n_new += 1
                 elif tag not in cur["seen_in"]:
                     cur.update(props)
@@ -84,15 +85,13 @@ def merge_bundles(bundles: Iterable[Bundle]) -> MergedGraph:
             for (s, t), props in table.items():
                 cur = have_e.get((s, t))
                 if cur is None:
-                    have_e[(s, t)] = {"source": b.source, "release": b.release,
-                                      "seen_in": [tag], "key": f"{s}|{t}", "load": source_id,
-                                      **props}
+                    have_e[(s, t)] = {"seen_in": [tag], "load": token, **props}
                     n_new += 1
                 elif tag not in cur["seen_in"]:
                     cur["seen_in"] = [*cur["seen_in"], tag]
             added[f"(:{sl})-[:{rel}]->(:{el})"] = n_new
         g.sources.append({
-            "id": source_id, "name": b.source, "release": b.release,
+            "id": source_id, "token": token, "name": b.source, "release": b.release,
             "files": [Path(f).name for f in b.files], "sha256": sha, "licence": b.licence,
             "loaded_at": datetime.now(UTC).isoformat(), "seconds": time.monotonic() - t0,
             "status": "complete", "counts": json.dumps(b.counts()),

@@ -2,23 +2,29 @@
 
 A load runs under the graph's ingest lock (loads never interleave) and writes in bounded
 batches, each its own transaction, so server memory follows the batch size and not the
-release size. Rows it creates carry `load` (the id of its `Source` record); while that
-record is `pending` no library query, feature pull or training pull sees them, nor the
-release tag it appends to `seen_in` of rows already there (readers keep rows whose `load`
-is null or a complete Source's id, and tags of complete Sources). Property updates of
+release size. Rows it creates carry `load` (the `token` of its `Source` record, see
+`load_token`); while that record is `pending` no library query, feature pull or training
+pull sees them, nor the release tag it appends to `seen_in` of rows already there (readers
+keep rows whose `load` is null or a complete Source's token, and tags of complete
+Sources). Property updates of
 existing nodes wait for the flip. One small transaction (those updates and the Source
 record made complete) then makes the whole release visible. A failure before it (an
 error, kill -9, the server dying) leaves the graph as readers saw it; the next load
 collects the pending rows first.
 
-A re-run of the same load changes nothing. Every node and relationship carries `source`/
-`release` of the load that created it and `seen_in`, the `source@release` tags of every
-load that contained it, so a newer release adds what is new and marks what it saw again.
+A re-run of the same load changes nothing. Every node and relationship carries `seen_in`,
+the `source@release` tags of every load that contained it (the first: the load that
+created it; nodes also carry it as `source`/`release`), so a newer release adds what is
+new and marks what it saw again. Relationships are unique by construction: loads never
+interleave, and each creates only the pairs the graph lacks (no `key` constraint: its index
+cost more than the rest of the relationship's properties).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import heapq
 import json
 import os
 import socket
@@ -26,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +76,15 @@ class LoadReport:
     def relationships(self) -> int:
         """Relationships of the load, new and existing."""
         return sum(v + self.existing.get(k, 0) for k, v in self.added.items() if "]->" in k)
+
+
+def load_token(source_id: str) -> str:
+    """The short id a load's rows carry as `load` (its Source record holds it as `token`):
+    12 hex characters fit in the relationship's own property record, where the Source id
+    (`biogrid@4.4.203:<sha16>`, 32 characters) took a string record of its own per row
+    (1.2 s of a 427k-relationship load). Graphs loaded before carry the Source id itself,
+    and readers take either (`coalesce(s.token, s.id)`)."""
+    return hashlib.sha256(source_id.encode()).hexdigest()[:12]
 
 
 def source_fingerprint(bundle: Bundle) -> tuple[str, str]:
@@ -143,30 +159,98 @@ def _known_ids(tx: Any, bundle: Bundle, label: str, key: str) -> dict[str, str]:
 
 def release_diff(tx: Any, bundle: Bundle, tag: str) -> dict[str, dict[str, Any]]:
     """What this load changes against the earlier releases of its source already in the
-    graph (run after its writes, inside its transaction), for every gene-gene relationship
-    type and organism of the bundle: pairs new in this release and pairs of earlier
-    releases absent from it, with the genes that gained or lost all their pairs."""
+    graph, for every gene-gene relationship type and organism of the bundle: pairs new in
+    this release and pairs of earlier releases absent from it, with the genes that gained
+    or lost all their pairs.
+
+    One scan reads the source's pairs of each type and organism with their release tags
+    (`ingest/release_pairs`) and the sets are compared here. This release's pairs are the
+    bundle's plus any a load of the same tag put there; the load's own writes add only its
+    tag, so the answer is the same before, during or after them. (Three scans of every
+    relationship after the writes took 4-5 s of a 546k-pair second release.)"""
     out: dict[str, dict[str, Any]] = {}
     # A first release has nothing to be diffed against: one look at the Source records
-    # spares the scan of every relationship (2 s per 200k in the load's own transaction).
+    # spares the scan of every relationship.
     others = tx.run("MATCH (s:Source {name: $source, status: 'complete'}) "
                     "WHERE s.release <> $release "
                     "RETURN count(s) AS n", source=bundle.source,
                     release=bundle.release).single()
     if not others or not others["n"]:
         return out
+    prefix = f"{bundle.source}@"
     for (rel, sl, el), table in sorted(bundle.edges.items()):
         if (sl, el) != ("Gene", "Gene") or not table:
             continue
         # the type is checked against the schema before it is formatted in
-        query = load_query("ingest/release_diff").text.replace("{rel}", check_rel(rel, sl, el))
-        for taxon in sorted({s.split(":", 1)[0] for s, _ in table}):
+        query = load_query("ingest/release_pairs").text.replace("{rel}", check_rel(rel, sl, el))
+        taxa = sorted({s.split(":", 1)[0] for s, _ in table})
+        for taxon in taxa:
             if not taxon.isdigit():
                 continue
-            row = tx.run(query, tag=tag, prefix=f"{bundle.source}@", t=int(taxon)).single()
-            if row is not None and row["earlier"]:
-                out[f"{rel} {taxon}"] = row.data()
+            row = tx.run(query, prefix=prefix, t=int(taxon)).single()
+            diff = _pair_diff(row["rows"] if row else [], table, tag, taxon,
+                              whole=len(taxa) == 1)
+            if diff is not None:
+                _name_examples(tx, diff, bundle)
+                out[f"{rel} {taxon}"] = diff
     return out
+
+
+def _pair_diff(rows: list[Any], table: dict[tuple[str, str], Any], tag: str,
+               taxon: str, whole: bool = False) -> dict[str, Any] | None:
+    """The diff of one type and organism from the graph's `[a, b, tags]` rows (the
+    source's tags of each pair) and the bundle's pairs; None without an earlier release."""
+    earlier: set[str] = set()
+    before: set[tuple[str, str]] = set()
+    head = f"{taxon}:"
+    mine = table if whole else {p: None for p in table if p[0].startswith(head)}
+    also: set[tuple[str, str]] = set()  # this tag's pairs in the graph, not in the bundle
+    for a, b, tags in rows:
+        others = [x for x in tags if x != tag]
+        if others:
+            earlier.update(others)
+            before.add((a, b))
+        if len(others) < len(tags) and (a, b) not in mine:
+            also.add((a, b))
+    if not earlier:
+        return None
+
+    def now(p: tuple[str, str]) -> bool:
+        return p in mine or p in also
+
+    # counted, not built: the sets of a 546k-pair release cost a second
+    kept = sum(1 for p in before if now(p))
+    genes_now = set(chain.from_iterable(mine)) | set(chain.from_iterable(also))
+    genes_before = set(chain.from_iterable(before))
+    new_genes = genes_now - genes_before
+    return {"earlier": sorted(earlier), "new_pairs": len(mine) + len(also) - kept,
+            "absent_pairs": len(before) - kept, "kept_pairs": kept,
+            "new_examples": heapq.nsmallest(5, (p for p in chain(mine, also)
+                                                if p not in before)),
+            "absent_examples": heapq.nsmallest(5, (p for p in before if not now(p))),
+            "new_genes": len(new_genes), "absent_genes": len(genes_before - genes_now),
+            "new_gene_examples": heapq.nsmallest(5, new_genes)}
+
+
+def _name_examples(tx: Any, diff: dict[str, Any], bundle: Bundle) -> None:
+    """Replace the example ids of `diff` by symbols (`A–B` for pairs), the bundle's or the
+    graph's, so the report reads as the Browser does."""
+    ids = {g for k in ("new_examples", "absent_examples") for p in diff[k] for g in p}
+    ids |= set(diff["new_gene_examples"])
+    genes = bundle.nodes.get("Gene", {})
+    symbol = {g: genes[g].get("symbol") for g in ids if g in genes}
+    missing = sorted(g for g in ids if not symbol.get(g))
+    if missing:
+        for r in tx.run("UNWIND $ids AS id MATCH (g:Gene {id: id}) "
+                        "RETURN g.id AS id, g.symbol AS symbol", ids=missing):
+            symbol[r["id"]] = r["symbol"]
+
+    def name(g: str) -> str:
+        return str(symbol.get(g) or g)
+
+    for k in ("new_examples", "absent_examples"):
+        diff[k] = [f"{name(a)}–{name(b)}" for a, b in diff[k]]
+    diff["new_gene_examples"] = [name(g) for g in diff["new_gene_examples"]]
 
 
 # Lists whose order carries meaning: a dataset's gene and sample order (signatures and
@@ -245,7 +329,8 @@ def _fill_nodes_query(label: str) -> str:
 def _existing_edges_query(rel: str, start: str, end: str) -> str:
     check_rel(rel, start, end)
     return (f"UNWIND $ids AS id MATCH (a:{start} {{id: id}})-[x:{rel}]->(b:{end}) "
-            "RETURN collect([a.id, b.id, $tag IN coalesce(x.seen_in, [])]) AS rows")
+            "RETURN collect([a.id, b.id, $tag IN coalesce(x.seen_in, []), elementId(x)]) "
+            "AS rows")
 
 
 def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True) -> str:
@@ -254,17 +339,17 @@ def _create_edges_query(rel: str, start: str, end: str, with_props: bool = True)
     # any property skip the per-row SET.
     return (f"UNWIND range(0, size($s) - 1) AS i "
             f"MATCH (a:{start} {{id: $s[i]}}) MATCH (b:{end} {{id: $t[i]}}) "
-            f"CREATE (a)-[x:{rel} {{source: $source, release: $release, seen_in: [$tag], "
-            f"key: $s[i] + '|' + $t[i], load: $load}}]->(b) "
+            f"CREATE (a)-[x:{rel} {{seen_in: [$tag], load: $load}}]->(b) "
             + ("SET x += $p[i]" if with_props else ""))
 
 
 def _mark_edges_query(rel: str, start: str, end: str) -> str:
     check_rel(rel, start, end)
-    # By the relationship's unique key (index seek), not by expanding from the start node:
-    # a hub's thousands of relationships were walked once per row of its batch.
-    return (f"UNWIND $rows AS row MATCH (:{start})-[x:{rel} {{key: row.s + '|' + row.t}}]->"
-            f"(:{end}) SET x.seen_in = {SEEN}")
+    # By the element id the lookup just read (a direct fetch), not by expanding from the
+    # start node: a hub's thousands of relationships were walked once per row of its batch.
+    # The ingest lock keeps the ids valid: nothing else writes while the load runs.
+    return (f"UNWIND $ids AS id MATCH (:{start})-[x:{rel}]->(:{end}) "
+            f"WHERE elementId(x) = id SET x.seen_in = {SEEN}")
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
@@ -313,11 +398,13 @@ def ingest_bundle(
     try:
         collected = collect_pending_loads(db)
         now = datetime.now(UTC).isoformat()
-        status = db.scalar("ingest/begin", {
+        begun = db.run("ingest/begin", {
             "id": source_id, "source": bundle.source, "release": bundle.release,
-            "pid": os.getpid(), "host": socket.gethostname(), "now": now})
+            "token": load_token(source_id), "pid": os.getpid(),
+            "host": socket.gethostname(), "now": now})[0]
+        status, rows_load = begun["status"], begun["load"]
         try:
-            report = _stage_and_flip(db, bundle, source_id, sha, tag,
+            report = _stage_and_flip(db, bundle, source_id, rows_load, sha, tag,
                                      batch_size=batch_size, progress=progress,
                                      update_existing=update_existing, t0=t0,
                                      writers=writers)
@@ -327,7 +414,7 @@ def ingest_bundle(
             # A re-run of a complete Source is live already: its rows are the graph's.
             if status == "pending" and not isinstance(exc, ConnectionFailed):
                 with contextlib.suppress(Exception):
-                    discard_load(db, source_id, tag)
+                    discard_load(db, source_id, rows_load, tag)
             raise
     finally:
         with contextlib.suppress(Exception):
@@ -358,18 +445,19 @@ def acquire_ingest_lock(db: Database, tag: str, wait: float,
     return token, waited
 
 
-def discard_load(db: Database, load_id: str, tag: str, *, tag_live: bool | None = None,
-                 batch: int = DISCARD_BATCH) -> None:
-    """Delete what a pending load wrote: its relationships, its nodes, its release tag on
-    rows that were already there (kept when a live Source holds that tag), its record."""
-    params = {"load": load_id, "batch": batch}
+def discard_load(db: Database, source_id: str, load: str, tag: str, *,
+                 tag_live: bool | None = None, batch: int = DISCARD_BATCH) -> None:
+    """Delete what a pending load wrote: its relationships and nodes (those whose `load` is
+    `load`, the Source's token), its release tag on rows that were already there (kept
+    when a live Source holds that tag), its Source record."""
+    params = {"load": load, "batch": batch}
     db.run_autocommit("ingest/discard_rels", params)
     db.run_autocommit("ingest/discard_nodes", params)
     if tag_live is None:
         tag_live = bool(db.scalar("ingest/tag_live", {"tag": tag}))
     if not tag_live:
         db.run_autocommit("ingest/discard_tags", {"tag": tag, "batch": batch})
-    db.run("ingest/forget_load", {"load": load_id})
+    db.run("ingest/forget_load", {"load": source_id})
 
 
 def collect_pending_loads(db: Database) -> list[str]:
@@ -377,8 +465,8 @@ def collect_pending_loads(db: Database) -> list[str]:
     so none is running); their ids."""
     out: list[str] = []
     for row in db.run("ingest/pending_loads"):
-        discard_load(db, row["load"], row["tag"], tag_live=bool(row["tag_live"]))
-        out.append(str(row["load"]))
+        discard_load(db, row["id"], row["load"], row["tag"], tag_live=bool(row["tag_live"]))
+        out.append(str(row["id"]))
     return out
 
 
@@ -427,9 +515,12 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
         key = f"(:{sl})-[:{rel}]->(:{el})"
         starts = sorted({s for s, _ in table})
         eseen: dict[tuple[str, str], bool] = {}
+        eids: dict[tuple[str, str], str] = {}
         for ids in _batches(starts, batch_size):  # type: ignore[arg-type]
-            for s, t, was_seen in load.collect(_existing_edges_query(rel, sl, el), ids=ids):
+            for s, t, was_seen, eid in load.collect(_existing_edges_query(rel, sl, el),
+                                                    ids=ids):
                 eseen[(s, t)] = was_seen
+                eids[(s, t)] = eid
         new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
         for i in range(0, len(new_e), batch_size):
             chunk = new_e[i : i + batch_size]
@@ -438,9 +529,9 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
             load.queue(_create_edges_query(rel, sl, el, has_props), rel, len(chunk),
                        s=[s for s, _, _ in chunk], t=[t for _, t, _ in chunk],
                        p=props if has_props else [])
-        mark_e = [{"s": s, "t": t} for (s, t) in table if eseen.get((s, t)) is False]
-        for b in _batches(mark_e, batch_size):
-            load.queue(_mark_edges_query(rel, sl, el), rel, len(b), rows=b)
+        mark_e = [eids[(s, t)] for (s, t) in table if eseen.get((s, t)) is False]
+        for b in _batches(mark_e, batch_size):  # type: ignore[arg-type]
+            load.queue(_mark_edges_query(rel, sl, el), rel, len(b), ids=b)
         load.skip(len(table) - len(new_e) - len(mark_e))
         added[key] = len(new_e)
         existing[key] = len(table) - len(new_e)
@@ -448,14 +539,14 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
 
 
 def _stage_and_flip(
-    db: Database, bundle: Bundle, source_id: str, sha: str, tag: str, *,
+    db: Database, bundle: Bundle, source_id: str, rows_load: str, sha: str, tag: str, *,
     batch_size: int, progress: ProgressFn | None, update_existing: bool, t0: float,
     writers: int,
 ) -> LoadReport:
     """The load's phases in one `StagedLoad`: nodes (diffed against the graph, created or
     tagged), relationships (likewise), the release diff, then the flip."""
     params = {"source": bundle.source, "release": bundle.release, "tag": tag,
-              "load": source_id}
+              "load": rows_load}
     expected = bundle.counts()
     total = sum(expected.values())
     load = StagedLoad(db, params, writers,
@@ -465,6 +556,9 @@ def _stage_and_flip(
     fills: dict[str, list[dict[str, Any]]] = {}
     with load.open():
         merged = load.read(lambda tx: merge_known_nodes(tx, bundle))
+        # One read of the source's pairs before the writes (their answer is the same: the
+        # writes only add this load's tag, counted as the bundle's own pairs).
+        diff = load.read(lambda tx: release_diff(tx, bundle, tag))
         added, existing = _stage_nodes(load, bundle, batch_size, update_existing,
                                        conflicts, fills)
         load.flush()  # every node is there before a relationship needs it
@@ -472,7 +566,6 @@ def _stage_and_flip(
         added.update(e_added)
         existing.update(e_existing)
         load.flush()
-        diff = load.read(lambda tx: release_diff(tx, bundle, tag))
         source = dict(
             diff=json.dumps(diff) if diff else None,
             id=source_id, files=[str(Path(f).name) for f in bundle.files], sha=sha,

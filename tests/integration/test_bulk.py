@@ -37,7 +37,7 @@ def _snapshot(db: Database) -> dict[str, Any]:
     types = db.run("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n ORDER BY t")
     genes = db.run("MATCH (g:Gene) WITH g ORDER BY g.id SKIP 7 LIMIT 40 "
                    "RETURN g.id AS id, properties(g) AS p")
-    rels = db.run("MATCH (a)-[r]->(b) WITH a, r, b ORDER BY type(r), r.key SKIP 3 LIMIT 80 "
+    rels = db.run("MATCH (a)-[r]->(b) WITH a, r, b ORDER BY type(r), a.id, b.id SKIP 3 LIMIT 80 "
                   "RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p")
     prof = db.run("MATCH (p:ExpressionProfile) WITH p ORDER BY p.id LIMIT 3 "
                   "RETURN properties(p) AS p")

@@ -53,6 +53,51 @@ def test_biogrid_ecoli_exact_counts_and_idempotent(clean_db: Database, shared_da
     assert src["st"] == "complete" and src["rel"] == "gne" and len(src["sha"]) == 64
 
 
+def test_a_graph_loaded_before_load_tokens_is_read_and_extended(
+        clean_db: Database, shared_data: Path, tmp_path: Path) -> None:
+    """Rows of graphs loaded by an earlier genekg carry their Source's id as `load` (and a
+    relationship `key`, under a uniqueness constraint); their Sources have no `token`.
+    Readers still see them, a re-run of that load changes nothing and keeps writing its
+    id, and a newer release carries its token on what it adds and is read whole."""
+    lines = (shared_data / "gne/ecoli/edgelist_biogrid_name.csv").read_text().splitlines(
+        keepends=True)
+    half = tmp_path / "half.csv"
+    half.write_text("".join(lines[: len(lines) // 2]))
+    load(clean_db, "biogrid", half, organism="ecoli", release="old")
+    # the graph as an earlier genekg left it
+    src = clean_db.scalar("MATCH (s:Source) REMOVE s.token RETURN s.id AS id")
+    clean_db.run("MATCH (n:Gene) SET n.load = $id", {"id": src})
+    clean_db.run_autocommit("MATCH (a)-[r]->(b) CALL (a, r, b) { SET r.load = $id, "
+                            "r.key = a.id + '|' + b.id } IN TRANSACTIONS OF 50000 ROWS",
+                            {"id": src})
+    clean_db.run("CREATE CONSTRAINT interacts_with_key IF NOT EXISTS "
+                 "FOR ()-[r:INTERACTS_WITH]-() REQUIRE r.key IS UNIQUE")
+
+    def network(release: str | None) -> int:
+        return len(clean_db.scalar("pull/network", {
+            "taxon": 511145, "source": "biogrid" if release else None, "release": release,
+            "pathway": None, "genes": None}))
+
+    old = network("old")
+    assert old == network(None) > 80_000
+    before = counts(clean_db)
+    again = load(clean_db, "biogrid", half, organism="ecoli", release="old")
+    assert again == {"(:Gene)": 0, "(:Gene)-[:INTERACTS_WITH]->(:Gene)": 0}
+    assert counts(clean_db) == before
+    assert clean_db.scalar("MATCH (s:Source) RETURN s.token AS t") is None
+    new = load(clean_db, "biogrid", shared_data / "gne/ecoli/edgelist_biogrid_name.csv",
+               organism="ecoli", release="new")
+    added = new["(:Gene)-[:INTERACTS_WITH]->(:Gene)"]
+    assert added == 169595 - old
+    assert network("new") == network(None) == 169595 and network("old") == old
+    token = clean_db.scalar("MATCH (s:Source {release: 'new'}) RETURN s.token AS t")
+    assert clean_db.scalar("MATCH ()-[r {load: $t}]->() RETURN count(r) AS n",
+                           {"t": token}) == added
+    # the ingest schema dropped the old key constraint (its index slowed every load)
+    assert not clean_db.run("SHOW CONSTRAINTS YIELD name WHERE name = 'interacts_with_key' "
+                            "RETURN name")
+
+
 def test_newer_release_adds_new_and_marks_seen(clean_db: Database, shared_data: Path) -> None:
     d = shared_data / "biogrid/GreenCUBIC_BioGRID-PPI"
     ymap = [shared_data / "id_mapping/yeast_uniprot_orf_gene_derived.tsv"]

@@ -28,6 +28,8 @@ READERS = [n for n in query_names()
 REL = re.compile(r"-\[(\w*):(\w+)")
 END = re.compile(r"\b(RETURN|MATCH|UNION|CALL)\b|(?<!STARTS )(?<!ENDS )\bWITH\b|\}(?!\))")
 LIVE = "OPTIONAL MATCH (s:Source {status: 'complete'})"
+# rows carry their load's short token (older graphs: the Source id itself)
+LIVE_IDS = "collect(coalesce(s.token, s.id)) AS live"
 
 
 def _body(name: str) -> str:
@@ -51,7 +53,7 @@ def test_every_reader_leaves_pending_rows_and_tags_out(name: str) -> None:
         clause = body[m.start() : end.start() if end else len(body)]
         assert f"({var}.load IS NULL OR {var}.load IN live)" in clause, \
             f"{name}: {rel} relationship `{var}` is read without the pending-load check"
-        assert LIVE in body
+        assert LIVE in body and LIVE_IDS in body
     if ".seen_in" in body:
         assert "AS tags" in body and "IN tags" in body, \
             f"{name}: reads seen_in without dropping the tags of pending loads"
@@ -69,7 +71,7 @@ def test_the_readers_list_is_the_library() -> None:
 def test_export_triples_and_nodes_leave_pending_rows_out() -> None:
     from genekg.export import _nodes_query, _triples_query
 
-    assert "WHERE r.load IS NULL OR r.load IN live RETURN" in \
+    assert "WHERE r.load IS NULL OR r.load IN live WITH" in \
         _triples_query("INTERACTS_WITH", "Gene", "Gene")
     assert "n.load IS NULL OR n.load IN live" in _nodes_query("Gene", ["symbol"])
 
@@ -135,8 +137,9 @@ class _Store(RecordingStore):
 def test_pending_loads_are_discarded_rows_first_and_a_live_tag_is_kept() -> None:
     """Collected under the lock: relationships, then nodes, then the tag (only when no
     complete Source holds it: a re-run of a live release keeps its tag), then the record."""
-    pending = [{"load": "biogrid@2:aaaa", "tag": "biogrid@2", "tag_live": False},
-               {"load": "biogrid@1:bbbb", "tag": "biogrid@1", "tag_live": True}]
+    pending = [{"id": "biogrid@2:aaaa", "load": "tok2", "tag": "biogrid@2", "tag_live": False},
+               {"id": "biogrid@1:bbbb", "load": "biogrid@1:bbbb", "tag": "biogrid@1",
+                "tag_live": True}]
     db = _Store(answers={"ingest/pending_loads": pending})
     assert collect_pending_loads(db) == ["biogrid@2:aaaa", "biogrid@1:bbbb"]  # type: ignore[arg-type]
     assert db.names() == ["ingest/pending_loads",
@@ -144,4 +147,28 @@ def test_pending_loads_are_discarded_rows_first_and_a_live_tag_is_kept() -> None
                           "ingest/forget_load",
                           "ingest/discard_rels", "ingest/discard_nodes", "ingest/forget_load"]
     assert db.calls[3][1] == {"tag": "biogrid@2", "batch": 10_000}
-    assert all(p.get("load") in (None, "biogrid@2:aaaa") for _, p in db.calls[1:5])
+    # rows are found by the token they carry, the record by its id
+    assert [p.get("load") for _, p in db.calls[1:5]] == ["tok2", "tok2", None, "biogrid@2:aaaa"]
+
+
+def test_release_diff_counts_against_the_graphs_earlier_tags() -> None:
+    """The diff of a release from the graph's pairs and their source tags: pairs new in
+    it, absent from it and kept, genes gained and lost; pairs a load of the same tag put
+    there already count as this release's; other organisms' pairs of the bundle do not."""
+    from genekg.ingest.writer import _pair_diff
+
+    rows = [["9:a", "9:b", ["s@1"]],            # absent from release 2
+            ["9:b", "9:c", ["s@1", "s@2"]],     # kept, tagged by an earlier run of s@2
+            ["9:c", "9:d", ["s@0", "s@1"]],     # kept
+            ["9:d", "9:e", ["s@2"]]]            # an earlier run of s@2 only: this release's
+    table: dict[tuple[str, str], dict[str, object]] = {
+        ("9:b", "9:c"): {}, ("9:c", "9:d"): {}, ("9:c", "9:f"): {}, ("7:x", "7:y"): {}}
+    d = _pair_diff(rows, table, "s@2", "9")
+    assert d is not None
+    assert (d["new_pairs"], d["absent_pairs"], d["kept_pairs"]) == (2, 1, 2)
+    assert d["earlier"] == ["s@0", "s@1"]
+    assert d["new_examples"] == [("9:c", "9:f"), ("9:d", "9:e")]
+    assert d["absent_examples"] == [("9:a", "9:b")]
+    # e and f gain their first pair; a loses its only one
+    assert (d["new_genes"], d["absent_genes"], d["new_gene_examples"]) == (2, 1, ["9:e", "9:f"])
+    assert _pair_diff([["9:a", "9:b", ["s@2"]]], table, "s@2", "9") is None  # no earlier
