@@ -367,6 +367,38 @@ def expression_verdict(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ingest_human(name: str) -> str:
+    """Whole human BioGRID, first release then second (benchmarks/bench_ingest_human.py)."""
+    d = json.loads((RES / f"{name}.json").read_text())
+    lines = ["## Ingest of whole human BioGRID: 3.4.126, then 4.4.203 as a second release "
+             "(`benchmarks/bench_ingest_human.py`)", "",
+             f"Real data (../shared). Each repeat empties the graph, loads 3.4.126 (GENCODE v22 "
+             f"as the map) through the staged writer, then 4.4.203 into that live graph; "
+             f"{d['writers']} writers, default batch and heap, alone on {d['machine']}. "
+             f"Seconds from the writer's start (parsing apart: 3.4.126 "
+             f"{d['parse_s']['3.4.126']} s, 4.4.203 {d['parse_s']['4.4.203']} s). diff: the "
+             "release diff's one read and comparison (before the writes); relationships: "
+             "lookups and writes; flip: the transaction that makes the load live. Second "
+             f"release: median **{d['second_rate_median']:,.0f} relationships/s** (min "
+             f"{d['second_rate_min']:,.0f}, max {d['second_rate_max']:,.0f}); Python peak "
+             f"{d['python_peak_mib']} MiB, server peak {d['server_peak_mib'] or 0:.0f} MiB.", "",
+             "| repeat | first: rel | s | rel/s | second: rel | new | s | rel/s | diff s | "
+             "relationships s | flip s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for i, r in enumerate(d["runs"], 1):
+        a, b = r["first"], r["second"]
+        lines.append(f"| {i} | {a['relationships']:,} | {a['seconds']:.1f} | "
+                     f"{a['rel_per_s']:,} | {b['relationships']:,} | {b['new']:,} | "
+                     f"{b['seconds']:.1f} | {b['rel_per_s']:,} | {b['diff_s']:.1f} | "
+                     f"{b['relationships_s']:.1f} | {b['flip_s']:.1f} |")
+    diff = d["runs"][-1]["second"]["release_diff"].get("INTERACTS_WITH 9606", {})
+    if diff:
+        lines += ["", f"The release diff: {diff['new_pairs']:,} pairs new in 4.4.203, "
+                  f"{diff['absent_pairs']:,} of 3.4.126 absent from it (mostly 4.4.203's "
+                  f"largest-connected-component filter, not retractions), "
+                  f"{diff['kept_pairs']:,} in both; {diff['new_genes']:,} genes new."]
+    return "\n".join(lines) + "\n"
+
+
 def ingest_release(name: str) -> str:
     """Ingest of a release by batch size (benchmarks/bench_ingest_release.py)."""
     d = json.loads((RES / f"{name}.json").read_text())
@@ -622,6 +654,7 @@ def main() -> None:
                         ("expression_compound_*.json", expression_compound),
                         ("expression_verdict_*.json", expression_verdict),
                         ("ingest_release_*.json", ingest_release),
+                        ("ingest_human_release.json", ingest_human),
                         ("scale_synthetic_*.json", scale), ("gne_speed_*.json", gne_speed),
                         ("whole_human_*.json", whole_human), ("hub_cap.json", hub_cap),
                         ("ep_observed.json", ep_observed),
