@@ -29,6 +29,7 @@ RELEASES = "biogrid/human_physical_releases"
 FILES = {"3.4.126": "BioGRID-3.4.126_human_physical_entrez_pairs.tsv.gz",
          "4.4.203": "BioGRID-4.4.203_human_physical_LCC_entrez_pairs.tsv.gz"}
 MAP = "GENCODEv22_ensg_entrez_symbol.tsv.gz"
+KEY = ("INTERACTS_WITH", "Gene", "Gene")
 
 
 def _bundle(release: str) -> tuple[Any, float]:
@@ -98,6 +99,14 @@ def main() -> None:
         wipe(db)
         first = _timed_load(db, old, args.writers)
         second = _timed_load(db, new, args.writers)
+        # the graph holds exactly the union of the two releases, each pair tagged right
+        got = db.run("MATCH ()-[r:INTERACTS_WITH]->() RETURN count(r) AS all, "
+                     "sum(CASE WHEN 'biogrid@4.4.203' IN r.seen_in THEN 1 ELSE 0 END) AS new, "
+                     "sum(CASE WHEN 'biogrid@3.4.126' IN r.seen_in THEN 1 ELSE 0 END) AS old")[0]
+        want = {"all": len(set(old.edges[KEY]) | set(new.edges[KEY])),
+                "new": len(new.edges[KEY]), "old": len(old.edges[KEY])}
+        if got != want:
+            sys.exit(f"repeat {i + 1}: the graph holds {got}, the two files {want}")
         runs.append({"first": first, "second": second})
         print(f"repeat {i + 1}: first {first['relationships']:,} rel in {first['seconds']} s "
               f"({first['rel_per_s']:,}/s); second {second['relationships']:,} rel in "

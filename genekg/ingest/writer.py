@@ -540,8 +540,12 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
                 eseen[(s, t)] = was_seen
                 eids[(s, t)] = eid
         new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
-        at = _element_ids(load, sl, {s for s, _, _ in new_e}, batch_size)
-        to = at if el == sl else _element_ids(load, el, {t for _, t, _ in new_e}, batch_size)
+        starts_new, ends_new = {s for s, _, _ in new_e}, {t for _, t, _ in new_e}
+        if sl == el:  # one label: one read for both ends
+            at = to = _element_ids(load, sl, starts_new | ends_new, batch_size)
+        else:
+            at = _element_ids(load, sl, starts_new, batch_size)
+            to = _element_ids(load, el, ends_new, batch_size)
         # an end the graph lacks matched nothing before either: such a row creates nothing
         rows = [(at[s], to[t], p) for s, t, p in new_e if s in at and t in to]
         load.skip(len(new_e) - len(rows))
@@ -556,7 +560,7 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
         for b in _batches(mark_e, batch_size):  # type: ignore[arg-type]
             load.queue(_mark_edges_query(rel, sl, el), rel, len(b), ids=b)
         load.skip(len(table) - len(new_e) - len(mark_e))
-        added[key] = len(new_e)
+        added[key] = len(rows)  # what was created, not what was asked for
         existing[key] = len(table) - len(new_e)
     return added, existing
 
