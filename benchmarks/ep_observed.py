@@ -17,7 +17,6 @@ Writes benchmarks/results/ep_observed.json and prints the table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, written_predictions
+from common import save, written_predictions
 
 WINDOWS = ((1, 100), (101, 1_000), (1_001, 10_000), (10_001, 100_000))
 
@@ -54,11 +53,8 @@ def main() -> None:
     ep = np.array([np.nan if r["ep"] is None else r["ep"] for r in rows], dtype=np.float64)
     hit = np.array([bool(r["confirmed"]) for r in rows])
     table = windows(rank, ep, hit)
-    out = RESULTS / "ep_observed.json"
-    out.write_text(json.dumps({"run": args.run, "tag": args.tag, "written_pairs": len(rows),
-                               "rows": table}, indent=1))
-    for r in table:
-        print(r)
+    out = save("ep_observed", {"run": args.run, "tag": args.tag, "written_pairs": len(rows),
+                          "rows": table})
     print("wrote", out)
 
 

@@ -16,14 +16,13 @@ Writes benchmarks/results/hub_cap.json and prints the table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, written_predictions
+from common import save, written_predictions
 
 from genekg.linkpred.predict import cap_per_gene
 
@@ -56,11 +55,8 @@ def main() -> None:
             share = Counter(g for r in top for g in (r["a"], r["b"])).most_common(1)
             row[f"top_gene_share@{k}"] = share[0][1] / len(top) if share else 0.0
         table.append(row)
-    out = RESULTS / "hub_cap.json"
-    out.write_text(json.dumps({"run": args.run, "tag": args.tag, "written_pairs": len(rows),
-                               "rows": table}, indent=1))
-    for r in table:
-        print(r)
+    out = save("hub_cap", {"run": args.run, "tag": args.tag, "written_pairs": len(rows),
+                          "rows": table})
     print("wrote", out)
 
 
