@@ -6,11 +6,10 @@ release size. Rows it creates carry `load` (the `token` of its `Source` record, 
 `load_token`); while that record is `pending` no library query, feature pull or training
 pull sees them, nor the release tag it appends to `seen_in` of rows already there (readers
 keep rows whose `load` is null or a complete Source's token, and tags of complete
-Sources). Property updates of
-existing nodes wait for the flip. One small transaction (those updates and the Source
-record made complete) then makes the whole release visible. A failure before it (an
-error, kill -9, the server dying) leaves the graph as readers saw it; the next load
-collects the pending rows first.
+Sources). Property updates of existing nodes wait for the flip. One small transaction
+(those updates and the Source record made complete) then makes the whole release visible.
+A failure before it (an error, kill -9, the server dying) leaves the graph as readers saw
+it; the next load collects the pending rows first.
 
 A re-run of the same load changes nothing. Every node and relationship carries `seen_in`,
 the `source@release` tags of every load that contained it (the first: the load that
@@ -532,14 +531,13 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
     for (rel, sl, el), table in sorted(bundle.edges.items()):
         key = f"(:{sl})-[:{rel}]->(:{el})"
         starts = sorted({s for s, _ in table})
-        eseen: dict[tuple[str, str], bool] = {}
-        eids: dict[tuple[str, str], str] = {}
+        # (start, end) -> (tagged by this release already, element id)
+        there: dict[tuple[str, str], tuple[bool, str]] = {}
         for ids in _batches(starts, batch_size):  # type: ignore[arg-type]
             for s, t, was_seen, eid in load.collect(_existing_edges_query(rel, sl, el),
                                                     ids=ids):
-                eseen[(s, t)] = was_seen
-                eids[(s, t)] = eid
-        new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in eseen]
+                there[(s, t)] = (was_seen, eid)
+        new_e = [(s, t, p) for (s, t), p in table.items() if (s, t) not in there]
         starts_new, ends_new = {s for s, _, _ in new_e}, {t for _, t, _ in new_e}
         if sl == el:  # one label: one read for both ends
             at = to = _element_ids(load, sl, starts_new | ends_new, batch_size)
@@ -556,7 +554,7 @@ def _stage_edges(load: StagedLoad, bundle: Bundle, batch_size: int
             load.queue(_create_edges_query(rel, sl, el, has_props), rel, len(chunk),
                        s=[s for s, _, _ in chunk], t=[t for _, t, _ in chunk],
                        p=props if has_props else [])
-        mark_e = [eids[(s, t)] for (s, t) in table if eseen.get((s, t)) is False]
+        mark_e = [there[p][1] for p in table if p in there and not there[p][0]]
         for b in _batches(mark_e, batch_size):  # type: ignore[arg-type]
             load.queue(_mark_edges_query(rel, sl, el), rel, len(b), ids=b)
         load.skip(len(table) - len(new_e) - len(mark_e))
